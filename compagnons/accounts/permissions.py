@@ -1,0 +1,18 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from compagnons.accounts.models import User
+
+
+def can_manage_members(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_formateur
+
+
+def require_staff(user: User) -> None:
+    if not can_manage_members(user):
+        raise PermissionDenied
+
+
+def get_member_for_staff(user: User, pk: int) -> User:
+    require_staff(user)
+    return get_object_or_404(User.objects.active(), pk=pk)

@@ -1,0 +1,45 @@
+"""Security events that happen inside django-allauth, recorded in the audit log.
+
+Signals are used here only because the events originate in a library; business rules never use them.
+"""
+
+from allauth.account.signals import email_confirmed, password_changed, password_reset, user_logged_in
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.dispatch import receiver
+
+from compagnons.core import audit
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    audit.log(user, "account.logged_in", user)
+
+
+@receiver(email_confirmed)
+def on_email_confirmed(sender, request, email_address, **kwargs):
+    audit.log(email_address.user, "account.email_confirmed", email_address.user)
+
+
+@receiver(password_changed)
+def on_password_changed(sender, request, user, **kwargs):
+    audit.log(user, "account.password_changed", user)
+
+
+@receiver(password_reset)
+def on_password_reset(sender, request, user, **kwargs):
+    audit.log(user, "account.password_reset", user)
+
+
+@receiver(authenticator_added)
+def on_mfa_added(sender, request, user, authenticator, **kwargs):
+    audit.log(user, "account.mfa_added", user, type=authenticator.type)
+
+
+@receiver(authenticator_removed)
+def on_mfa_removed(sender, request, user, authenticator, **kwargs):
+    audit.log(user, "account.mfa_removed", user, type=authenticator.type)
+
+
+@receiver(authenticator_reset)
+def on_mfa_reset(sender, request, user, authenticator, **kwargs):
+    audit.log(user, "account.mfa_recovery_codes_reset", user, type=authenticator.type)

@@ -1,0 +1,7 @@
+from datetime import timedelta
+
+from compagnons.core import scheduler
+from compagnons.core.tasks import clear_expired_sessions, prune_finished_task_results
+
+scheduler.register(clear_expired_sessions, every=timedelta(hours=6))
+scheduler.register(prune_finished_task_results, every=timedelta(days=1))

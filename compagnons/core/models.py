@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> "AuditLogQuerySet":
+        return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk))
+
+    def involving_user(self, user) -> "AuditLogQuerySet":
+        user_type = ContentType.objects.get_for_model(user)
+        return self.filter(models.Q(actor=user) | models.Q(target_type=user_type, target_id=str(user.pk)))
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when, with what data. Written by services, never edited."""
+
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("type d'objet"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    target_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
+    target_repr = models.CharField(_("objet"), max_length=200, blank=True)
+    data = models.JSONField(_("données"), default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal d'audit")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="auditlog_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class PeriodicJobRun(models.Model):
+    """When each periodic job was last enqueued: the scheduler's memory, one row per job."""
+
+    name = models.CharField(_("tâche"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("dernier lancement"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("lancements"), default=0)
+
+    class Meta:
+        verbose_name = _("tâche périodique")
+        verbose_name_plural = _("tâches périodiques")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

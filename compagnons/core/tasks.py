@@ -1,0 +1,29 @@
+"""Background tasks of the core: housekeeping that keeps the database small and personal data short-lived."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.tasks import task
+from django.utils import timezone
+
+FINISHED_TASK_RETENTION = timedelta(days=30)
+
+
+@task
+def clear_expired_sessions() -> int:
+    """Delete expired sessions. Idempotent: a second run finds nothing to delete."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@task
+def prune_finished_task_results() -> int:
+    """Forget task results finished more than 30 days ago (their arguments may name people)."""
+    from django_tasks_db.models import DBTaskResult
+    from django.tasks import TaskResultStatus
+
+    cutoff = timezone.now() - FINISHED_TASK_RETENTION
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return deleted

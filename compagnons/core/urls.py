@@ -1,0 +1,11 @@
+from django.urls import path
+
+from compagnons.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ok", views.ok, name="ok"),
+    path("confidentialite/", views.privacy, name="privacy"),
+    path("equipe/journal/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from compagnons.accounts.views import SignupView
+
+admin.site.site_header = "Compagnons — administration"
+admin.site.site_title = "Compagnons"
+
+urlpatterns = [
+    path("", include("compagnons.core.urls")),
+    path("", include("compagnons.accounts.urls")),
+    path("comptes/signup/", SignupView.as_view(), name="account_signup"),
+    path("comptes/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -17,7 +17,9 @@ INTENT_CHOICES = [
 
 
 class SignupForm(AllauthSignupForm):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"}))
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
     last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"}))
     intents = forms.MultipleChoiceField(
         label=_("Vous venez pour…"),

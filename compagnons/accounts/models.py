@@ -107,7 +107,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     trade = models.CharField(_("métier"), max_length=150, blank=True)
     region = models.CharField(_("région"), max_length=3, choices=Region, blank=True)
     languages = models.CharField(
-        _("langues"), max_length=200, blank=True, help_text=_("Séparées par des virgules, par exemple : français, anglais")
+        _("langues"),
+        max_length=200,
+        blank=True,
+        help_text=_("Séparées par des virgules, par exemple : français, anglais"),
     )
     availability = models.CharField(_("disponibilité"), max_length=20, choices=Availability, blank=True)
     availability_note = models.CharField(_("précisions sur la disponibilité"), max_length=200, blank=True)
@@ -200,9 +203,7 @@ class RoleGrant(models.Model):
         verbose_name_plural = _("rôles attribués")
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique_user_role"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role]), name="rolegrant_role_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]), name="rolegrant_role_valid"),
         ]
 
     def __str__(self) -> str:

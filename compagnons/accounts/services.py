@@ -141,6 +141,8 @@ def publish_charter(charter: CharterVersion, *, by: User) -> CharterVersion:
     charter.published_at = timezone.now()
     charter.save(update_fields=["published_at"])
     audit.log(by, "charter.published", charter, version=charter.version)
+    # Forget the cached version now, and again once committed (a request may have re-read the old one meanwhile).
+    cache.delete(CURRENT_CHARTER_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CURRENT_CHARTER_CACHE_KEY))
     return charter
 

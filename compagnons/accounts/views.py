@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from compagnons.accounts import services
 from compagnons.accounts.forms import DeleteAccountForm, GrantCompagnonForm, ProfileForm
 from compagnons.accounts.models import User
-from compagnons.accounts.services import Intent
 from compagnons.accounts.permissions import get_member_for_staff, require_staff
+from compagnons.accounts.services import Intent
 from compagnons.core.models import AuditLog
 
 

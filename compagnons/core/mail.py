@@ -26,9 +26,8 @@ class DevelopmentEmailBackend(BaseEmailBackend):
                 name = f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
                 (self.file_path / name).write_bytes(data)
                 body = message.body if isinstance(message.body, str) else ""
-                self.stream.write(
-                    f"\n--- E-mail → {', '.join(message.to)} : {message.subject}\n{body}\n--- ({self.file_path / name})\n"
-                )
+                header = f"--- E-mail → {', '.join(message.to)} : {message.subject}"
+                self.stream.write(f"\n{header}\n{body}\n--- ({self.file_path / name})\n")
                 self.stream.flush()
                 sent += 1
         return sent

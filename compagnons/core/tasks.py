@@ -19,8 +19,8 @@ def clear_expired_sessions() -> int:
 @task
 def prune_finished_task_results() -> int:
     """Forget task results finished more than 30 days ago (their arguments may name people)."""
-    from django_tasks_db.models import DBTaskResult
     from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - FINISHED_TASK_RETENTION
     deleted, _ = DBTaskResult.objects.filter(

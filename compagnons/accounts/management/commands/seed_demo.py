@@ -20,19 +20,84 @@ DEMO_PASSWORD = "compagnons-demo"
 
 # (email, first name, last name, roles, trade, region, languages)
 PEOPLE = [
-    ("formateur@demo.test", "Claire", "Moreau", [Role.STAFF], "Formatrice et coordinatrice", Region.OCCITANIE, "français, anglais"),
+    (
+        "formateur@demo.test",
+        "Claire",
+        "Moreau",
+        [Role.STAFF],
+        "Formatrice et coordinatrice",
+        Region.OCCITANIE,
+        "français, anglais",
+    ),
     ("apprenti@demo.test", "Léa", "Martin", [Role.APPRENTICE], "Télésecrétariat", Region.OCCITANIE, "français"),
-    ("compagnon@demo.test", "Jean-Pierre", "Dubois", [Role.COMPAGNON], "Graphisme", Region.BRETAGNE, "français, breton"),
-    ("client@demo.test", "Sophie", "Bernard", [Role.CLIENT], "Gérante d'une librairie en ligne", Region.NOUVELLE_AQUITAINE, "français"),
-    ("karim.haddad@demo.test", "Karim", "Haddad", [Role.APPRENTICE], "Développement web", Region.HAUTS_DE_FRANCE, "français, arabe, anglais"),
-    ("nathalie.petit@demo.test", "Nathalie", "Petit", [Role.APPRENTICE], "Assistance comptable", Region.GRAND_EST, "français"),
-    ("marie.lefevre@demo.test", "Marie", "Lefèvre", [Role.COMPAGNON, Role.CLIENT], "Rédaction web", Region.ILE_DE_FRANCE, "français, espagnol"),
-    ("paul.girard@demo.test", "Paul", "Girard", [Role.CLIENT], "Association Les Jardins partagés", Region.PAYS_DE_LA_LOIRE, "français"),
-    ("bernard.rousseau@demo.test", "Bernard", "Rousseau", [], "Traduction anglais-français", Region.CORSE, "français, anglais, italien"),
+    (
+        "compagnon@demo.test",
+        "Jean-Pierre",
+        "Dubois",
+        [Role.COMPAGNON],
+        "Graphisme",
+        Region.BRETAGNE,
+        "français, breton",
+    ),
+    (
+        "client@demo.test",
+        "Sophie",
+        "Bernard",
+        [Role.CLIENT],
+        "Gérante d'une librairie en ligne",
+        Region.NOUVELLE_AQUITAINE,
+        "français",
+    ),
+    (
+        "karim.haddad@demo.test",
+        "Karim",
+        "Haddad",
+        [Role.APPRENTICE],
+        "Développement web",
+        Region.HAUTS_DE_FRANCE,
+        "français, arabe, anglais",
+    ),
+    (
+        "nathalie.petit@demo.test",
+        "Nathalie",
+        "Petit",
+        [Role.APPRENTICE],
+        "Assistance comptable",
+        Region.GRAND_EST,
+        "français",
+    ),
+    (
+        "marie.lefevre@demo.test",
+        "Marie",
+        "Lefèvre",
+        [Role.COMPAGNON, Role.CLIENT],
+        "Rédaction web",
+        Region.ILE_DE_FRANCE,
+        "français, espagnol",
+    ),
+    (
+        "paul.girard@demo.test",
+        "Paul",
+        "Girard",
+        [Role.CLIENT],
+        "Association Les Jardins partagés",
+        Region.PAYS_DE_LA_LOIRE,
+        "français",
+    ),
+    (
+        "bernard.rousseau@demo.test",
+        "Bernard",
+        "Rousseau",
+        [],
+        "Traduction anglais-français",
+        Region.CORSE,
+        "français, anglais, italien",
+    ),
 ]
 
 FOUNDER_EVIDENCE = {
-    "compagnon@demo.test": "Graphiste indépendant depuis 2004, 15 clients réguliers, références vérifiées par l'équipe.",
+    "compagnon@demo.test": "Graphiste indépendant depuis 2004, 15 clients réguliers,"
+    " références vérifiées par l'équipe.",
     "marie.lefevre@demo.test": "Rédactrice web indépendante depuis 2011, a déjà formé trois stagiaires.",
 }
 
@@ -42,7 +107,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo ne tourne qu'en développement (DEBUG=1) : il crée des comptes au mot de passe connu.")
+            raise CommandError(
+                "seed_demo ne tourne qu'en développement (DEBUG=1) : il crée des comptes au mot de passe connu."
+            )
         with transaction.atomic():
             world = self.seed_accounts()
             for app_config in apps.get_app_configs():
@@ -56,7 +123,7 @@ class Command(BaseCommand):
         charter = services.current_charter()
         world: dict[str, User] = {}
         for email, first, last, _roles, trade, region, languages in PEOPLE:
-            user, created = User.objects.get_or_create(
+            user, _created = User.objects.get_or_create(
                 email=email,
                 defaults={
                     "first_name": first,
@@ -68,9 +135,7 @@ class Command(BaseCommand):
                     "availability": Availability.PART_TIME,
                 },
             )
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             if charter:
                 services.accept_charter(user, charter)
             world[email] = user

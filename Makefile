@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test test-fast lint format bench seed-scale messages lock clean check-python
+.PHONY: run test lint format bench messages lock clean check-python venv
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \

@@ -7,7 +7,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, SITE_URL and DATABASE_URL.
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -63,6 +63,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "compagnons.core",
     "compagnons.accounts",
+    "compagnons.skills",
+    "compagnons.apprenticeship",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,7 +165,6 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-ACCOUNT_ADAPTER = "compagnons.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -209,6 +210,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _https and not DEBUG)
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+    # Rate limits count per client IP: trust the X-Forwarded-For entries added by our own proxies.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 
 # Content Security Policy: no inline script or style without the request's nonce.
 SECURE_CSP = {
@@ -259,14 +262,15 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_URL = env("EMAIL_URL")
 if EMAIL_URL:
     _mail = urlsplit(EMAIL_URL)
+    _default_port = {"smtps": 465, "smtp+tls": 587}.get(_mail.scheme, 25)
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _mail.hostname or "localhost",
-                "port": _mail.port or 587,
-                "username": _mail.username or "",
-                "password": _mail.password or "",
+                "port": _mail.port or _default_port,
+                "username": unquote(_mail.username or ""),
+                "password": unquote(_mail.password or ""),
                 "use_tls": _mail.scheme == "smtp+tls",
                 "use_ssl": _mail.scheme == "smtps",
                 "timeout": 20,
@@ -300,7 +304,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-ADMINS = [("Admin", a) for a in env_list("ADMINS")]
+ADMINS = env_list("ADMINS")
 
 # --- Platform policy ------------------------------------------------------------------
-# Compagnon's default mentoring capacity etc. arrive with later issues; the charter lives in the database.
+# How long the audit log keeps its entries (security logs: the CNIL recommends 6 months to 1 year).
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365)

@@ -26,7 +26,15 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role_grants__role", "region", "availability", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name", "trade"]
     inlines = [RoleGrantInline]
-    readonly_fields = ["date_joined", "last_login", "erased_at", "transmit_requested_at"]
+    # Staff rights follow the staff role (granted through services, audit-logged), never a raw checkbox.
+    readonly_fields = [
+        "date_joined",
+        "last_login",
+        "erased_at",
+        "transmit_requested_at",
+        "is_staff",
+        "is_superuser",
+    ]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profil"), {"fields": ["first_name", "last_name", "trade", "region", "languages", "availability"]}),

@@ -5,7 +5,16 @@ from compagnons.accounts import services
 
 # Paths a member may reach before accepting the current charter: reading and accepting it,
 # their account (log out, e-mail, password, MFA), and their personal data rights.
-CHARTER_EXEMPT_PREFIXES = ("/charte/", "/comptes/", "/static/", "/media/", "/i18n/", "/ok", "/espace/donnees/")
+CHARTER_EXEMPT_PREFIXES = (
+    "/charte/",
+    "/comptes/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/ok",
+    "/espace/donnees/",
+    "/confidentialite/",
+)
 
 
 class CharterMiddleware:

@@ -69,7 +69,7 @@ def grant_role(user: User, role: str, *, by: User, reason: str = "") -> RoleGran
 
 
 @transaction.atomic
-def revoke_role(user: User, role: str, *, by: User, reason: str = "") -> bool:
+def revoke_role(user: User, role: str, *, by: User) -> bool:
     _check_staff(by)
     if role == Role.STAFF and user.pk == by.pk:
         raise ValueError(_("Vous ne pouvez pas retirer votre propre rôle d'équipe."))

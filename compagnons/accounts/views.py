@@ -17,6 +17,7 @@ from compagnons.accounts.forms import DeleteAccountForm, GrantCompagnonForm, Pro
 from compagnons.accounts.models import User
 from compagnons.accounts.permissions import get_member_for_staff, require_staff
 from compagnons.accounts.services import Intent
+from compagnons.core import dashboard as dashboard_panels
 from compagnons.core.models import AuditLog
 
 
@@ -25,6 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     context = {
         "roles": user.roles,
+        "panels": dashboard_panels.panels_for(request),
         "profile_complete": all(getattr(user, f) for f in ("first_name", "last_name", "trade", "region")),
     }
     if user.is_formateur:

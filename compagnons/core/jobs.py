@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from compagnons.core import scheduler
-from compagnons.core.tasks import clear_expired_sessions, prune_finished_task_results
+from compagnons.core.tasks import clear_expired_sessions, prune_audit_log, prune_finished_task_results
 
 scheduler.register(clear_expired_sessions, every=timedelta(hours=6))
 scheduler.register(prune_finished_task_results, every=timedelta(days=1))
+scheduler.register(prune_audit_log, every=timedelta(days=1))

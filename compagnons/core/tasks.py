@@ -27,3 +27,15 @@ def prune_finished_task_results() -> int:
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
     return deleted
+
+
+@task
+def prune_audit_log() -> int:
+    """Forget audit entries older than AUDIT_LOG_RETENTION_DAYS. Idempotent."""
+    from django.conf import settings
+
+    from compagnons.core.models import AuditLog
+
+    cutoff = timezone.now() - timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
+    deleted, _ = AuditLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -54,3 +54,20 @@ def test_clearing_sessions_twice_does_nothing_twice():
     PeriodicJobRun.objects.update(last_enqueued_at=None)
     call_command("run_periodic_jobs")
     assert Session.objects.filter(session_key=alive.session_key).exists()
+
+
+@pytest.mark.django_db
+def test_audit_log_keeps_entries_for_the_retention_period(settings):
+    from compagnons.core import audit
+    from compagnons.core.models import AuditLog
+    from compagnons.core.tasks import prune_audit_log
+
+    settings.AUDIT_LOG_RETENTION_DAYS = 365
+    old = audit.log(None, "old.thing")
+    recent = audit.log(None, "recent.thing")
+    AuditLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=366))
+
+    prune_audit_log.enqueue()
+    prune_audit_log.enqueue()
+
+    assert list(AuditLog.objects.all()) == [recent]

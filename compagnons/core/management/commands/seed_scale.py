@@ -1,5 +1,6 @@
 """`manage.py seed_scale`: the large data set of `make bench` (see bench/scale.py and bench/README.md)."""
 
+import sys
 import time
 
 from django.conf import settings
@@ -26,9 +27,10 @@ class Command(BaseCommand):
             users=options["users"], audit_per_user=options["audit_per_user"], log=self.stdout.write
         )
         if options["check"]:
-            if not scale.is_seeded(ctx):
-                raise CommandError("The scale data set is not complete.", returncode=1)
-            self.stdout.write("The scale data set is complete.")
+            complete = scale.is_seeded(ctx)
+            self.stdout.write(f"The scale data set is {'complete' if complete else 'not complete'}.")
+            if not complete:
+                sys.exit(1)
             return
         started = time.perf_counter()
         report = scale.seed(ctx, only=options["only"])

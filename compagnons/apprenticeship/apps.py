@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprenticeshipConfig(AppConfig):
+    name = "compagnons.apprenticeship"
+    label = "apprenticeship"
+    verbose_name = _("Parcours")
+
+    def ready(self) -> None:
+        from compagnons.apprenticeship import panels, services
+        from compagnons.core import dashboard
+        from compagnons.skills import permissions as skills_permissions
+
+        skills_permissions.register_mentor_check(services.is_mentor_of)
+        dashboard.register_panel(panels.apprentice_mentor_panel, order=15)
+        dashboard.register_panel(panels.mentor_panel, order=20)

@@ -163,6 +163,16 @@ def update_profile(user: User, *, changed: list[str]) -> User:
 
 # --- Personal data: export and erasure ---------------------------------------------------
 
+# Apps above accounts hold personal data too: each registers what it exports and how it erases,
+# from its AppConfig.ready(), so this layer never imports them.
+_personal_data_sections: dict[str, tuple] = {}
+
+
+def register_personal_data(section: str, *, export, erase) -> None:
+    """`export(user) -> JSON-ready data`; `erase(user, traces)` deletes or anonymises (traces: the
+    person's e-mail and names, to scrub from free text others keep)."""
+    _personal_data_sections[section] = (export, erase)
+
 
 def export_personal_data(user: User, *, by: User) -> dict[str, Any]:
     """Everything the platform holds about a person, as JSON-ready data (RGPD articles 15 and 20)."""
@@ -202,6 +212,8 @@ def export_personal_data(user: User, *, by: User) -> dict[str, Any]:
             for e in AuditLog.objects.involving_user(user).order_by("created_at")
         ],
     }
+    for section, (export, _erase) in sorted(_personal_data_sections.items()):
+        data[section] = export(user)
     audit.log(by, "account.data_exported", user)
     return data
 
@@ -243,6 +255,8 @@ def erase_account(user: User, *, by: User) -> User:
     user.erased_at = timezone.now()
     user.save()
     RoleGrant.objects.filter(user=user).update(reason="")
+    for _export, erase in _personal_data_sections.values():
+        erase(user, traces)
     _scrub_audit_log(user, traces)
     audit.log(by if by.pk != user.pk else None, "account.erased", user)
     return user

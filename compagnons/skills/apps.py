@@ -8,7 +8,9 @@ class SkillsConfig(AppConfig):
     verbose_name = _("Référentiel et compétences")
 
     def ready(self) -> None:
+        from compagnons.accounts.services import register_personal_data
         from compagnons.core import dashboard
-        from compagnons.skills import panels
+        from compagnons.skills import panels, personal_data
 
         dashboard.register_panel(panels.positioning_panel, order=10)
+        register_personal_data("skills", export=personal_data.export, erase=personal_data.erase)

@@ -14,6 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from compagnons.accounts import services
 from compagnons.accounts.models import User
 from compagnons.core import audit
+from compagnons.skills import services as skills_services
+from compagnons.skills.models import Reflection
 from tests.factories import PASSWORD, UserFactory
 
 FIRST, LAST, EMAIL = "Gwendoline", "Kerbrat-Lemoigne", "gwendoline.kerbrat@exemple.test"
@@ -48,6 +50,11 @@ def person(db, formateur):
     services.grant_role(user, "client", by=formateur)
     services.update_profile(user, changed=["trade"])
     audit.log(formateur, "mentoring.noted", user, note=f"Séance avec {FIRST} {LAST}")
+    # Data higher apps hold (registered with accounts.services.register_personal_data).
+    Reflection.objects.create(member=user, values=f"Moi, {FIRST} {LAST}, je tiens à l'autonomie")
+    positioning = skills_services.start_positioning(user, by=user)
+    competence = positioning.certification.competences.first()
+    skills_services.save_self_assessment(positioning, {competence.pk: (2, f"{FIRST} l'a déjà fait")}, by=user)
     return user
 
 
@@ -67,7 +74,9 @@ def test_deleted_account_leaves_no_name_or_email_anywhere(client, person, format
         notify_member.enqueue(person.pk)
         assert DBTaskResult.objects.count() == 1, "the queue is a table the scan covers"
         client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
-        client.post(reverse("accounts:export"))
+        exported = client.post(reverse("accounts:export")).json()
+        assert exported["skills"]["reflection"]["values"].startswith("Moi")
+        assert exported["skills"]["assessments"][0]["level"] == 2
         assert traces_of(every_text_value_in_the_database(), EMAIL, LAST), "the test must see the data first"
 
         response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
@@ -87,6 +96,8 @@ def test_deleted_account_leaves_no_name_or_email_anywhere(client, person, format
     # The records others depend on are still there, anonymised.
     assert person.role_grants.count() == 2
     assert audit_entries_about(person) >= 3
+    assert not Reflection.objects.filter(member=person).exists()
+    assert person.assessments.count() == 1, "levels stay as anonymous evidence"
 
 
 def audit_entries_about(user):

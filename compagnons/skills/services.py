@@ -309,8 +309,28 @@ def save_reflection(reflection: Reflection, *, by) -> Reflection:
 CHART_BAR_SCALE = 150  # SVG units per level: « maîtrisé » (3) is 450 wide.
 
 
-def chart_rows(result: dict) -> dict:
-    """Geometry of the per-bloc bar chart (SVG drawn by the template, no script, no inline style)."""
+def previous_positioning(positioning: Positioning) -> Positioning | None:
+    """The member's bilan before this one (same référentiel version), to compare over time."""
+    return (
+        Positioning.objects.filter(
+            member_id=positioning.member_id,
+            certification_id=positioning.certification_id,
+            started_at__lt=positioning.started_at,
+        )
+        .exclude(status=Positioning.Status.DRAFT)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def chart_rows(result: dict, previous: dict | None = None) -> dict:
+    """Geometry of the per-bloc bar chart (SVG drawn by the template, no script, no inline style).
+
+    With `previous` (the result of an earlier bilan), each row also carries the earlier retained average.
+    """
+    before = {}
+    if previous:
+        before = {(b.block.pk if b.block else None): b.averages["retained"] for b in previous["blocks"]}
     rows = []
     for i, block_result in enumerate(result["blocks"]):
         y = 10 + i * 62
@@ -329,6 +349,12 @@ def chart_rows(result: dict) -> dict:
                 "retained_avg": averages["retained"],
                 "staff_avg": averages["staff"],
                 "mentor_avg": averages["mentor"],
+                "previous_avg": before.get(block_result.block.pk if block_result.block else None),
             }
         )
-    return {"rows": rows, "height": 20 + len(rows) * 62, "scale": [i * CHART_BAR_SCALE for i in range(4)]}
+    return {
+        "rows": rows,
+        "height": 20 + len(rows) * 62,
+        "scale": [i * CHART_BAR_SCALE for i in range(4)],
+        "has_previous": bool(previous),
+    }

@@ -196,13 +196,21 @@ def positioning_review(request: HttpRequest, pk: int) -> HttpResponse:
 def positioning_result(request: HttpRequest, pk: int) -> HttpResponse:
     positioning = permissions.get_positioning_for_viewer(request.user, pk)
     result = services.positioning_result(positioning)
+    previous = services.previous_positioning(positioning)
+    previous_result = services.positioning_result(previous) if previous else None
     can_review = request.user.pk != positioning.member_id and (
         request.user.is_staff or permissions.is_mentor_of(request.user, positioning.member)
     )
     return render(
         request,
         "skills/positioning_result.html",
-        {"positioning": positioning, "result": result, "chart": services.chart_rows(result), "can_review": can_review},
+        {
+            "positioning": positioning,
+            "result": result,
+            "chart": services.chart_rows(result, previous_result),
+            "previous": previous,
+            "can_review": can_review,
+        },
     )
 
 

@@ -242,3 +242,17 @@ def test_no_referentiel_in_force_gets_a_clear_message(client, apprenti):
     client.force_login(apprenti)
     response = client.post(reverse("skills:positioning_start"), follow=True)
     assert "Aucun référentiel n&#x27;est en vigueur" in response.content.decode()
+
+
+def test_a_later_bilan_is_compared_with_the_previous_one(client, apprenti, formateur):
+    first = reviewed(apprenti, formateur)
+    second = services.start_positioning(apprenti, by=apprenti, moment=Positioning.Moment.EXIT)
+    complete(second, apprenti, level=3)
+    assert services.previous_positioning(second) == first
+    assert services.previous_positioning(first) is None
+    client.force_login(apprenti)
+
+    html = client.get(reverse("skills:positioning_result", args=[second.pk])).content.decode()
+
+    assert "Retenu au bilan précédent" in html
+    assert "2,0" in html or "2.0" in html

@@ -240,6 +240,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files only their owners may see (evidence): never served as /media/, only through views that check rights.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -309,3 +311,8 @@ ADMINS = env_list("ADMINS")
 # --- Platform policy ------------------------------------------------------------------
 # How long the audit log keeps its entries (security logs: the CNIL recommends 6 months to 1 year).
 AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365)
+# The path: how many apprentices a compagnon follows unless they say otherwise; days without activity before an
+# apprentice is flagged and reminded (drop-out prevention, Qualiopi 12); the largest evidence file accepted.
+DEFAULT_MENTOR_CAPACITY = env_int("DEFAULT_MENTOR_CAPACITY", 2)
+INACTIVITY_ALERT_DAYS = env_int("INACTIVITY_ALERT_DAYS", 21)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)

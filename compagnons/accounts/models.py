@@ -135,6 +135,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("membres")
         ordering = ["last_name", "first_name", "pk"]
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        indexes = [
+            # The staff's queue of recognition requests: a handful of rows among all members.
+            models.Index(
+                fields=["transmit_requested_at"],
+                name="user_transmit_requested_idx",
+                condition=models.Q(transmit_requested_at__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name

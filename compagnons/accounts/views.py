@@ -30,8 +30,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "profile_complete": all(getattr(user, f) for f in ("first_name", "last_name", "trade", "region")),
     }
     if user.is_formateur:
-        context["awaiting_recognition"] = User.objects.awaiting_recognition()[:5]
-        context["awaiting_count"] = User.objects.awaiting_recognition().count()
+        awaiting = list(User.objects.awaiting_recognition()[:6])
+        context["awaiting_recognition"] = awaiting[:5]
+        context["more_awaiting"] = len(awaiting) > 5
         context["recent_audit"] = AuditLog.objects.select_related("actor")[:5]
     return render(request, "accounts/dashboard.html", context)
 

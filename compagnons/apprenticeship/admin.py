@@ -1,16 +1,94 @@
 from django.contrib import admin
 
-from compagnons.apprenticeship.models import Mentorship
+from compagnons.apprenticeship.models import (
+    AdoptionPiece,
+    Cohort,
+    Enrollment,
+    Evidence,
+    MentoringSession,
+    Mentorship,
+    MentorshipRequest,
+    PathProfile,
+    PlanGoal,
+    StageTransition,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written through services (audit-logged): the admin looks, it does not write."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "funding", "capacity", "formateur"]
+    list_filter = ["funding"]
+    search_fields = ["name"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ["member", "cohort", "stage", "status", "last_activity_at"]
+    list_filter = ["stage", "status", "cohort"]
+    list_select_related = ["member", "cohort"]
+    search_fields = ["member__email", "member__last_name"]
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["enrollment", "from_stage", "to_stage", "at", "by"]
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(ReadOnlyAdmin):
     list_display = ["apprentice", "mentor", "started_at", "ended_at"]
-    list_filter = ["ended_at"]
     list_select_related = ["apprentice", "mentor"]
     search_fields = ["apprentice__email", "mentor__email", "apprentice__last_name", "mentor__last_name"]
-    readonly_fields = ["apprentice", "mentor", "started_at", "ended_at", "end_reason", "assigned_by"]
 
-    def has_add_permission(self, request):
-        # Pairing goes through services (audit-logged).
-        return False
+
+@admin.register(MentorshipRequest)
+class MentorshipRequestAdmin(ReadOnlyAdmin):
+    list_display = ["apprentice", "compagnon", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["apprentice", "compagnon"]
+
+
+@admin.register(MentoringSession)
+class MentoringSessionAdmin(ReadOnlyAdmin):
+    list_display = ["date", "apprentice", "mentor", "duration_minutes", "mode", "status"]
+    list_filter = ["status", "mode"]
+    list_select_related = ["apprentice", "mentor"]
+    date_hierarchy = "date"
+
+
+@admin.register(PlanGoal)
+class PlanGoalAdmin(ReadOnlyAdmin):
+    list_display = ["apprentice", "competence", "target_date"]
+    list_select_related = ["apprentice", "competence"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["apprentice", "title", "kind", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["apprentice"]
+    exclude = ["file"]
+
+
+@admin.register(AdoptionPiece)
+class AdoptionPieceAdmin(ReadOnlyAdmin):
+    list_display = ["enrollment", "recorded_by", "recorded_at", "confirmed_at"]
+
+
+@admin.register(PathProfile)
+class PathProfileAdmin(admin.ModelAdmin):
+    list_display = ["member", "mentor_capacity", "accepting_apprentices", "public_in_chain"]
+    list_select_related = ["member"]

@@ -8,10 +8,13 @@ class ApprenticeshipConfig(AppConfig):
     verbose_name = _("Parcours")
 
     def ready(self) -> None:
-        from compagnons.apprenticeship import panels, services
+        from compagnons.accounts.services import register_personal_data
+        from compagnons.apprenticeship import panels, personal_data, services
         from compagnons.core import dashboard
         from compagnons.skills import permissions as skills_permissions
 
         skills_permissions.register_mentor_check(services.is_mentor_of)
-        dashboard.register_panel(panels.apprentice_mentor_panel, order=15)
+        dashboard.register_panel(panels.apprentice_panel, order=15)
         dashboard.register_panel(panels.mentor_panel, order=20)
+        dashboard.register_panel(panels.staff_panel, order=25)
+        register_personal_data("path", export=personal_data.export, erase=personal_data.erase)

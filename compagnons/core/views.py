@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from compagnons.core.models import AuditLog
 from compagnons.core.permissions import require_team
+
+AUDIT_PAGE_SIZE = 50
 
 
 @require_safe
@@ -32,5 +33,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": action})
+    # No COUNT(*) over a table that grows for ever: fetch one row more than a page to know if there is a next.
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    start = (number - 1) * AUDIT_PAGE_SIZE
+    rows = list(entries[start : start + AUDIT_PAGE_SIZE + 1])
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "entries": rows[:AUDIT_PAGE_SIZE],
+            "number": number,
+            "has_next": len(rows) > AUDIT_PAGE_SIZE,
+            "action": action,
+        },
+    )

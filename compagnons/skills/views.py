@@ -124,7 +124,7 @@ def positioning_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         {
             "positioning": positioning,
             "form": form,
-            "block": block,
+            "current_block": block,
             "step": step,
             "step_count": len(all_steps),
             "level_help": [(level.label, LEVEL_HELP[level]) for level in Level],

@@ -24,7 +24,7 @@ class TestDashboard:
     ):
         client.force_login(request.getfixturevalue(who))
 
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(18):
             response = client.get(reverse("accounts:dashboard"))
 
         assert response.status_code == 200
@@ -95,7 +95,7 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(22):
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

@@ -85,6 +85,16 @@ PEOPLE = [
         "français",
     ),
     (
+        "sylvie.garnier@demo.test",
+        "Sylvie",
+        "Garnier",
+        [Role.APPRENTICE],
+        "Télésecrétariat",
+        Region.BRETAGNE,
+        "français",
+    ),
+    ("thomas.roux@demo.test", "Thomas", "Roux", [Role.APPRENTICE], "Télésecrétariat", Region.NORMANDIE, "français"),
+    (
         "bernard.rousseau@demo.test",
         "Bernard",
         "Rousseau",
@@ -122,8 +132,9 @@ class Command(BaseCommand):
         password_hash = make_password(DEMO_PASSWORD)
         charter = services.current_charter()
         world: dict[str, User] = {}
+        new: set[str] = set()
         for email, first, last, _roles, trade, region, languages in PEOPLE:
-            user, _created = User.objects.get_or_create(
+            user, created = User.objects.get_or_create(
                 email=email,
                 defaults={
                     "first_name": first,
@@ -139,6 +150,8 @@ class Command(BaseCommand):
             if charter:
                 services.accept_charter(user, charter)
             world[email] = user
+            if created:
+                new.add(email)
         staff = world["formateur@demo.test"]
         if not staff.is_formateur:
             # The first staff member is bootstrapped directly, as `createsuperuser` would.
@@ -149,6 +162,8 @@ class Command(BaseCommand):
             staff.refresh_from_db()
             staff.__dict__.pop("roles", None)
         for email, _first, _last, roles, *_rest in PEOPLE:
+            if email not in new:
+                continue  # roles may have changed since (a path completed): leave them be
             user = world[email]
             for role in roles:
                 if role == Role.COMPAGNON:

@@ -1,0 +1,11 @@
+"""Scale data set and load test of the key pages (`make bench`). Not part of `make test`.
+
+The constants below are shared by the seeder (bench/scale.py, Django) and the load generator (bench/run.py,
+which does not import Django).
+"""
+
+BENCH_PASSWORD = "compagnons-bench"
+BENCH_APPRENTICE = "bench-apprenti@bench.test"
+BENCH_FORMATEUR = "bench-formateur@bench.test"
+DEFAULT_USERS = 100_000
+DEFAULT_AUDIT_PER_USER = 3

@@ -1,0 +1,384 @@
+"""`make bench`: build the scale data set once, serve it with gunicorn and load-test the key pages.
+
+Runs on loopback only. Prints, per page: requests per second, p50 and p99 latency, SQL queries per request
+(from the X-Query-Count header) and the throughput relative to the bare "ok" view measured in the same run.
+See bench/README.md.
+"""
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import (  # noqa: E402 - the repository root must be on the path first
+    BENCH_APPRENTICE,
+    BENCH_FORMATEUR,
+    BENCH_PASSWORD,
+    DEFAULT_AUDIT_PER_USER,
+    DEFAULT_USERS,
+)
+
+VAR = ROOT / "var"
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+SECRET_KEY = "bench-only-secret-key-never-used-in-production-0123456789abcdef"
+
+# Who the load generator logs in as: name -> e-mail (password BENCH_PASSWORD, see bench/scale.py).
+ACCOUNTS = {"apprenti": BENCH_APPRENTICE, "formateur": BENCH_FORMATEUR}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    account: str | None = None  # a key of ACCOUNTS, or None for an anonymous visitor
+
+
+# The bare view first: every other page is compared with it. Later issues append their key pages.
+BASELINE = Page("bare view", "/ok")
+PAGES = [
+    BASELINE,
+    Page("home", "/"),
+    Page("charter", "/charte/"),
+    Page("login form", "/comptes/login/"),
+    Page("dashboard (apprenti)", "/espace/", "apprenti"),
+    Page("dashboard (formateur)", "/espace/", "formateur"),
+    Page("profile (apprenti)", "/espace/profil/", "apprenti"),
+    Page("audit log (formateur)", "/equipe/journal/", "formateur"),
+]
+
+
+@dataclass
+class Result:
+    page: Page
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+    def queries_label(self) -> str:
+        if not self.queries:
+            return "?"
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}-{high}"
+
+
+# --- Database, static files, server ----------------------------------------------------------
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'bench.sqlite3'}"
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    params = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "password": parts.password or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created PostgreSQL database {name}.")
+
+
+def server_env(db_url: str, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS=HOST,
+        SITE_URL=f"http://{HOST}:{port}",
+        DATABASE_URL=db_url,
+        QUERY_COUNT_HEADER="1",
+        LOGIN_RATE_LIMIT="100000/m/ip,100000/m/key",
+        STATIC_ROOT=str(VAR / "bench-static"),
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("COMPAGNONS_TESTING", None)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=check)
+
+
+def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> float | None:
+    """Migrate the bench database and seed it unless it is already seeded. Returns the seed time, if any."""
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "createcachetable", "-v", "0")
+    seed_args = ["seed_scale", "--users", str(users), "--audit-per-user", str(audit_per_user)]
+    seed_env = {**env, "DEBUG": "1"}  # seed_scale creates known passwords, so it wants DEBUG on
+    if manage(seed_env, *seed_args, "--check", check=False).returncode == 0:
+        return None
+    started = time.perf_counter()
+    manage(seed_env, *seed_args)
+    return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log_path: Path) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"),
+        "config.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--no-control-socket",
+    ]
+    log = log_path.open("w")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {proc.returncode}; see {log_path}")
+        try:
+            if fetch(port, "/ok")[0] == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_gunicorn(proc)
+    raise SystemExit(f"gunicorn did not answer on port {port} within 30 s; see {log_path}")
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# --- HTTP -----------------------------------------------------------------------------------
+
+
+def fetch(
+    port: int, path: str, *, method: str = "GET", cookies: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, dict[str, str], str]:
+    """One request on a fresh connection: status, the cookies it sets, the body."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Cookie": cookie_header(cookies)} if cookies else {}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        text = resp.read().decode("utf-8", "replace")
+        jar = SimpleCookie()
+        for value in resp.headers.get_all("Set-Cookie") or []:
+            jar.load(value)
+        return resp.status, {k: m.value for k, m in jar.items()}, text
+    finally:
+        conn.close()
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+CSRF_INPUT = re.compile(r"<input[^>]*name=\"csrfmiddlewaretoken\"[^>]*>")
+VALUE = re.compile(r"value=\"([^\"]+)\"")
+
+
+def login(port: int, email: str) -> dict[str, str]:
+    """Log in for real through the allauth form; returns the session cookies."""
+    status, cookies, html = fetch(port, "/comptes/login/")
+    tag = CSRF_INPUT.search(html)
+    if status != 200 or not tag or "csrftoken" not in cookies:
+        raise SystemExit(f"Login page: status {status}, no CSRF token found.")
+    token = VALUE.search(tag.group(0)).group(1)
+    form = urlencode({"csrfmiddlewaretoken": token, "login": email, "password": BENCH_PASSWORD}).encode()
+    status, new_cookies, _html = fetch(port, "/comptes/login/", method="POST", cookies=cookies, body=form)
+    cookies.update(new_cookies)
+    if status != 302 or "sessionid" not in cookies:
+        raise SystemExit(f"Login as {email} failed: status {status}, cookies {sorted(cookies)}.")
+    status, _set, _html = fetch(port, "/espace/", cookies=cookies)
+    if status != 200:
+        print(f"Warning: logged in as {email} but /espace/ answers {status} (see the server log).")
+    return cookies
+
+
+def client(args: tuple[int, str, str, float, float]) -> tuple[float, list[float], list[int], Counter]:
+    """One simulated visitor: request `path` back to back from `start` for `duration` seconds."""
+    port, path, cookie, start, duration = args
+    headers = {"Cookie": cookie} if cookie else {}
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)  # reconnects when the server closes
+    latencies: list[float] = []
+    queries: list[int] = []
+    errors: Counter = Counter()
+    time.sleep(max(0.0, start - time.time()))
+    end = start + duration
+    while time.time() < end:
+        began = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            errors[type(exc).__name__] += 1
+            conn.close()
+            continue
+        latencies.append(time.perf_counter() - began)
+        if resp.status != 200:
+            errors[f"HTTP {resp.status}"] += 1
+        count = resp.getheader("X-Query-Count")
+        if count is not None:
+            queries.append(int(count))
+    conn.close()
+    return time.time() - start, latencies, queries, errors
+
+
+def measure(pool, port: int, page: Page, cookie: str, concurrency: int, duration: float) -> Result:
+    start = time.time() + 0.2
+    result = Result(page)
+    for seconds, latencies, queries, errors in pool.map(
+        client, [(port, page.path, cookie, start, duration)] * concurrency
+    ):
+        result.seconds = max(result.seconds, seconds)
+        result.latencies += latencies
+        result.queries += queries
+        result.errors += errors
+    return result
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+def print_table(results: list[Result]) -> None:
+    base = next((r.rps for r in results if r.page == BASELINE), 0.0)
+    rows = [("page", "path", "req/s", "p50 ms", "p99 ms", "queries/req", "vs bare", "errors")]
+    for r in results:
+        errors = ", ".join(f"{k}×{v}" for k, v in r.errors.most_common()) or "-"
+        ratio = f"{r.rps / base:.2f}" if base else "?"
+        rows.append(
+            (
+                r.page.name,
+                r.page.path,
+                f"{r.rps:.0f}",
+                f"{r.percentile(0.50):.1f}",
+                f"{r.percentile(0.99):.1f}",
+                r.queries_label(),
+                ratio,
+                errors,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        cells = [
+            c.ljust(w) if i < 2 or i == 7 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", DEFAULT_USERS)))
+    parser.add_argument("--audit-per-user", type=int, default=DEFAULT_AUDIT_PER_USER)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per page")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of unmeasured load per page")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--pages", nargs="*", default=[], help="only pages whose path or name contains one of these")
+    options = parser.parse_args()
+
+    sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the subprocesses' output
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops the server, even in the background
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    VAR.mkdir(exist_ok=True)
+    db_url = database_url()
+    if db_url.startswith(("postgres://", "postgresql://")):
+        ensure_postgres_database(db_url)
+    port = free_port()
+    env = server_env(db_url, port)
+
+    print(f"Bench database: {db_url}")
+    seed_seconds = prepare_database(env, options.users, options.audit_per_user)
+    if seed_seconds is None:
+        print(f"Already seeded ({options.users} members).")
+    else:
+        print(f"Seeded {options.users} members in {seed_seconds:.0f} s.")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+
+    pages = [
+        p for p in PAGES if p == BASELINE or not options.pages or any(s in p.path or s in p.name for s in options.pages)
+    ]
+    log_path = VAR / "bench-gunicorn.log"
+    proc = start_gunicorn(env, port, options.workers, log_path)
+    try:
+        sessions = {
+            name: cookie_header(login(port, email))
+            for name, email in ACCOUNTS.items()
+            if any(p.account == name for p in pages)
+        }
+        print(
+            f"gunicorn: {options.workers} workers on {HOST}:{port}; {options.concurrency} clients, "
+            f"{options.warmup:g} s warm-up + {options.duration:g} s per page.\n"
+        )
+        results = []
+        # The clients ignore Ctrl-C: this process gets it, stops them and then the server.
+        with multiprocessing.Pool(options.concurrency, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
+            for page in pages:
+                cookie = sessions.get(page.account, "")
+                if options.warmup:
+                    measure(pool, port, page, cookie, options.concurrency, options.warmup)
+                results.append(measure(pool, port, page, cookie, options.concurrency, options.duration))
+        print_table(results)
+    except KeyboardInterrupt:
+        print("\nInterrupted.")
+        return 130
+    finally:
+        stop_gunicorn(proc)
+    failed = [r for r in results if r.errors or not r.latencies]
+    if failed:
+        print(f"\n{len(failed)} page(s) with errors; server log: {log_path}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

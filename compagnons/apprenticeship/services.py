@@ -631,6 +631,7 @@ def review_evidence(
 
 @transaction.atomic
 def resubmit_evidence(evidence: Evidence, *, by: User) -> Evidence:
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if by.pk != evidence.apprentice_id:
         raise PermissionRefused(_("Seul l'apprenti redépose sa preuve."))
     if evidence.status != Evidence.Status.CHANGES_REQUESTED:

@@ -5,6 +5,7 @@ The search covers every table of the database, the stored files (media, mail out
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.tasks import task
 from django.test import override_settings
@@ -13,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from compagnons.accounts import services
 from compagnons.accounts.models import User
+from compagnons.apprenticeship import services as path_services
 from compagnons.core import audit
 from compagnons.skills import services as skills_services
 from compagnons.skills.models import Reflection
@@ -44,7 +46,8 @@ def traces_of(values, *needles):
 
 
 @pytest.fixture
-def person(db, formateur):
+def person(db, formateur, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     user = UserFactory(first_name=FIRST, last_name=LAST, email=EMAIL, apprentice=True, trade="Traduction")
     services.register_member(user, intents=["transmit"])
     services.grant_role(user, "client", by=formateur)
@@ -55,6 +58,15 @@ def person(db, formateur):
     positioning = skills_services.start_positioning(user, by=user)
     competence = positioning.certification.competences.first()
     skills_services.save_self_assessment(positioning, {competence.pk: (2, f"{FIRST} l'a déjà fait")}, by=user)
+    path_services.add_evidence(
+        user,
+        by=user,
+        title=f"CV de {FIRST} {LAST}",
+        kind="file",
+        competences=[competence],
+        upload=SimpleUploadedFile(f"cv-{LAST}.pdf", f"%PDF-1.4 {FIRST} {LAST} {EMAIL}".encode()),
+        content_type="application/pdf",
+    )
     return user
 
 
@@ -78,6 +90,7 @@ def test_deleted_account_leaves_no_name_or_email_anywhere(client, person, format
         assert exported["skills"]["reflection"]["values"].startswith("Moi")
         assert exported["skills"]["assessments"][0]["level"] == 2
         assert traces_of(every_text_value_in_the_database(), EMAIL, LAST), "the test must see the data first"
+        assert any(LAST.encode() in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()), "and the files"
 
         response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
 

@@ -1,5 +1,6 @@
 """`manage.py seed_scale`: the large data set of `make bench` (see bench/scale.py and bench/README.md)."""
 
+import json
 import sys
 import time
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--only", nargs="*", default=[], help="seeder names to run (default: all)")
         parser.add_argument("--check", action="store_true", help="exit 1 if the data set is not complete")
+        parser.add_argument(
+            "--ids", action="store_true", help="print the primary keys in the bench pages' paths (JSON) and exit"
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -26,6 +30,9 @@ class Command(BaseCommand):
         ctx = scale.ScaleContext(
             users=options["users"], audit_per_user=options["audit_per_user"], log=self.stdout.write
         )
+        if options["ids"]:
+            self.stdout.write(json.dumps(scale.bench_ids()))
+            return
         if options["check"]:
             complete = scale.is_seeded(ctx)
             self.stdout.write(f"The scale data set is {'complete' if complete else 'not complete'}.")

@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from compagnons.apprenticeship import chain, services
+from compagnons.apprenticeship.models import Enrollment, PathProfile
+from compagnons.apprenticeship.tasks import send_inactivity_reminders
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestDropOutPrevention:
+    def test_one_reminder_per_lapse_never_twice(self, enrolled, apprenti, settings):
+        settings.INACTIVITY_ALERT_DAYS = 14
+        Enrollment.objects.filter(pk=enrolled.pk).update(last_activity_at=timezone.now() - timedelta(days=15))
+
+        send_inactivity_reminders.enqueue()
+        send_inactivity_reminders.enqueue()
+
+        assert len(mail.outbox) == 1
+        assert mail.outbox[0].to == [apprenti.email]
+        assert "Où en êtes-vous" in mail.outbox[0].subject
+
+        # Activity resumes, then lapses again: a new lapse gets its own reminder.
+        services.touch_activity(apprenti)
+        send_inactivity_reminders.enqueue()
+        assert len(mail.outbox) == 1
+        Enrollment.objects.filter(pk=enrolled.pk).update(last_activity_at=timezone.now() - timedelta(days=20))
+        send_inactivity_reminders.enqueue()
+        assert len(mail.outbox) == 2
+
+    def test_active_apprentices_and_opted_out_members_get_nothing(self, enrolled, apprenti, settings):
+        send_inactivity_reminders.enqueue()
+        assert mail.outbox == []
+        apprenti.notify_by_email = False
+        apprenti.save()
+        Enrollment.objects.filter(pk=enrolled.pk).update(last_activity_at=timezone.now() - timedelta(days=60))
+        send_inactivity_reminders.enqueue()
+        assert mail.outbox == []
+
+    def test_the_roster_flags_inactive_apprentices(
+        self, client, cohort, enrolled, formateur, django_assert_max_num_queries
+    ):
+        for _ in range(2):
+            services.enroll(cohort, UserFactory(), by=formateur)
+        Enrollment.objects.filter(pk=enrolled.pk).update(last_activity_at=timezone.now() - timedelta(days=60))
+        client.force_login(formateur)
+        with django_assert_max_num_queries(12):
+            html = client.get(reverse("apprenticeship:cohort", args=[cohort.pk])).content.decode()
+        assert html.count("sans activité") == 1
+
+
+class TestChain:
+    def test_two_generations_with_counts(self, formateur, cohort):
+        founder = UserFactory(compagnon=True, first_name="Jean", last_name="Fondateur")
+        second = UserFactory(apprentice=True, first_name="Sylvie", last_name="Seconde")
+        third = UserFactory(apprentice=True, first_name="Thomas", last_name="Troisième")
+        services.enroll(cohort, second, by=formateur)
+        first = services.assign_mentor(second, founder, by=formateur)
+        services.record_adoption_piece(second, by=formateur, description="Adoption")
+        services.receive_as_compagnon(second, by=formateur, grounds="Jury")
+        services.end_mentorship(first, by=formateur, reason="Reçue compagnon")
+        services.assign_mentor(third, second, by=formateur)
+
+        forest = chain.build_chain(for_member=True)
+
+        assert chain.depth(forest) == 3
+        root = forest[0]
+        assert root.name == "Jean Fondateur"
+        assert (root.followed, root.became_compagnons) == (1, 1)
+        assert root.children[0].children[0].name == "Thomas Troisième"
+
+    def test_visitors_see_only_names_of_those_who_opted_in(self, client, formateur):
+        founder = UserFactory(compagnon=True, first_name="Jean", last_name="Public")
+        apprentice = UserFactory(apprentice=True, first_name="Anne", last_name="Discrète")
+        services.assign_mentor(apprentice, founder, by=formateur)
+        PathProfile.objects.create(member=founder, public_in_chain=True)
+
+        html = client.get(reverse("apprenticeship:chain")).content.decode()
+        assert "Jean Public" in html
+        assert "Anne Discrète" not in html
+        assert "un membre discret" in html
+
+        client.force_login(apprentice)
+        assert "Anne Discrète" in client.get(reverse("apprenticeship:chain")).content.decode()
+
+    def test_chain_query_count_does_not_grow(self, client, formateur, django_assert_max_num_queries):
+        for _ in range(5):
+            services.assign_mentor(UserFactory(apprentice=True), UserFactory(compagnon=True), by=formateur)
+        with django_assert_max_num_queries(4):
+            assert client.get(reverse("apprenticeship:chain")).status_code == 200
+
+
+class TestCohortPages:
+    def test_staff_create_a_cohort_and_bad_dates_keep_the_input(self, client, formateur):
+        from compagnons.skills.models import Certification
+
+        client.force_login(formateur)
+        data = {
+            "name": "Promotion Automne",
+            "certification": Certification.objects.current().pk,
+            "starts_on": "2027-01-10",
+            "ends_on": "2026-12-01",
+            "formateur": formateur.pk,
+            "funding": "region",
+            "capacity": "15",
+            "open_for_requests": "on",
+        }
+        response = client.post(reverse("apprenticeship:cohorts"), data)
+        assert response.status_code == 200
+        assert "La fin doit suivre le début." in response.content.decode()
+        assert 'value="Promotion Automne"' in response.content.decode()
+
+        data["ends_on"] = "2027-10-01"
+        assert client.post(reverse("apprenticeship:cohorts"), data).status_code == 302
+
+    def test_members_request_and_staff_accept_through_pages(self, client, cohort, outsider, formateur):
+        client.force_login(outsider)
+        client.post(reverse("apprenticeship:cohort_request", args=[cohort.pk]))
+        enrollment = Enrollment.objects.get(member=outsider)
+        client.force_login(formateur)
+        client.post(reverse("apprenticeship:enrollment_accept", args=[enrollment.pk]))
+        enrollment.refresh_from_db()
+        assert enrollment.status == Enrollment.Status.ACTIVE
+
+    @pytest.mark.parametrize("who", ["apprenti", "compagnon", "client_user", "outsider"])
+    def test_members_cannot_reach_staff_pages(self, client, request, who, cohort, enrolled):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(reverse("apprenticeship:cohorts")).status_code == 403
+        assert client.get(reverse("apprenticeship:cohort", args=[cohort.pk])).status_code == 403
+        assert (
+            client.post(reverse("apprenticeship:enrollment_drop", args=[enrolled.pk]), {"comment": "x"}).status_code
+            == 403
+        )
+        enrolled.refresh_from_db()
+        assert enrolled.status == Enrollment.Status.ACTIVE
+
+
+class TestDashboards:
+    def test_apprentice_sees_stage_mentor_and_next_steps(
+        self, client, mentorship, apprenti, django_assert_max_num_queries
+    ):
+        client.force_login(apprenti)
+        with django_assert_max_num_queries(18):
+            html = client.get(reverse("accounts:dashboard")).content.decode()
+        assert "Apprenti·e — Promotion test" in html
+        assert mentorship.mentor.display_name in html
+        assert "Construire votre plan" in html
+
+    def test_mentor_sees_apprentices_and_evidence_to_review(
+        self, client, mentorship, apprenti, compagnon, competences, django_assert_max_num_queries
+    ):
+        services.add_evidence(
+            apprenti, by=apprenti, title="Mon devis", kind="text", text="…", competences=competences[:1]
+        )
+        client.force_login(compagnon)
+        with django_assert_max_num_queries(16):
+            html = client.get(reverse("accounts:dashboard")).content.decode()
+        assert apprenti.display_name in html
+        assert "Mon devis" in html
+
+    def test_staff_dashboard_counts_inactive(self, client, cohort, enrolled, formateur):
+        Enrollment.objects.filter(pk=enrolled.pk).update(last_activity_at=timezone.now() - timedelta(days=90))
+        client.force_login(formateur)
+        html = client.get(reverse("accounts:dashboard")).content.decode()
+        assert "Sans activité récente" in html
+        assert "<strong>1</strong>" in html

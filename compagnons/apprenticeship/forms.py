@@ -210,3 +210,17 @@ class EnrollForm(forms.Form):
             raise ValidationError(_("Aucun membre n'a cette adresse."))
         self.member = member
         return email
+
+
+class AssignMentorForm(forms.Form):
+    mentor = forms.ModelChoiceField(label=_("Compagnon"), queryset=User.objects.none())
+    reason = forms.CharField(
+        label=_("Motif (si l'apprenti change de compagnon)"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = User.objects.active().with_role(Role.COMPAGNON).order_by("last_name")
+        self.fields["mentor"].label_from_instance = lambda u: (
+            f"{u.display_name} — {u.trade}" if u.trade else u.display_name
+        )

@@ -34,4 +34,5 @@ urlpatterns = [
     path("equipe/promotions/<int:pk>/", views.cohort, name="cohort"),
     path("equipe/inscriptions/<int:pk>/accepter/", views.enrollment_accept, name="enrollment_accept"),
     path("equipe/inscriptions/<int:pk>/abandon/", views.enrollment_drop, name="enrollment_drop"),
+    path("equipe/inscriptions/<int:pk>/compagnon/", views.enrollment_mentor, name="enrollment_mentor"),
 ]

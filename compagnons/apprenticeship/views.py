@@ -11,6 +11,7 @@ from compagnons.apprenticeship import chain, permissions, services
 from compagnons.apprenticeship.forms import (
     AdoptionForm,
     AnswerForm,
+    AssignMentorForm,
     CohortForm,
     CommentForm,
     EnrollForm,
@@ -532,6 +533,36 @@ def enrollment_drop(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Abandon enregistré."))
     return redirect("apprenticeship:cohort", pk=enrollment.cohort_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff assign a compagnon to an enrolled apprentice, with the ranked suggestions beside the choice."""
+    require_team(request.user)
+    enrollment = get_object_or_404(Enrollment.objects.select_related("member", "cohort"), pk=pk)
+    form = AssignMentorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_mentor(
+                enrollment.member, form.cleaned_data["mentor"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ACTION_ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Compagnon attribué."))
+            return redirect("apprenticeship:cohort", pk=enrollment.cohort_id)
+    current = Mentorship.objects.active().filter(apprentice=enrollment.member).select_related("mentor").first()
+    return render(
+        request,
+        "apprenticeship/assign_mentor.html",
+        {
+            "enrollment": enrollment,
+            "form": form,
+            "current": current,
+            "suggestions": services.suggest_mentors(enrollment.member),
+        },
+    )
 
 
 # --- La chaîne ----------------------------------------------------------------------------------

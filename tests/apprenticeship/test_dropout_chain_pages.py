@@ -169,3 +169,31 @@ class TestDashboards:
         html = client.get(reverse("accounts:dashboard")).content.decode()
         assert "Sans activité récente" in html
         assert "<strong>1</strong>" in html
+
+
+class TestAssignMentorPage:
+    def test_staff_assign_with_suggestions(
+        self, client, enrolled, apprenti, compagnon, formateur, django_assert_max_num_queries
+    ):
+        client.force_login(formateur)
+        url = reverse("apprenticeship:enrollment_mentor", args=[enrolled.pk])
+        with django_assert_max_num_queries(14):
+            page = client.get(url).content.decode()
+        assert compagnon.display_name in page
+        assert client.post(url, {"mentor": compagnon.pk}).status_code == 302
+        assert services.is_mentor_of(compagnon, apprenti)
+
+    def test_non_compagnon_is_refused_with_a_message(self, client, enrolled, formateur, outsider):
+        client.force_login(formateur)
+        response = client.post(reverse("apprenticeship:enrollment_mentor", args=[enrolled.pk]), {"mentor": outsider.pk})
+        assert response.status_code == 200
+        assert "Sélectionnez un choix valide" in response.content.decode()
+
+    @pytest.mark.parametrize("who", ["apprenti", "compagnon", "outsider"])
+    def test_members_cannot_assign(self, client, request, who, enrolled, compagnon):
+        client.force_login(request.getfixturevalue(who))
+        response = client.post(
+            reverse("apprenticeship:enrollment_mentor", args=[enrolled.pk]), {"mentor": compagnon.pk}
+        )
+        assert response.status_code == 403
+        assert not services.is_mentor_of(compagnon, enrolled.member)

@@ -7,5 +7,6 @@ which does not import Django).
 BENCH_PASSWORD = "compagnons-bench"
 BENCH_APPRENTICE = "bench-apprenti@bench.test"
 BENCH_FORMATEUR = "bench-formateur@bench.test"
+BENCH_COMPAGNON = "bench-compagnon@bench.test"
 DEFAULT_USERS = 100_000
 DEFAULT_AUDIT_PER_USER = 3

@@ -6,7 +6,9 @@ See bench/README.md.
 """
 
 import argparse
+import dataclasses
 import http.client
+import json
 import multiprocessing
 import os
 import re
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import (  # noqa: E402 - the repository root must be on the path first
     BENCH_APPRENTICE,
+    BENCH_COMPAGNON,
     BENCH_FORMATEUR,
     BENCH_PASSWORD,
     DEFAULT_AUDIT_PER_USER,
@@ -38,7 +41,7 @@ HOST = "127.0.0.1"
 SECRET_KEY = "bench-only-secret-key-never-used-in-production-0123456789abcdef"
 
 # Who the load generator logs in as: name -> e-mail (password BENCH_PASSWORD, see bench/scale.py).
-ACCOUNTS = {"apprenti": BENCH_APPRENTICE, "formateur": BENCH_FORMATEUR}
+ACCOUNTS = {"apprenti": BENCH_APPRENTICE, "formateur": BENCH_FORMATEUR, "compagnon": BENCH_COMPAGNON}
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Page:
 
 
 # The bare view first: every other page is compared with it. Later issues append their key pages.
+# `{name}` in a path is a primary key of the data set, from `manage.py seed_scale --ids` (see bench_ids).
 BASELINE = Page("bare view", "/ok")
 PAGES = [
     BASELINE,
@@ -59,6 +63,15 @@ PAGES = [
     Page("dashboard (formateur)", "/espace/", "formateur"),
     Page("profile (apprenti)", "/espace/profil/", "apprenti"),
     Page("audit log (formateur)", "/equipe/journal/", "formateur"),
+    Page("référentiel", "/referentiel/"),
+    Page("positioning result (apprenti)", "/positionnement/{positioning}/", "apprenti"),
+    Page("positioning queue (formateur)", "/equipe/positionnements/", "formateur"),
+    Page("dashboard (compagnon)", "/espace/", "compagnon"),
+    Page("sessions (apprenti)", "/parcours/seances/", "apprenti"),
+    Page("plan (apprenti)", "/parcours/plan/{apprentice}/", "apprenti"),
+    Page("carnet de route (apprenti)", "/parcours/carnet/{apprentice}/", "apprenti"),
+    Page("cohort roster (formateur)", "/equipe/promotions/{cohort}/", "formateur"),
+    Page("la chaîne (visitor)", "/chaine/"),
 ]
 
 
@@ -147,6 +160,19 @@ def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> fl
     started = time.perf_counter()
     manage(seed_env, *seed_args)
     return time.perf_counter() - started
+
+
+def bench_ids(env: dict[str, str]) -> dict[str, int]:
+    """The primary keys the page paths need (bench-apprenti, their latest bilan, their cohort)."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "seed_scale", "--ids"],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
 
 
 def free_port() -> int:
@@ -344,8 +370,11 @@ def main() -> int:
         print(f"Seeded {options.users} members in {seed_seconds:.0f} s.")
     manage(env, "collectstatic", "--no-input", "-v", "0")
 
+    ids = bench_ids(env)
     pages = [
-        p for p in PAGES if p == BASELINE or not options.pages or any(s in p.path or s in p.name for s in options.pages)
+        dataclasses.replace(p, path=p.path.format(**ids))
+        for p in PAGES
+        if p == BASELINE or not options.pages or any(s in p.path or s in p.name for s in options.pages)
     ]
     log_path = VAR / "bench-gunicorn.log"
     proc = start_gunicorn(env, port, options.workers, log_path)

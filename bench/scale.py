@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from itertools import batched
+from itertools import batched, islice
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -23,7 +23,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from bench import BENCH_APPRENTICE, BENCH_FORMATEUR, BENCH_PASSWORD, DEFAULT_AUDIT_PER_USER, DEFAULT_USERS
+from bench import (
+    BENCH_APPRENTICE,
+    BENCH_COMPAGNON,
+    BENCH_FORMATEUR,
+    BENCH_PASSWORD,
+    DEFAULT_AUDIT_PER_USER,
+    DEFAULT_USERS,
+)
 from compagnons.accounts.models import (
     Availability,
     CharterAcceptance,
@@ -33,7 +40,19 @@ from compagnons.accounts.models import (
     RoleGrant,
     User,
 )
+from compagnons.apprenticeship.models import (
+    Cohort,
+    Enrollment,
+    Evidence,
+    Funding,
+    MentoringSession,
+    Mentorship,
+    PathProfile,
+    PlanGoal,
+    PlanStep,
+)
 from compagnons.core.models import AuditLog
+from compagnons.skills.models import Assessment, Certification, Positioning
 
 SCALE_EMAIL_DOMAIN = "scale.test"
 BATCH_SIZE = 5_000
@@ -154,8 +173,11 @@ TRADES = [
 LANGUAGES = ["français", "français, anglais", "français, espagnol", "français, arabe", "français, anglais, allemand"]
 
 
+BENCH_EMAILS = [BENCH_APPRENTICE, BENCH_FORMATEUR, BENCH_COMPAGNON]
+
+
 def _bench_accounts_exist(ctx: ScaleContext) -> bool:
-    return User.objects.filter(email__in=[BENCH_APPRENTICE, BENCH_FORMATEUR]).count() == 2
+    return User.objects.filter(email__in=BENCH_EMAILS).count() == len(BENCH_EMAILS)
 
 
 def _scale_user_count() -> int:
@@ -169,6 +191,7 @@ def seed_bench_accounts(ctx: ScaleContext) -> int:
     people = [
         (BENCH_APPRENTICE, "Léa", "Banc", Role.APPRENTICE, False),
         (BENCH_FORMATEUR, "Claire", "Banc", Role.STAFF, True),
+        (BENCH_COMPAGNON, "Jean", "Banc", Role.COMPAGNON, False),
     ]
     for email, first, last, role, is_staff in people:
         user, _created = User.objects.update_or_create(
@@ -304,3 +327,510 @@ def seed_audit_log(ctx: ScaleContext) -> int:
             )
 
     return ctx.bulk(AuditLog, entries())
+
+
+# --- skills ------------------------------------------------------------------------------------
+
+# Shares of `ctx.users`; at 100,000 members: 5,000 apprentices with a bilan, 2,000 mentoring compagnons,
+# 100 founders (compagnons who mentored some of today's mentors: the roots of la chaîne).
+POSITIONED_SHARE = 20
+MENTOR_SHARE = 50
+FOUNDER_SHARE = 1_000
+COHORT_SIZE = 30
+COHORT_PREFIX = "Promotion banc"
+SESSIONS_PER_MENTORSHIP = 5
+EVIDENCE_PER_APPRENTICE = 2
+SCALE_EMAILS = f"@{SCALE_EMAIL_DOMAIN}"
+
+Source = Assessment.Source
+SELF_LEVELS = ([0, 1, 2, 3], [2, 4, 3, 1])  # (levels, weights) of a self-assessment
+
+
+def _role_ids(role: str) -> list[int]:
+    """The scale members with `role`, by primary key (the same list for every seeder that asks)."""
+    grants = RoleGrant.objects.filter(role=role, user__email__endswith=SCALE_EMAILS)
+    return list(grants.order_by("user_id").values_list("user_id", flat=True))
+
+
+def path_apprentice_ids(ctx: ScaleContext) -> list[int]:
+    """The apprentices on the path: a bilan each, evidence; the first ones get a mentor and a cohort."""
+    return _role_ids(Role.APPRENTICE)[: ctx.users // POSITIONED_SHARE]
+
+
+def mentor_ids(ctx: ScaleContext) -> tuple[list[int], list[int]]:
+    """(compagnons who mentor today, founders who mentored some of them)."""
+    compagnons = _role_ids(Role.COMPAGNON)
+    n = ctx.users // MENTOR_SHARE
+    return compagnons[:n], compagnons[n : n + ctx.users // FOUNDER_SHARE]
+
+
+def current_competences() -> tuple[Certification, list[int]]:
+    certification = Certification.objects.current()
+    if certification is None:
+        raise RuntimeError("No certification in force: the skills migrations ship one, run migrate first.")
+    competences = certification.competences.order_by("block__position", "position", "code")
+    return certification, list(competences.values_list("pk", flat=True))
+
+
+def _days_ago(ctx: ScaleContext, low: int, high: int) -> datetime:
+    return ctx.now - timedelta(days=low, seconds=ctx.rng.randrange((high - low) * 86_400))
+
+
+def _positioning_rows(
+    ctx: ScaleContext, positioning: Positioning, competences: list[int], assessors: dict[str, int]
+) -> Iterable[Assessment]:
+    """One assessment per compétence and source; the other sources stay within one level of the member's own."""
+    rng = ctx.rng
+    for competence in competences:
+        own = rng.choices(*SELF_LEVELS)[0]
+        for source, assessor in assessors.items():
+            level = own if source == Source.SELF else max(0, min(3, own + rng.choice((-1, 0, 0, 1))))
+            yield Assessment(
+                member_id=positioning.member_id,
+                competence_id=competence,
+                level=level,
+                source=source,
+                assessor_id=assessor,
+                positioning=positioning,
+                assessed_at=positioning.submitted_at if source == Source.SELF else positioning.reviewed_at,
+            )
+
+
+def _positionings_done(ctx: ScaleContext) -> bool:
+    scale = Positioning.objects.filter(member__email__endswith=SCALE_EMAILS)
+    return scale.count() >= len(path_apprentice_ids(ctx))
+
+
+@seeder("skills.positionings", done=_positionings_done)
+def seed_positionings(ctx: ScaleContext) -> int:
+    """A bilan per path apprentice: 80 % reviewed (self and formateur on every compétence: 72 assessments),
+    15 % submitted (36, waiting in the formateurs' queue), 5 % drafts (half the compétences)."""
+    rng = ctx.rng
+    certification, competences = current_competences()
+    staff_ids = ctx.staff_ids()
+    Status = Positioning.Status
+    rows = 0
+    for members in batched(path_apprentice_ids(ctx), 1_000):
+        positionings = []
+        for member in members:
+            r = rng.random()
+            status = Status.REVIEWED if r < 0.80 else Status.SUBMITTED if r < 0.95 else Status.DRAFT
+            started = _days_ago(ctx, 30, 400)
+            submitted = started + timedelta(days=rng.randrange(1, 8)) if status != Status.DRAFT else None
+            reviewed = submitted + timedelta(days=rng.randrange(1, 15)) if status == Status.REVIEWED else None
+            positionings.append(
+                Positioning(
+                    member_id=member,
+                    certification=certification,
+                    status=status,
+                    started_at=started,
+                    submitted_at=submitted,
+                    reviewed_at=reviewed,
+                    reviewed_by_id=rng.choice(staff_ids) if reviewed else None,
+                    staff_comment="Bases solides ; priorité : chiffrer et présenter son offre." if reviewed else "",
+                )
+            )
+        positionings = Positioning.objects.bulk_create(positionings)
+        rows += len(positionings)
+
+        def assessments(positionings=positionings):
+            for p in positionings:
+                if p.status == Status.DRAFT:
+                    p.submitted_at = p.started_at + timedelta(hours=1)
+                    yield from _positioning_rows(ctx, p, competences[: len(competences) // 2], {Source.SELF: None})
+                else:
+                    assessors = {Source.SELF: None, **({Source.STAFF: p.reviewed_by_id} if p.reviewed_at else {})}
+                    yield from _positioning_rows(ctx, p, competences, assessors)
+
+        rows += ctx.bulk(Assessment, assessments())
+        ctx.log(f"  positionings: {rows} rows")
+    return rows
+
+
+# --- apprenticeship ----------------------------------------------------------------------------
+
+
+def _scale_exists(model: type[models.Model], field: str) -> Callable[[ScaleContext], bool]:
+    return lambda ctx: model._default_manager.filter(**{f"{field}__email__endswith": SCALE_EMAILS}).exists()
+
+
+def _bulk_linked(ctx: ScaleContext, model: type[models.Model], items: Iterable[tuple[models.Model, list[int]]]) -> int:
+    """bulk_create `model` rows and their `competences` (many-to-many); returns how many rows in all."""
+    through = model._meta.get_field("competences").remote_field.through
+    fk = f"{model._meta.model_name}_id"
+    count = 0
+    for batch in batched(items, ctx.batch_size):
+        objects = model._default_manager.bulk_create([obj for obj, _c in batch])
+        links = [
+            through(**{fk: obj.pk, "competence_id": c})
+            for obj, (_o, competences) in zip(objects, batch, strict=True)
+            for c in competences
+        ]
+        through.objects.bulk_create(links, batch_size=ctx.batch_size)
+        count += len(objects) + len(links)
+    return count
+
+
+@seeder("apprenticeship.path_profiles", done=_scale_exists(PathProfile, "member"))
+def seed_path_profiles(ctx: ScaleContext) -> int:
+    """The mentors' and founders' path profiles: capacity 2, a third of them named in the public chain."""
+    rng = ctx.rng
+    mentors, founders = mentor_ids(ctx)
+    return ctx.bulk(
+        PathProfile,
+        (
+            PathProfile(
+                member_id=pk,
+                mentor_capacity=2,
+                accepting_apprentices=rng.random() < 0.5,
+                public_in_chain=rng.random() < 0.3,
+            )
+            for pk in mentors + founders
+        ),
+    )
+
+
+@seeder("apprenticeship.mentorships", done=_scale_exists(Mentorship, "apprentice"))
+def seed_mentorships(ctx: ScaleContext) -> int:
+    """Each mentoring compagnon follows one or two path apprentices (active); one mentor in five was once
+    the apprentice of a founder (ended), so la chaîne has three generations."""
+    rng = ctx.rng
+    mentors, founders = mentor_ids(ctx)
+    apprentices = iter(path_apprentice_ids(ctx))
+    staff_ids = ctx.staff_ids()
+    objects = []
+    for mentor in mentors:
+        for apprentice in islice(apprentices, rng.choice((1, 2))):
+            objects.append(
+                Mentorship(
+                    apprentice_id=apprentice,
+                    mentor_id=mentor,
+                    started_at=_days_ago(ctx, 75, 300),
+                    assigned_by_id=rng.choice(staff_ids),
+                )
+            )
+        if founders and rng.random() < 0.2:
+            started = _days_ago(ctx, 500, 1_000)
+            objects.append(
+                Mentorship(
+                    apprentice_id=mentor,
+                    mentor_id=rng.choice(founders),
+                    started_at=started,
+                    ended_at=started + timedelta(days=rng.randrange(200, 400)),
+                    end_reason="Parcours terminé : reçu·e compagnon.",
+                    assigned_by_id=rng.choice(staff_ids),
+                )
+            )
+    return ctx.bulk(Mentorship, objects)
+
+
+def _active_scale_mentorships() -> models.QuerySet:
+    return Mentorship.objects.active().filter(apprentice__email__endswith=SCALE_EMAILS).order_by("pk")
+
+
+@seeder("apprenticeship.cohorts", done=lambda ctx: Cohort.objects.filter(name__startswith=COHORT_PREFIX).exists())
+def seed_cohorts(ctx: ScaleContext) -> int:
+    """Cohorts of COHORT_SIZE: every mentored apprentice enrolled (active), and two enrollment requests per
+    cohort from path apprentices without a mentor. The first cohort is bench-formateur's."""
+    rng = ctx.rng
+    certification, _competences = current_competences()
+    formateur = User.objects.get(email=BENCH_FORMATEUR).pk
+    staff_ids = [pk for pk in ctx.staff_ids() if pk != formateur] or [formateur]
+    mentored = list(_active_scale_mentorships().values_list("apprentice_id", flat=True))
+    waiting = iter(sorted(set(path_apprentice_ids(ctx)) - set(mentored)))
+    rng.shuffle(mentored)
+    groups = list(batched(mentored, COHORT_SIZE))
+    today = timezone.localdate(ctx.now)
+    cohorts = []
+    for n in range(len(groups)):
+        starts = today - timedelta(days=rng.randrange(30, 330))
+        cohorts.append(
+            Cohort(
+                name=f"{COHORT_PREFIX} {n + 1:03d}",
+                certification=certification,
+                starts_on=starts,
+                ends_on=starts + timedelta(days=365),
+                formateur_id=formateur if n == 0 else rng.choice(staff_ids),
+                funding=rng.choice(Funding.values),
+                capacity=COHORT_SIZE + 5,
+                open_for_requests=rng.random() < 0.5,
+                created_at=ctx.now - timedelta(days=(today - starts).days + 30),
+            )
+        )
+    cohorts = Cohort.objects.bulk_create(cohorts)
+    Status = Enrollment.Status
+
+    def enrollments():
+        for cohort, group in zip(cohorts, groups, strict=True):
+            enrolled = ctx.now - timedelta(days=(today - cohort.starts_on).days)
+            for member in group:
+                yield Enrollment(
+                    cohort=cohort,
+                    member_id=member,
+                    status=Status.ACTIVE,
+                    requested_at=enrolled - timedelta(days=7),
+                    enrolled_at=enrolled,
+                    stage_changed_at=enrolled,
+                    last_activity_at=_days_ago(ctx, 0, 45),  # a third inactive for more than 21 days
+                )
+            for member in islice(waiting, 2):
+                yield Enrollment(cohort=cohort, member_id=member, requested_at=_days_ago(ctx, 1, 20))
+
+    return len(cohorts) + ctx.bulk(Enrollment, enrollments())
+
+
+SESSION_NOTES = [
+    "Pitch retravaillé : plus court, plus concret.",
+    "Organisation de la semaine et outils de suivi.",
+    "Premier devis : méthode de chiffrage.",
+    "Relance d'un client qui ne paie pas.",
+    "",
+]
+
+
+def _session(
+    ctx: ScaleContext, mentorship: tuple[int, int, int], on, status: str, competences: list[int]
+) -> tuple[MentoringSession, list[int]]:
+    rng = ctx.rng
+    pk, apprentice, mentor = mentorship
+    today = timezone.localdate(ctx.now)
+    logged = ctx.now - timedelta(days=(today - on).days, hours=rng.randrange(1, 8))
+    Status = MentoringSession.Status
+    session = MentoringSession(
+        mentorship_id=pk,
+        apprentice_id=apprentice,
+        mentor_id=mentor,
+        date=on,
+        duration_minutes=rng.choice((30, 45, 60, 60, 90, 120)),
+        mode=rng.choice(MentoringSession.Mode.values),
+        notes=rng.choice(SESSION_NOTES),
+        next_steps="Préparer un devis type pour la prochaine fois.",
+        next_session_on=on + timedelta(days=14),
+        status=status,
+        logged_at=logged,
+        confirmed_at=logged + timedelta(hours=rng.randrange(1, 48)) if status == Status.CONFIRMED else None,
+        dispute_comment="La séance a duré moins longtemps." if status == Status.DISPUTED else "",
+    )
+    return session, rng.sample(competences, rng.choice((1, 2, 3)))
+
+
+def _sessions_of(ctx: ScaleContext, mentorship: tuple[int, int, int], count: int, competences: list[int]):
+    """`count` sessions a fortnight apart (distinct dates), the latest first: it is pending half the time."""
+    rng = ctx.rng
+    Status = MentoringSession.Status
+    today = timezone.localdate(ctx.now)
+    for k in range(count):
+        on = today - timedelta(days=14 * k + rng.randrange(1, 14))
+        if k == 0 and rng.random() < 0.5:
+            status = Status.PENDING
+        else:
+            status = rng.choices([Status.CONFIRMED, Status.PENDING, Status.DISPUTED], [85, 8, 7])[0]
+        yield _session(ctx, mentorship, on, status, competences)
+
+
+@seeder("apprenticeship.sessions", done=_scale_exists(MentoringSession, "apprentice"))
+def seed_sessions(ctx: ScaleContext) -> int:
+    """SESSIONS_PER_MENTORSHIP sessions per active mentorship, one to three compétences each."""
+    _certification, competences = current_competences()
+    mentorships = list(_active_scale_mentorships().values_list("pk", "apprentice_id", "mentor_id"))
+
+    def sessions():
+        for mentorship in mentorships:
+            yield from _sessions_of(ctx, mentorship, SESSIONS_PER_MENTORSHIP, competences)
+
+    return _bulk_linked(ctx, MentoringSession, sessions())
+
+
+EVIDENCE_TITLES = [
+    "Mon pitch pour un cabinet de kinésithérapeutes",
+    "Tableau de suivi des devis",
+    "Compte rendu d'une mission de saisie",
+    "Maquette de site vitrine",
+    "Procédure de relance des impayés",
+    "Planning hebdomadaire d'un client",
+]
+
+
+def _evidence(
+    ctx: ScaleContext, apprentice: int, n: int, mentor: int | None, competences: list[int], status: str | None = None
+) -> tuple[Evidence, list[int]]:
+    rng = ctx.rng
+    Status = Evidence.Status
+    if status is None:
+        status = Status.SUBMITTED if mentor is None else rng.choices(list(Status.values), [35, 15, 50])[0]
+    kind = rng.choice((Evidence.Kind.TEXT, Evidence.Kind.LINK))
+    created = _days_ago(ctx, 10, 200)
+    reviewed = created + timedelta(days=rng.randrange(1, 10)) if status != Status.SUBMITTED else None
+    evidence = Evidence(
+        apprentice_id=apprentice,
+        title=rng.choice(EVIDENCE_TITLES),
+        kind=kind,
+        text="J'ai repris l'agenda d'un cabinet : zéro rendez-vous perdu en deux mois." if kind == "text" else "",
+        link=f"https://exemple.org/preuves/{apprentice}-{n}" if kind == "link" else "",
+        status=status,
+        reviewer_id=mentor if reviewed else None,
+        reviewed_at=reviewed,
+        review_comment="Il manque le cadrage avec le client." if status == Status.CHANGES_REQUESTED else "",
+        created_at=created,
+    )
+    return evidence, rng.sample(competences, rng.choice((1, 2)))
+
+
+@seeder("apprenticeship.evidence", done=_scale_exists(Evidence, "apprentice"))
+def seed_evidence(ctx: ScaleContext) -> int:
+    """EVIDENCE_PER_APPRENTICE pieces per path apprentice (texts and links, one or two compétences each);
+    a mentored apprentice's are validated by the mentor half the time, sent back for changes sometimes."""
+    _certification, competences = current_competences()
+    mentor_of = dict(_active_scale_mentorships().values_list("apprentice_id", "mentor_id"))
+    return _bulk_linked(
+        ctx,
+        Evidence,
+        (
+            _evidence(ctx, apprentice, n, mentor_of.get(apprentice), competences)
+            for apprentice in path_apprentice_ids(ctx)
+            for n in range(EVIDENCE_PER_APPRENTICE)
+        ),
+    )
+
+
+PLAN_STEPS = ["S'entraîner avec son compagnon", "Le faire pour un vrai client", "En garder une preuve"]
+
+
+def _plan(ctx: ScaleContext, goals: list[PlanGoal]) -> int:
+    """bulk_create `goals`, then two or three steps each (the first ones often done)."""
+    rng = ctx.rng
+    rows = 0
+    for batch in batched(goals, ctx.batch_size):
+        created = PlanGoal.objects.bulk_create(batch)
+        steps = []
+        for goal in created:
+            for label in PLAN_STEPS[: rng.choice((2, 3))]:
+                done = not steps or steps[-1].goal_id != goal.pk or steps[-1].done
+                done = done and rng.random() < 0.5
+                steps.append(PlanStep(goal=goal, label=label, done=done, done_at=ctx.now if done else None))
+        PlanStep.objects.bulk_create(steps, batch_size=ctx.batch_size)
+        rows += len(created) + len(steps)
+    return rows
+
+
+@seeder("apprenticeship.plans", done=_scale_exists(PlanGoal, "apprentice"))
+def seed_plans(ctx: ScaleContext) -> int:
+    """One or two plan goals per mentored apprentice, with their steps."""
+    rng = ctx.rng
+    _certification, competences = current_competences()
+    today = timezone.localdate(ctx.now)
+    goals = [
+        PlanGoal(
+            apprentice_id=apprentice,
+            competence_id=competence,
+            target_date=today + timedelta(days=rng.randrange(15, 120)),
+            created_by_id=mentor,
+            created_at=_days_ago(ctx, 10, 60),
+        )
+        for apprentice, mentor in _active_scale_mentorships().values_list("apprentice_id", "mentor_id")
+        for competence in rng.sample(competences, rng.choice((1, 2)))
+    ]
+    return _plan(ctx, goals)
+
+
+def _bench_path_done(ctx: ScaleContext) -> bool:
+    enrolled = Enrollment.objects.active().filter(member__email=BENCH_APPRENTICE).exists()
+    return enrolled and Mentorship.objects.active().filter(apprentice__email=BENCH_APPRENTICE).exists()
+
+
+@seeder("apprenticeship.bench_path", done=_bench_path_done)
+def seed_bench_path(ctx: ScaleContext) -> int:
+    """bench-apprenti's path: two reviewed bilans (entry, then mid-path with the mentor's view too), enrolled
+    in bench-formateur's cohort, mentored by bench-compagnon (who follows a second apprentice), eight
+    sessions, four pieces of evidence, a plan of three goals."""
+    apprentice = User.objects.get(email=BENCH_APPRENTICE)
+    formateur = User.objects.get(email=BENCH_FORMATEUR)
+    compagnon = User.objects.get(email=BENCH_COMPAGNON)
+    certification, competences = current_competences()
+    rows = 0
+    reviewed = {Source.SELF: apprentice.pk, Source.STAFF: formateur.pk}
+    bilans = [
+        (Positioning.Moment.ENTRY, 150, reviewed),
+        (Positioning.Moment.MID, 30, {**reviewed, Source.MENTOR: compagnon.pk}),
+    ]
+    for moment, days, assessors in bilans:
+        started = ctx.now - timedelta(days=days)
+        positioning = Positioning.objects.create(
+            member=apprentice,
+            certification=certification,
+            moment=moment,
+            status=Positioning.Status.REVIEWED,
+            started_at=started,
+            submitted_at=started + timedelta(days=1),
+            reviewed_at=started + timedelta(days=3),
+            reviewed_by=formateur,
+            staff_comment="Léa sait organiser son travail ; priorité : se présenter et chiffrer ses devis.",
+        )
+        rows += 1 + ctx.bulk(Assessment, _positioning_rows(ctx, positioning, competences, assessors))
+
+    cohort = Cohort.objects.filter(formateur=formateur, name__startswith=COHORT_PREFIX).order_by("pk").first()
+    if cohort is None:  # a data set too small for cohorts of its own
+        today = timezone.localdate(ctx.now)
+        cohort = Cohort.objects.create(
+            name=f"{COHORT_PREFIX} 000",
+            certification=certification,
+            starts_on=today - timedelta(days=160),
+            ends_on=today + timedelta(days=200),
+            formateur=formateur,
+            funding=Funding.FRANCE_TRAVAIL,
+            capacity=COHORT_SIZE + 5,
+        )
+        rows += 1
+    enrolled = ctx.now - timedelta(days=160)
+    Enrollment.objects.create(
+        cohort=cohort,
+        member=apprentice,
+        status=Enrollment.Status.ACTIVE,
+        requested_at=enrolled,
+        enrolled_at=enrolled,
+        stage_changed_at=enrolled,
+        last_activity_at=ctx.now - timedelta(days=2),
+    )
+    PathProfile.objects.update_or_create(member=compagnon, defaults={"mentor_capacity": 2, "public_in_chain": True})
+    mentored = set(Mentorship.objects.active().values_list("apprentice_id", flat=True))
+    second = next((pk for pk in path_apprentice_ids(ctx) if pk not in mentored), None)
+    mentorships = [Mentorship(apprentice=apprentice, mentor=compagnon, started_at=enrolled, assigned_by=formateur)]
+    if second:
+        mentorships.append(
+            Mentorship(apprentice_id=second, mentor=compagnon, started_at=enrolled, assigned_by=formateur)
+        )
+    mentorships = Mentorship.objects.bulk_create(mentorships)
+    rows += 2 + len(mentorships)
+
+    sessions = []
+    for m, count in zip(mentorships, (8, 3), strict=False):
+        sessions += _sessions_of(ctx, (m.pk, m.apprentice_id, m.mentor_id), count, competences)
+    rows += _bulk_linked(ctx, MentoringSession, sessions)
+    Status = Evidence.Status
+    statuses = [Status.VALIDATED, Status.VALIDATED, Status.SUBMITTED, Status.CHANGES_REQUESTED]
+    rows += _bulk_linked(
+        ctx,
+        Evidence,
+        [_evidence(ctx, apprentice.pk, n, compagnon.pk, competences, s) for n, s in enumerate(statuses)],
+    )
+    goals = [
+        PlanGoal(
+            apprentice=apprentice,
+            competence_id=competence,
+            target_date=timezone.localdate(ctx.now) + timedelta(days=30 * (n + 1)),
+            created_by=compagnon,
+        )
+        for n, competence in enumerate(competences[:3])
+    ]
+    return rows + _plan(ctx, goals)
+
+
+def bench_ids() -> dict[str, int | None]:
+    """The primary keys in the paths of the bench pages (bench/run.py gets them from `seed_scale --ids`)."""
+    apprentice = User.objects.get(email=BENCH_APPRENTICE)
+    reviewed = Positioning.objects.filter(member=apprentice, status=Positioning.Status.REVIEWED)
+    return {
+        "apprentice": apprentice.pk,
+        "positioning": reviewed.order_by("-started_at").values_list("pk", flat=True).first(),
+        "cohort": Enrollment.objects.active().filter(member=apprentice).values_list("cohort_id", flat=True).first(),
+    }

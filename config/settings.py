@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "compagnons.accounts",
     "compagnons.skills",
     "compagnons.apprenticeship",
+    "compagnons.missions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -316,3 +317,12 @@ AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365)
 DEFAULT_MENTOR_CAPACITY = env_int("DEFAULT_MENTOR_CAPACITY", 2)
 INACTIVITY_ALERT_DAYS = env_int("INACTIVITY_ALERT_DAYS", 21)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The mission bank: the fair-rate floor (25 €/h: about the minimum wage once an independent's charges and unbilled
+# time are paid), the cap on open applications, the obligation de vigilance threshold, the delays of automatic
+# acceptance and of hidden testimonials, and how many best matches each new mission is announced to.
+MISSION_HOURLY_FLOOR_CENTS = env_int("MISSION_HOURLY_FLOOR_CENTS", 2500)
+MAX_OPEN_APPLICATIONS = env_int("MAX_OPEN_APPLICATIONS", 5)
+VIGILANCE_THRESHOLD_CENTS = env_int("VIGILANCE_THRESHOLD_CENTS", 500_000)
+DELIVERY_AUTO_ACCEPT_DAYS = env_int("DELIVERY_AUTO_ACCEPT_DAYS", 14)
+TESTIMONIAL_WINDOW_DAYS = env_int("TESTIMONIAL_WINDOW_DAYS", 14)
+DIGEST_MATCHES_PER_MISSION = env_int("DIGEST_MATCHES_PER_MISSION", 20)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("compagnons.accounts.urls")),
     path("", include("compagnons.skills.urls")),
     path("", include("compagnons.apprenticeship.urls")),
+    path("", include("compagnons.missions.urls")),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

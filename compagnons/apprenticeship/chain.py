@@ -1,4 +1,8 @@
-"""La chaîne: who mentored whom, generation after generation."""
+"""La chaîne: who mentored whom, generation after generation.
+
+The page shows the first links (compagnons nobody on the platform mentored) with their counts; each one's
+descendants open on their own page. Pairs are read as plain ids, names only for the people shown.
+"""
 
 from dataclasses import dataclass, field
 
@@ -14,36 +18,72 @@ class Link:
     children: list["Link"] = field(default_factory=list)
     followed: int = 0
     became_compagnons: int = 0
+    descendants: int = 0
+    generations: int = 1
 
 
-def build_chain(*, for_member: bool) -> list[Link]:
-    """The forest of transmission, roots first (compagnons nobody on the platform mentored). Three queries."""
-    pairs: dict[int, set[int]] = {}
-    mentored: set[int] = set()
-    users: dict[int, User] = {}
-    for m in Mentorship.objects.select_related("apprentice", "mentor").order_by("started_at"):
-        pairs.setdefault(m.mentor_id, set()).add(m.apprentice_id)
-        mentored.add(m.apprentice_id)
-        users[m.mentor_id], users[m.apprentice_id] = m.mentor, m.apprentice
-    compagnons = set(RoleGrant.objects.filter(role=Role.COMPAGNON, user_id__in=users).values_list("user_id", flat=True))
-    public = set(
-        PathProfile.objects.filter(member_id__in=users, public_in_chain=True).values_list("member_id", flat=True)
-    )
+class Chain:
+    """The whole forest as ids: three queries, whatever its size."""
 
-    def link(member_id: int, seen: frozenset) -> Link:
-        user = users[member_id]
-        shown = (for_member or member_id in public) and user.erased_at is None
-        node = Link(member_id, user.display_name if shown else None, member_id in compagnons)
-        for child_id in sorted(pairs.get(member_id, ())):
-            if child_id not in seen:
-                node.children.append(link(child_id, seen | {child_id}))
-        node.followed = len(node.children)
-        node.became_compagnons = sum(1 for c in node.children if c.is_compagnon)
+    def __init__(self) -> None:
+        self.children: dict[int, list[int]] = {}
+        mentored: set[int] = set()
+        for mentor_id, apprentice_id in Mentorship.objects.order_by("started_at").values_list(
+            "mentor_id", "apprentice_id"
+        ):
+            kids = self.children.setdefault(mentor_id, [])
+            if apprentice_id not in kids:
+                kids.append(apprentice_id)
+            mentored.add(apprentice_id)
+        self.roots = sorted(set(self.children) - mentored)
+        self.compagnons = set(RoleGrant.objects.filter(role=Role.COMPAGNON).values_list("user_id", flat=True))
+        self.public = set(PathProfile.objects.filter(public_in_chain=True).values_list("member_id", flat=True))
+
+    def subtree_ids(self, root: int) -> list[int]:
+        seen, stack = [root], [root]
+        while stack:
+            for child in self.children.get(stack.pop(), []):
+                if child not in seen:
+                    seen.append(child)
+                    stack.append(child)
+        return seen
+
+    def link(
+        self, member_id: int, users: dict[int, User], *, for_member: bool, depth: int | None, seen=frozenset()
+    ) -> Link:
+        user = users.get(member_id)
+        shown = user is not None and user.erased_at is None and (for_member or member_id in self.public)
+        node = Link(member_id, user.display_name if shown else None, member_id in self.compagnons)
+        kids = [c for c in self.children.get(member_id, []) if c not in seen]
+        node.followed = len(kids)
+        node.became_compagnons = sum(1 for c in kids if c in self.compagnons)
+        below = [
+            self.link(
+                c, users, for_member=for_member, depth=None if depth is None else depth - 1, seen=seen | {member_id}
+            )
+            for c in kids
+        ]
+        node.descendants = sum(1 + c.descendants for c in below)
+        node.generations = 1 + max((c.generations for c in below), default=0)
+        if depth is None or depth > 0:
+            node.children = below
         return node
 
-    roots = sorted(set(pairs) - mentored)
-    return [link(root, frozenset({root})) for root in roots]
+
+def roots(*, for_member: bool) -> list[Link]:
+    """The first links with their counts (followed, became compagnons, descendants, generations)."""
+    chain = Chain()
+    users = User.objects.in_bulk(chain.roots)
+    return [chain.link(root, users, for_member=for_member, depth=0) for root in chain.roots]
+
+
+def subtree(root_id: int, *, for_member: bool) -> Link | None:
+    chain = Chain()
+    if root_id not in chain.children:
+        return None
+    users = User.objects.in_bulk(chain.subtree_ids(root_id))
+    return chain.link(root_id, users, for_member=for_member, depth=None)
 
 
 def depth(links: list[Link]) -> int:
-    return 1 + max((depth(link.children) for link in links), default=0) if links else 0
+    return max((link.generations for link in links), default=0)

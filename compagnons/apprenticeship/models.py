@@ -154,12 +154,16 @@ class StageTransition(models.Model):
         return f"{self.from_stage} → {self.to_stage}"
 
 
+def default_mentor_capacity() -> int:
+    return settings.DEFAULT_MENTOR_CAPACITY
+
+
 class PathProfile(models.Model):
     """What a member declares about their part in the path: mentoring capacity, visibility in la chaîne."""
 
     member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="path_profile")
     mentor_capacity = models.PositiveSmallIntegerField(
-        _("nombre d'apprentis que je peux suivre"), default=settings.DEFAULT_MENTOR_CAPACITY
+        _("nombre d'apprentis que je peux suivre"), default=default_mentor_capacity
     )
     accepting_apprentices = models.BooleanField(_("j'accepte de nouveaux apprentis"), default=True)
     public_in_chain = models.BooleanField(

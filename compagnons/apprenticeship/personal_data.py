@@ -2,7 +2,17 @@
 
 from django.db.models import Q
 
-from compagnons.apprenticeship.models import Enrollment, Evidence, MentoringSession, PathProfile, PlanGoal
+from compagnons.apprenticeship.models import (
+    AdoptionPiece,
+    Enrollment,
+    Evidence,
+    MentoringSession,
+    Mentorship,
+    MentorshipRequest,
+    PathProfile,
+    PlanGoal,
+    StageTransition,
+)
 
 
 def export(user) -> dict:
@@ -37,9 +47,14 @@ def export(user) -> dict:
 def erase(user, traces: list[str]) -> None:
     """Attendance (sessions: date, duration, both parties) is kept by law, without free text; evidence files and
     texts are deleted (validated levels stay as anonymous evidence); the plan goes."""
+    # Attendance is a legal record: date, duration, both parties and the signing addresses stay.
     MentoringSession.objects.filter(Q(apprentice=user) | Q(mentor=user)).update(
-        notes="", next_steps="", dispute_comment="", logged_ip=None, confirmed_ip=None
+        notes="", next_steps="", dispute_comment=""
     )
+    MentorshipRequest.objects.filter(Q(apprentice=user) | Q(compagnon=user)).update(message="", answer="")
+    Mentorship.objects.filter(Q(apprentice=user) | Q(mentor=user)).exclude(end_reason="").update(end_reason="—")
+    StageTransition.objects.filter(enrollment__member=user).update(grounds="—")
+    AdoptionPiece.objects.filter(enrollment__member=user).update(description="—")
     for evidence in Evidence.objects.filter(apprentice=user):
         if evidence.file:
             evidence.file.delete(save=False)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -25,6 +26,7 @@ from compagnons.apprenticeship.models import (
     Stage,
     StageTransition,
 )
+from compagnons.apprenticeship.uploads import check_upload
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.skills import services as skills_services
@@ -582,8 +584,11 @@ def add_evidence(
     if kind == Evidence.Kind.FILE:
         if upload is None:
             raise InvalidTransition(_("Joignez le fichier."))
+        try:
+            evidence.content_type = check_upload(upload)
+        except ValidationError as error:
+            raise InvalidTransition(" ".join(error.messages)) from None
         evidence.file_name = upload.name[-200:]
-        evidence.content_type = content_type
         evidence.file.save(upload.name, upload, save=False)
     elif kind == Evidence.Kind.LINK and not link:
         raise InvalidTransition(_("Indiquez le lien."))

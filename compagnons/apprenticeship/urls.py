@@ -5,6 +5,7 @@ from compagnons.apprenticeship import views
 app_name = "apprenticeship"
 urlpatterns = [
     path("chaine/", views.chain_page, name="chain"),
+    path("chaine/<int:member_id>/", views.chain_branch, name="chain_branch"),
     path("promotions/", views.open_cohorts, name="open_cohorts"),
     path("promotions/<int:pk>/demander/", views.cohort_request, name="cohort_request"),
     path("parcours/compagnons/", views.mentor_suggestions, name="mentor_suggestions"),

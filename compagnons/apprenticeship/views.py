@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,12 +36,9 @@ from compagnons.apprenticeship.models import (
 )
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import require_team
+from compagnons.core.views import client_ip
 
 ACTION_ERRORS = (InvalidTransition, PermissionRefused)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # --- Pairing ------------------------------------------------------------------------------
@@ -474,20 +471,22 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Membre inscrit·e."))
         return redirect(cohort)
     cutoff = services.inactivity_cutoff()
+    # One subquery per figure: joining sessions and plan steps together would multiply the sums.
+    member = OuterRef("member")
+    confirmed = MentoringSession.objects.filter(apprentice=member, status=MentoringSession.Status.CONFIRMED)
+    steps = PlanStep.objects.filter(goal__apprentice=member)
     roster = (
         Enrollment.objects.filter(cohort=cohort)
         .exclude(status=Enrollment.Status.REQUESTED)
         .select_related("member", "adoption_piece")
         .annotate(
-            minutes=Sum(
-                "member__sessions_as_apprentice__duration_minutes",
-                filter=Q(member__sessions_as_apprentice__status=MentoringSession.Status.CONFIRMED),
+            minutes=Subquery(
+                confirmed.values("apprentice").annotate(total=Sum("duration_minutes")).values("total")[:1]
             ),
-            steps_total=Count("member__plan_goals__steps", distinct=True),
-            steps_done=Count(
-                "member__plan_goals__steps", filter=Q(member__plan_goals__steps__done=True), distinct=True
+            steps_total=Subquery(steps.values("goal__apprentice").annotate(n=Count("pk")).values("n")[:1]),
+            steps_done=Subquery(
+                steps.filter(done=True).values("goal__apprentice").annotate(n=Count("pk")).values("n")[:1]
             ),
-            last_session=Max("member__sessions_as_apprentice__date"),
         )
         .order_by("member__last_name", "member__first_name")
     )
@@ -570,5 +569,13 @@ def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def chain_page(request: HttpRequest) -> HttpResponse:
-    forest = chain.build_chain(for_member=request.user.is_authenticated)
-    return render(request, "apprenticeship/chain.html", {"forest": forest, "generations": chain.depth(forest)})
+    firsts = chain.roots(for_member=request.user.is_authenticated)
+    return render(request, "apprenticeship/chain.html", {"roots": firsts, "generations": chain.depth(firsts)})
+
+
+@require_safe
+def chain_branch(request: HttpRequest, member_id: int) -> HttpResponse:
+    branch = chain.subtree(member_id, for_member=request.user.is_authenticated)
+    if branch is None:
+        raise Http404
+    return render(request, "apprenticeship/chain_branch.html", {"link": branch})

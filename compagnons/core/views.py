@@ -50,3 +50,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "action": action,
         },
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind our own proxies (BEHIND_PROXY), the entry they added to X-Forwarded-For."""
+    from django.conf import settings
+
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None

@@ -221,6 +221,10 @@ class Positioning(models.Model):
                 fields=["member"], condition=Q(status="draft"), name="positioning_one_draft_per_member"
             )
         ]
+        indexes = [
+            # The staff's queue: the few bilans waiting for review among all ever made.
+            models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="positioning_waiting_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_moment_display()} — {self.started_at:%d/%m/%Y}"
@@ -280,7 +284,7 @@ class Assessment(models.Model):
                 name="assessment_one_per_source_in_positioning",
             ),
             models.UniqueConstraint(
-                fields=["evidence_type", "evidence_id", "competence", "source"],
+                fields=["evidence_type", "evidence_id", "member", "competence", "source"],
                 condition=Q(evidence_id__isnull=False),
                 name="assessment_one_per_evidence",
             ),

@@ -24,7 +24,7 @@ class TestDashboard:
     ):
         client.force_login(request.getfixturevalue(who))
 
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(24):
             response = client.get(reverse("accounts:dashboard"))
 
         assert response.status_code == 200
@@ -34,7 +34,7 @@ class TestDashboard:
         client.force_login(apprenti)
         html = client.get(reverse("accounts:dashboard")).content.decode()
         assert "Demandes de reconnaissance" not in html
-        assert "Vos missions" not in html
+        assert "Toutes mes missions" not in html
 
     def test_visitors_are_sent_to_login(self, client):
         response = client.get(reverse("accounts:dashboard"))

@@ -66,13 +66,13 @@ class TestChain:
         services.end_mentorship(first, by=formateur, reason="Reçue compagnon")
         services.assign_mentor(third, second, by=formateur)
 
-        forest = chain.build_chain(for_member=True)
+        firsts = chain.roots(for_member=True)
 
-        assert chain.depth(forest) == 3
-        root = forest[0]
-        assert root.name == "Jean Fondateur"
-        assert (root.followed, root.became_compagnons) == (1, 1)
-        assert root.children[0].children[0].name == "Thomas Troisième"
+        assert chain.depth(firsts) == 3
+        assert [r.name for r in firsts] == ["Jean Fondateur"]
+        assert (firsts[0].followed, firsts[0].became_compagnons, firsts[0].descendants) == (1, 1, 2)
+        branch = chain.subtree(founder.pk, for_member=True)
+        assert branch.children[0].children[0].name == "Thomas Troisième"
 
     def test_visitors_see_only_names_of_those_who_opted_in(self, client, formateur):
         founder = UserFactory(compagnon=True, first_name="Jean", last_name="Public")
@@ -80,19 +80,25 @@ class TestChain:
         services.assign_mentor(apprentice, founder, by=formateur)
         PathProfile.objects.create(member=founder, public_in_chain=True)
 
-        html = client.get(reverse("apprenticeship:chain")).content.decode()
+        assert "Jean Public" in client.get(reverse("apprenticeship:chain")).content.decode()
+        branch_url = reverse("apprenticeship:chain_branch", args=[founder.pk])
+        html = client.get(branch_url).content.decode()
         assert "Jean Public" in html
         assert "Anne Discrète" not in html
         assert "un membre discret" in html
 
         client.force_login(apprentice)
-        assert "Anne Discrète" in client.get(reverse("apprenticeship:chain")).content.decode()
+        assert "Anne Discrète" in client.get(branch_url).content.decode()
+        assert client.get(reverse("apprenticeship:chain_branch", args=[apprentice.pk])).status_code == 404
 
     def test_chain_query_count_does_not_grow(self, client, formateur, django_assert_max_num_queries):
         for _ in range(5):
             services.assign_mentor(UserFactory(apprentice=True), UserFactory(compagnon=True), by=formateur)
         with django_assert_max_num_queries(4):
             assert client.get(reverse("apprenticeship:chain")).status_code == 200
+        root = chain.Chain().roots[0]
+        with django_assert_max_num_queries(4):
+            assert client.get(reverse("apprenticeship:chain_branch", args=[root])).status_code == 200
 
 
 class TestCohortPages:
@@ -145,7 +151,7 @@ class TestDashboards:
         self, client, mentorship, apprenti, django_assert_max_num_queries
     ):
         client.force_login(apprenti)
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(24):
             html = client.get(reverse("accounts:dashboard")).content.decode()
         assert "Apprenti·e — Promotion test" in html
         assert mentorship.mentor.display_name in html
@@ -158,7 +164,7 @@ class TestDashboards:
             apprenti, by=apprenti, title="Mon devis", kind="text", text="…", competences=competences[:1]
         )
         client.force_login(compagnon)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(24):
             html = client.get(reverse("accounts:dashboard")).content.decode()
         assert apprenti.display_name in html
         assert "Mon devis" in html
@@ -197,3 +203,22 @@ class TestAssignMentorPage:
         )
         assert response.status_code == 403
         assert not services.is_mentor_of(compagnon, enrolled.member)
+
+
+def test_roster_figures_are_not_multiplied_by_joins(client, cohort, mentorship, apprenti, formateur, competences):
+    from datetime import timedelta as td
+
+    for days in (1, 2, 3):
+        s = services.log_session(
+            mentorship, by=mentorship.mentor, on=timezone.localdate() - td(days=days), duration_minutes=60, mode="visio"
+        )
+        services.confirm_session(s, by=apprenti)
+    goal = services.add_goal(apprenti, competences[0], by=formateur)
+    for label in ("Un", "Deux", "Trois", "Quatre"):
+        services.add_step(goal, label, by=formateur)
+    client.force_login(formateur)
+
+    html = client.get(reverse("apprenticeship:cohort", args=[cohort.pk])).content.decode()
+
+    assert "180 min" in html
+    assert "0 / 4" in html

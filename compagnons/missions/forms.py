@@ -1,0 +1,242 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from compagnons.apprenticeship.forms import CompetenceChoiceField, DateInput, current_competences
+from compagnons.apprenticeship.uploads import check_upload
+from compagnons.missions import services
+from compagnons.missions.models import HOURS_PER_DAY, Attestation, Mission, WorkerProfile
+from compagnons.skills.models import Trade
+
+
+class EurosField(forms.DecimalField):
+    """Euros typed by a person (« 1 200,50 »), stored in cents."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u202f", "").replace(" ", "").replace("€", "").replace(",", ".")
+        try:
+            return super().to_python(value)
+        except InvalidOperation:
+            raise ValidationError(_("Indiquez un montant en euros, par exemple 1200 ou 1200,50.")) from None
+
+
+class MissionForm(forms.ModelForm):
+    competences = CompetenceChoiceField(
+        label=_("Compétences attendues"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins une compétence.")},
+    )
+    budget = EurosField(label=_("Budget total (€)"), required=False)
+    daily_rate = EurosField(label=_("Taux journalier (€)"), required=False)
+
+    class Meta:
+        model = Mission
+        fields = [
+            "title",
+            "context",
+            "deliverables",
+            "trade",
+            "competences",
+            "place",
+            "location",
+            "languages",
+            "starts_on",
+            "deadline",
+            "pricing",
+            "budget",
+            "estimated_hours",
+            "daily_rate",
+            "days",
+        ]
+        widgets = {
+            "context": forms.Textarea({"rows": 4}),
+            "deliverables": forms.Textarea({"rows": 4}),
+            "starts_on": DateInput(),
+            "deadline": DateInput(),
+            "pricing": forms.RadioSelect,
+            "place": forms.RadioSelect,
+        }
+        help_texts = {"estimated_hours": _("Pour un forfait : combien d'heures de travail, selon vous ?")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competences"].queryset = current_competences()
+        self.fields["trade"].queryset = Trade.objects.order_by("label")
+        self.fields["estimated_hours"].required = False
+        if self.instance.pk:
+            self.fields["budget"].initial = Decimal(self.instance.budget_cents) / 100
+            if self.instance.daily_rate_cents:
+                self.fields["daily_rate"].initial = Decimal(self.instance.daily_rate_cents) / 100
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("deadline") and data["deadline"] < data["starts_on"]:
+            self.add_error("deadline", _("La date limite doit suivre le début."))
+        if data.get("pricing") == Mission.Pricing.DAILY:
+            rate, days = data.get("daily_rate"), data.get("days")
+            if not rate:
+                self.add_error("daily_rate", _("Indiquez le taux journalier."))
+            if not days:
+                self.add_error("days", _("Indiquez le nombre de jours."))
+            if rate and days:
+                self.instance.daily_rate_cents = int(rate * 100)
+                self.instance.days = days
+                self.instance.budget_cents = int(rate * 100) * days
+                self.instance.estimated_hours = days * HOURS_PER_DAY
+        else:
+            budget, hours = data.get("budget"), data.get("estimated_hours")
+            if not budget:
+                self.add_error("budget", _("Indiquez le budget."))
+            if not hours:
+                self.add_error("estimated_hours", _("Indiquez l'effort estimé en heures."))
+            if budget and hours:
+                self.instance.budget_cents = int(budget * 100)
+                self.instance.estimated_hours = hours
+                self.instance.daily_rate_cents = self.instance.days = None
+        if not self.errors:
+            problem = services.fairness_problem(self.instance.budget_cents, self.instance.estimated_hours)
+            if problem:
+                self.fairness_error = problem
+                raise ValidationError(problem)
+        return data
+
+
+class ApplyForm(forms.Form):
+    message = forms.CharField(
+        label=_("Votre message"),
+        widget=forms.Textarea({"rows": 5}),
+        help_text=_("Votre approche, vos disponibilités, vos questions. Le prix est le budget du donneur d'ordre."),
+    )
+    binome = forms.BooleanField(label=_("Je candidate en binôme avec mon apprenti·e"), required=False)
+    review = forms.BooleanField(label=_("Je demande d'abord à mon compagnon de relire ma candidature"), required=False)
+
+
+class QualifyForm(forms.Form):
+    clear_deliverables = forms.BooleanField(
+        label=services.QUALIFICATION_CHECKLIST["clear_deliverables"], required=False
+    )
+    fair_budget = forms.BooleanField(label=services.QUALIFICATION_CHECKLIST["fair_budget"], required=False)
+    competences_set = forms.BooleanField(label=services.QUALIFICATION_CHECKLIST["competences_set"], required=False)
+    no_abusive_terms = forms.BooleanField(label=services.QUALIFICATION_CHECKLIST["no_abusive_terms"], required=False)
+    comment = forms.CharField(
+        label=_("Commentaire pour le donneur d'ordre"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Votre texte"), widget=forms.Textarea({"rows": 4}))
+
+
+class DeliveryForm(forms.Form):
+    note = forms.CharField(label=_("Ce que vous livrez"), widget=forms.Textarea({"rows": 4}))
+    file = forms.FileField(label=_("Fichier (facultatif)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        self.content_type = ""
+        if upload:
+            self.content_type = check_upload(upload)
+        return upload
+
+
+class AttestationForm(forms.Form):
+    def __init__(self, *args, competences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competences = list(competences)
+        for c in self.competences:
+            self.fields[f"c_{c.pk}"] = forms.ChoiceField(
+                label=f"{c.code} — {c.label}",
+                choices=Attestation.Result.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Répondez pour cette compétence.")},
+            )
+
+    def results(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data[f"c_{c.pk}"] for c in self.competences}
+
+
+class ClientFactsForm(forms.Form):
+    payment_delay_days = forms.IntegerField(
+        label=_("Jours de retard de paiement"), min_value=0, max_value=365, initial=0
+    )
+    scope_changes = forms.IntegerField(
+        label=_("Changements de périmètre en cours de mission"), min_value=0, max_value=50, initial=0
+    )
+
+
+class WorkerProfileForm(forms.ModelForm):
+    class Meta:
+        model = WorkerProfile
+        fields = ["legal_status", "siret", "structure", "urssaf_attestation", "urssaf_attestation_on"]
+        widgets = {"legal_status": forms.RadioSelect, "urssaf_attestation_on": DateInput()}
+
+    def clean_siret(self):
+        return self.cleaned_data["siret"].replace(" ", "")
+
+    def clean_urssaf_attestation(self):
+        upload = self.cleaned_data.get("urssaf_attestation")
+        if upload and hasattr(upload, "content_type") and check_upload(upload) != "application/pdf":
+            raise ValidationError(_("L'attestation se dépose en PDF."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("legal_status")
+        if status == WorkerProfile.LegalStatus.MICRO and not data.get("siret"):
+            self.add_error("siret", _("Une micro-entreprise a un SIRET : indiquez-le."))
+        if status in (WorkerProfile.LegalStatus.PORTAGE, WorkerProfile.LegalStatus.CAE) and not data.get("structure"):
+            self.add_error("structure", _("Indiquez la société de portage ou la coopérative."))
+        return data
+
+
+class LeadForm(forms.Form):
+    contact = forms.CharField(label=_("Qui est le client ? (nom, structure, moyen de le joindre)"), max_length=200)
+    need = forms.CharField(label=_("Son besoin"), widget=forms.Textarea({"rows": 4}))
+    budget_hint = forms.CharField(label=_("Budget, s'il est connu"), max_length=100, required=False)
+    client_consents = forms.BooleanField(label=_("Le client est d'accord pour que l'équipe le contacte"))
+
+
+class ConvertLeadForm(MissionForm):
+    client_email = forms.EmailField(label=_("Adresse e-mail du compte du client"))
+
+    def clean_client_email(self):
+        from compagnons.accounts.models import User
+
+        client = User.objects.active().filter(email__iexact=self.cleaned_data["client_email"]).first()
+        if client is None:
+            raise ValidationError(_("Aucun compte n'a cette adresse : invitez d'abord le client à s'inscrire."))
+        self.client = client
+        return self.cleaned_data["client_email"]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False)
+    trade = forms.ModelChoiceField(label=_("Métier"), queryset=Trade.objects.order_by("label"), required=False)
+    competence = forms.ModelChoiceField(label=_("Compétence"), queryset=None, required=False)
+    place = forms.ChoiceField(label=_("Lieu"), choices=[("", _("Tous")), *Mission.Place.choices], required=False)
+    duration = forms.ChoiceField(
+        label=_("Durée"),
+        choices=[
+            ("", _("Toutes")),
+            ("short", _("Moins de 20 heures")),
+            ("medium", _("20 à 80 heures")),
+            ("long", _("Plus de 80 heures")),
+        ],
+        required=False,
+    )
+    starts_after = forms.DateField(label=_("Début à partir du"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competence"].queryset = current_competences()
+        self.fields["competence"].label_from_instance = lambda c: f"{c.code} — {c.label}"

@@ -1,0 +1,65 @@
+"""Dashboard sections of the mission bank. Each runs a fixed number of queries."""
+
+from django.db.models import Count, Q
+
+from compagnons.core.dashboard import Panel
+from compagnons.missions import services
+from compagnons.missions.models import Application, Dispute, Lead, Mission
+
+
+def member_panel(request) -> Panel | None:
+    user = request.user
+    if not (user.is_apprentice or user.is_compagnon):
+        return None
+    applications = Application.objects.filter(applicant=user).aggregate(
+        open=Count("pk", filter=Q(status__in=Application.OPEN)),
+        drafts=Count("pk", filter=Q(status=Application.Status.DRAFT)),
+    )
+    current = list(
+        Mission.objects.filter(Q(chosen__applicant=user) | Q(chosen__partner=user))
+        .filter(status__in=[Mission.Status.ASSIGNED, Mission.Status.IN_PROGRESS, Mission.Status.DELIVERED])
+        .order_by("deadline")[:10]
+    )
+    to_review = Application.objects.filter(
+        status=Application.Status.DRAFT,
+        review_requested=True,
+        applicant__mentorships_as_apprentice__mentor=user,
+        applicant__mentorships_as_apprentice__ended_at__isnull=True,
+    ).count()
+    return Panel(
+        "missions/panels/member.html",
+        {
+            "applications": applications,
+            "current": current,
+            "to_review": to_review,
+            "matches": services.recommend(user, limit=3),
+            "cap": services.settings.MAX_OPEN_APPLICATIONS,
+        },
+    )
+
+
+def client_panel(request) -> Panel | None:
+    user = request.user
+    if not user.is_client:
+        return None
+    missions = list(
+        Mission.objects.of_client(user)
+        .exclude(status__in=[Mission.Status.CLOSED, Mission.Status.CANCELLED, Mission.Status.EXPIRED])
+        .annotate(received=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
+        .order_by("-created_at")[:10]
+    )
+    return Panel("missions/panels/client.html", {"missions": missions})
+
+
+def staff_panel(request) -> Panel | None:
+    user = request.user
+    if not user.is_formateur:
+        return None
+    return Panel(
+        "missions/panels/staff.html",
+        {
+            "to_qualify": Mission.objects.filter(status=Mission.Status.SUBMITTED).count(),
+            "leads": Lead.objects.filter(status=Lead.Status.NEW).count(),
+            "disputes": Dispute.objects.exclude(status=Dispute.Status.FINAL).count(),
+        },
+    )

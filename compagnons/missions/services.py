@@ -1,0 +1,780 @@
+"""Every write of the mission bank, and the matching. Transitions are explicit, guarded and audit-logged.
+
+brouillon → à qualifier → publiée → attribuée → en cours → livrée → clôturée, plus annulée and expirée.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compagnons.accounts.models import Availability, Role, User
+from compagnons.apprenticeship import services as path_services
+from compagnons.core import audit
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.missions.models import (
+    Announcement,
+    Application,
+    Attestation,
+    ClientFacts,
+    Delivery,
+    Dispute,
+    Lead,
+    Message,
+    Mission,
+    Testimonial,
+    WorkerProfile,
+)
+from compagnons.skills import services as skills_services
+from compagnons.skills.models import Assessment, Competence, Level
+
+S = Mission.Status
+
+
+def euros(cents: int) -> str:
+    return f"{cents / 100:,.0f} €".replace(",", " ")
+
+
+def minimum_budget_cents(hours: int) -> int:
+    return settings.MISSION_HOURLY_FLOOR_CENTS * hours
+
+
+def fairness_problem(budget_cents: int, hours: int) -> str | None:
+    """None when the effective hourly rate reaches the floor; else the explanation with the minimum budget."""
+    if hours <= 0 or budget_cents <= 0:
+        return _("Indiquez un budget et un effort estimé.")
+    if budget_cents < minimum_budget_cents(hours):
+        return _(
+            "Le taux horaire effectif (%(rate)s de l'heure) est sous le plancher de %(floor)s de l'heure : "
+            "c'est ce qu'il faut à un indépendant pour gagner environ le SMIC une fois ses charges et son temps "
+            "non facturé payés. Pour %(hours)s heures, le budget minimum est de %(minimum)s."
+        ) % {
+            "rate": euros(budget_cents // hours),
+            "floor": euros(settings.MISSION_HOURLY_FLOOR_CENTS),
+            "hours": hours,
+            "minimum": euros(minimum_budget_cents(hours)),
+        }
+    return None
+
+
+def _locked(mission: Mission) -> Mission:
+    return Mission.objects.select_for_update(of=("self",)).get(pk=mission.pk)
+
+
+def _move(mission: Mission, allowed: tuple, to: str, *, by, **data) -> Mission:
+    if mission.status not in allowed:
+        raise InvalidTransition(
+            _("Une mission « %(status)s » ne peut pas passer à « %(to)s ».")
+            % {"status": mission.get_status_display(), "to": S(to).label}
+        )
+    mission.status = to
+    mission.save(update_fields=["status", *data.pop("fields", [])])
+    audit.log(by, f"mission.{to}", mission, **data)
+    return mission
+
+
+def _require_client(mission: Mission, by) -> None:
+    if by.pk != mission.client_id:
+        raise PermissionRefused(_("Seul le donneur d'ordre de cette mission peut faire cela."))
+
+
+def _require_staff(by) -> None:
+    if not (by.is_authenticated and by.is_formateur):
+        raise PermissionRefused(_("Seule l'équipe peut faire cela."))
+
+
+# --- Posting and qualification --------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(mission: Mission, *, by) -> Mission:
+    mission = _locked(mission)
+    _require_client(mission, by)
+    problem = fairness_problem(mission.budget_cents, mission.estimated_hours)
+    if problem:
+        raise InvalidTransition(problem)
+    mission.submitted_at = timezone.now()
+    return _move(mission, (S.DRAFT,), S.SUBMITTED, by=by, fields=["submitted_at"])
+
+
+QUALIFICATION_CHECKLIST = {
+    "clear_deliverables": _("Les livrables sont clairs"),
+    "fair_budget": _("Le budget est juste pour l'effort"),
+    "competences_set": _("Les compétences attendues sont indiquées"),
+    "no_abusive_terms": _("Aucune clause abusive (propriété, délais, pénalités)"),
+}
+
+
+@transaction.atomic
+def publish(mission: Mission, *, by, checklist: dict[str, bool], comment: str = "") -> Mission:
+    _require_staff(by)
+    mission = _locked(mission)
+    missing = [str(label) for key, label in QUALIFICATION_CHECKLIST.items() if not checklist.get(key)]
+    if missing:
+        raise InvalidTransition(_("Avant de publier, vérifiez : %(items)s.") % {"items": " ; ".join(missing)})
+    problem = fairness_problem(mission.budget_cents, mission.estimated_hours)
+    if problem:
+        raise InvalidTransition(problem)
+    if not mission.competences.exists():
+        raise InvalidTransition(_("Indiquez au moins une compétence attendue."))
+    mission.published_at = timezone.now()
+    mission.qualified_by = by
+    mission.qualification_comment = comment
+    _move(mission, (S.SUBMITTED,), S.PUBLISHED, by=by, fields=["published_at", "qualified_by", "qualification_comment"])
+    if mission.lead_id:
+        # The one call site where a lead's author will be credited (contributions ledger issue).
+        audit.log(by, "lead.published", mission.lead, mission=mission.pk)
+    return mission
+
+
+@transaction.atomic
+def send_back(mission: Mission, *, by, comment: str) -> Mission:
+    _require_staff(by)
+    if not comment.strip():
+        raise InvalidTransition(_("Dites au donneur d'ordre ce qu'il faut revoir."))
+    mission = _locked(mission)
+    mission.qualification_comment = comment.strip()
+    return _move(mission, (S.SUBMITTED,), S.DRAFT, by=by, fields=["qualification_comment"])
+
+
+@transaction.atomic
+def cancel(mission: Mission, *, by) -> Mission:
+    mission = _locked(mission)
+    if by.pk != mission.client_id and not by.is_formateur:
+        raise PermissionRefused(_("Seuls le donneur d'ordre et l'équipe annulent une mission."))
+    mission = _move(mission, (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.ASSIGNED), S.CANCELLED, by=by)
+    mission.applications.filter(status__in=[*Application.OPEN, Application.Status.DRAFT]).update(
+        status=Application.Status.NOT_CHOSEN
+    )
+    return mission
+
+
+def expire_missions(today=None) -> int:
+    """Published missions whose deadline passed with no application expire. Idempotent."""
+    today = today or timezone.localdate()
+    expired = 0
+    candidates = (
+        Mission.objects.published()
+        .filter(deadline__lt=today)
+        .annotate(n=Count("applications"))
+        .filter(n=0)
+        .values_list("pk", flat=True)
+    )
+    for pk in candidates:
+        with transaction.atomic():
+            mission = Mission.objects.select_for_update().get(pk=pk)
+            if mission.status == S.PUBLISHED and not mission.applications.exists():
+                _move(mission, (S.PUBLISHED,), S.EXPIRED, by=None)
+                expired += 1
+    return expired
+
+
+# --- Leads ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_lead(author, *, contact: str, need: str, budget_hint: str = "", client_consents: bool) -> Lead:
+    if not client_consents:
+        raise InvalidTransition(_("Demandez d'abord au client s'il est d'accord pour que l'équipe le contacte."))
+    lead = Lead.objects.create(
+        author=author, contact=contact.strip(), need=need.strip(), budget_hint=budget_hint, client_consents=True
+    )
+    audit.log(author, "lead.submitted", lead)
+    return lead
+
+
+@transaction.atomic
+def convert_lead(lead: Lead, mission: Mission, *, by) -> Mission:
+    """Staff turn a lead into a mission (the client's account posts it); its author is credited on publication."""
+    _require_staff(by)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != Lead.Status.NEW:
+        raise InvalidTransition(_("Cette piste a déjà été traitée."))
+    mission.lead = lead
+    mission.save(update_fields=["lead"])
+    lead.status = Lead.Status.CONVERTED
+    lead.save(update_fields=["status"])
+    audit.log(by, "lead.converted", lead, mission=mission.pk)
+    return mission
+
+
+# --- Applying -------------------------------------------------------------------------------
+
+
+def open_applications(member) -> int:
+    return Application.objects.filter(applicant=member, status__in=Application.OPEN).count()
+
+
+def _check_cap(member) -> None:
+    if open_applications(member) >= settings.MAX_OPEN_APPLICATIONS:
+        raise InvalidTransition(
+            _(
+                "Vous avez déjà %(n)s candidatures en cours : c'est le maximum, pour que la banque reste juste "
+                "envers les donneurs d'ordre et les autres membres. Retirez-en une ou attendez une réponse."
+            )
+            % {"n": settings.MAX_OPEN_APPLICATIONS}
+        )
+
+
+@transaction.atomic
+def apply(mission: Mission, applicant, *, message: str, partner=None, request_review: bool = False) -> Application:
+    mission = _locked(mission)
+    if mission.status != S.PUBLISHED:
+        raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
+    if applicant.pk == mission.client_id:
+        raise InvalidTransition(_("On ne candidate pas à sa propre mission."))
+    if not (applicant.is_apprentice or applicant.is_compagnon):
+        raise PermissionRefused(_("Les candidatures sont ouvertes aux apprentis et aux compagnons."))
+    if not message.strip():
+        raise InvalidTransition(_("Écrivez quelques mots : votre approche, vos disponibilités, vos questions."))
+    if partner is not None and not path_services.is_mentor_of(applicant, partner):
+        raise InvalidTransition(_("Un binôme réunit un compagnon et l'apprenti qu'il accompagne."))
+    if request_review and not path_services.Mentorship.objects.active().filter(apprentice=applicant).exists():
+        raise InvalidTransition(_("Pour une relecture, il faut un compagnon qui vous accompagne."))
+    if not request_review:
+        _check_cap(applicant)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                mission=mission,
+                applicant=applicant,
+                partner=partner,
+                message=message.strip(),
+                status=Application.Status.DRAFT if request_review else Application.Status.SENT,
+                review_requested=request_review,
+                sent_at=None if request_review else timezone.now(),
+            )
+    except IntegrityError:
+        raise InvalidTransition(_("Vous avez déjà candidaté à cette mission.")) from None
+    audit.log(applicant, "application.created", application, binome=partner is not None, review=request_review)
+    return application
+
+
+@transaction.atomic
+def review_application(application: Application, *, by, comment: str) -> Application:
+    """The mentor's reading of an apprentice's application before it goes out."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not path_services.is_mentor_of(by, application.applicant):
+        raise PermissionRefused(_("Seul le compagnon de l'apprenti relit sa candidature."))
+    if application.status != Application.Status.DRAFT:
+        raise InvalidTransition(_("Cette candidature est déjà partie."))
+    if not comment.strip():
+        raise InvalidTransition(_("Écrivez votre commentaire."))
+    application.mentor_comment = comment.strip()
+    application.save(update_fields=["mentor_comment"])
+    # The review counts as a contribution: credited here by the contributions ledger issue.
+    audit.log(by, "application.reviewed", application)
+    return application
+
+
+@transaction.atomic
+def send_application(application: Application, *, by, message: str | None = None) -> Application:
+    application = Application.objects.select_for_update().select_related("mission").get(pk=application.pk)
+    if by.pk != application.applicant_id:
+        raise PermissionRefused(_("Seul l'auteur envoie sa candidature."))
+    if application.status != Application.Status.DRAFT:
+        raise InvalidTransition(_("Cette candidature est déjà partie."))
+    if application.mission.status != S.PUBLISHED:
+        raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
+    _check_cap(by)
+    if message is not None and message.strip():
+        application.message = message.strip()
+    application.status = Application.Status.SENT
+    application.sent_at = timezone.now()
+    application.save(update_fields=["message", "status", "sent_at"])
+    audit.log(by, "application.sent", application)
+    return application
+
+
+@transaction.atomic
+def withdraw(application: Application, *, by) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if by.pk != application.applicant_id:
+        raise PermissionRefused(_("Seul l'auteur retire sa candidature."))
+    if application.status not in (*Application.OPEN, Application.Status.DRAFT):
+        raise InvalidTransition(_("Cette candidature ne peut plus être retirée."))
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status"])
+    audit.log(by, "application.withdrawn", application)
+    return application
+
+
+@transaction.atomic
+def shortlist(application: Application, *, by) -> Application:
+    application = Application.objects.select_for_update().select_related("mission").get(pk=application.pk)
+    _require_client(application.mission, by)
+    if application.status != Application.Status.SENT:
+        raise InvalidTransition(_("Seule une candidature reçue peut être présélectionnée."))
+    application.status = Application.Status.SHORTLISTED
+    application.save(update_fields=["status"])
+    audit.log(by, "application.shortlisted", application)
+    return application
+
+
+def declared_work_problem(member, mission: Mission) -> str | None:
+    profile = WorkerProfile.objects.filter(member=member).first()
+    if profile is None or not profile.is_declared:
+        return _(
+            "%(name)s n'a pas encore indiqué son statut (micro-entreprise avec SIRET, portage salarial "
+            "ou coopérative) : une mission ne peut être confiée qu'à un travail déclaré."
+        ) % {"name": member.display_name}
+    if mission.budget_cents >= settings.VIGILANCE_THRESHOLD_CENTS and not profile.urssaf_attestation:
+        return _(
+            "Pour une mission de %(threshold)s ou plus, le donneur d'ordre a une obligation de vigilance : "
+            "il doit obtenir l'attestation de vigilance URSSAF du prestataire. %(name)s doit la déposer d'abord."
+        ) % {"threshold": euros(settings.VIGILANCE_THRESHOLD_CENTS), "name": member.display_name}
+    return None
+
+
+@transaction.atomic
+def choose(application: Application, *, by) -> Mission:
+    """The client chooses; the others are told kindly. The compagnon invoices a binôme mission."""
+    application = Application.objects.select_for_update().select_related("applicant", "partner").get(pk=application.pk)
+    mission = _locked(application.mission)
+    _require_client(mission, by)
+    if application.status not in Application.OPEN:
+        raise InvalidTransition(_("Seule une candidature reçue peut être retenue."))
+    problem = declared_work_problem(application.applicant, mission)
+    if problem:
+        raise InvalidTransition(problem)
+    application.status = Application.Status.CHOSEN
+    application.save(update_fields=["status"])
+    others = list(
+        mission.applications.exclude(pk=application.pk)
+        .filter(status__in=[*Application.OPEN, Application.Status.DRAFT])
+        .values_list("pk", flat=True)
+    )
+    mission.applications.filter(pk__in=others).update(status=Application.Status.NOT_CHOSEN)
+    mission.chosen = application
+    mission.invoiced_by = application.applicant
+    _move(mission, (S.PUBLISHED,), S.ASSIGNED, by=by, fields=["chosen", "invoiced_by"], application=application.pk)
+    from compagnons.missions.tasks import tell_not_chosen
+
+    for pk in others:
+        transaction.on_commit(lambda pk=pk: tell_not_chosen.enqueue(pk))
+    return mission
+
+
+def _require_worker(mission: Mission, by) -> None:
+    chosen = mission.chosen
+    if chosen is None or by.pk not in (chosen.applicant_id, chosen.partner_id):
+        raise PermissionRefused(_("Seul le membre retenu peut faire cela."))
+
+
+@transaction.atomic
+def start(mission: Mission, *, by) -> Mission:
+    mission = _locked(mission)
+    _require_worker(mission, by)
+    return _move(mission, (S.ASSIGNED,), S.IN_PROGRESS, by=by)
+
+
+@transaction.atomic
+def deliver(mission: Mission, *, by, note: str, upload=None, content_type: str = "") -> Delivery:
+    mission = _locked(mission)
+    _require_worker(mission, by)
+    if not note.strip():
+        raise InvalidTransition(_("Décrivez ce que vous livrez."))
+    _move(mission, (S.IN_PROGRESS,), S.DELIVERED, by=by)
+    delivery = Delivery(
+        mission=mission, note=note.strip(), delivered_by=by, on_time=timezone.localdate() <= mission.deadline
+    )
+    if upload is not None:
+        delivery.file_name = upload.name[-200:]
+        delivery.content_type = content_type
+        delivery.file.save(upload.name, upload, save=False)
+    delivery.save()
+    path_services.touch_activity(by)
+    return delivery
+
+
+def _latest_delivery(mission: Mission) -> Delivery:
+    return mission.deliveries.select_for_update().order_by("-delivered_at", "-pk").first()
+
+
+@transaction.atomic
+def accept_delivery(mission: Mission, *, by) -> Mission:
+    mission = _locked(mission)
+    _require_client(mission, by)
+    delivery = _latest_delivery(mission)
+    delivery.status = Delivery.Status.ACCEPTED
+    delivery.answered_at = timezone.now()
+    delivery.save(update_fields=["status", "answered_at"])
+    mission.closed_at = timezone.now()
+    return _move(mission, (S.DELIVERED,), S.CLOSED, by=by, fields=["closed_at"])
+
+
+@transaction.atomic
+def request_changes(mission: Mission, *, by, answer: str) -> Mission:
+    mission = _locked(mission)
+    _require_client(mission, by)
+    if not answer.strip():
+        raise InvalidTransition(_("Dites ce qui manque."))
+    if mission.status != S.DELIVERED:
+        raise InvalidTransition(_("Seule une mission livrée peut être reprise."))
+    delivery = _latest_delivery(mission)
+    delivery.status = Delivery.Status.CHANGES
+    delivery.answer = answer.strip()
+    delivery.answered_at = timezone.now()
+    delivery.save(update_fields=["status", "answer", "answered_at"])
+    return _move(mission, (S.DELIVERED,), S.IN_PROGRESS, by=by, changes=True)
+
+
+def auto_accept_deliveries(now=None) -> int:
+    """Deliveries unanswered for DELIVERY_AUTO_ACCEPT_DAYS are accepted. Idempotent."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.DELIVERY_AUTO_ACCEPT_DAYS)
+    ids = Delivery.objects.filter(
+        status=Delivery.Status.SUBMITTED, delivered_at__lt=cutoff, mission__status=S.DELIVERED
+    ).values_list("mission_id", flat=True)
+    done = 0
+    for mission_id in ids:
+        with transaction.atomic():
+            mission = Mission.objects.select_for_update().get(pk=mission_id)
+            if mission.status != S.DELIVERED:
+                continue
+            delivery = _latest_delivery(mission)
+            if delivery.status != Delivery.Status.SUBMITTED or delivery.delivered_at >= cutoff:
+                continue
+            delivery.status = Delivery.Status.AUTO_ACCEPTED
+            delivery.answered_at = now
+            delivery.save(update_fields=["status", "answered_at"])
+            mission.closed_at = now
+            _move(mission, (S.DELIVERED,), S.CLOSED, by=None, fields=["closed_at"], automatic=True)
+            done += 1
+    return done
+
+
+# --- Mediation ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_dispute(mission: Mission, *, by, reason: str) -> Dispute:
+    mission = Mission.objects.select_related("chosen").get(pk=mission.pk)
+    chosen = mission.chosen
+    parties = {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} if chosen else set())
+    if by.pk not in parties:
+        raise PermissionRefused(_("Seules les parties de la mission demandent une médiation."))
+    if not reason.strip():
+        raise InvalidTransition(_("Expliquez ce qui ne va pas."))
+    try:
+        with transaction.atomic():
+            dispute = Dispute.objects.create(mission=mission, opened_by=by, reason=reason.strip())
+    except IntegrityError:
+        raise InvalidTransition(_("Une médiation est déjà en cours pour cette mission.")) from None
+    audit.log(by, "dispute.opened", dispute)
+    return dispute
+
+
+@transaction.atomic
+def decide_dispute(dispute: Dispute, *, by, decision: str) -> Dispute:
+    _require_staff(by)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if not decision.strip():
+        raise InvalidTransition(_("Écrivez la décision."))
+    if dispute.status == Dispute.Status.OPEN:
+        dispute.status = Dispute.Status.DECIDED
+    elif dispute.status == Dispute.Status.APPEALED:
+        dispute.status = Dispute.Status.FINAL
+    else:
+        raise InvalidTransition(_("Cette médiation attend un appel, ou elle est close."))
+    dispute.decision, dispute.decided_by = decision.strip(), by
+    dispute.save(update_fields=["status", "decision", "decided_by"])
+    audit.log(by, "dispute.decided", dispute, status=dispute.status)
+    return dispute
+
+
+@transaction.atomic
+def appeal(dispute: Dispute, *, by) -> Dispute:
+    dispute = Dispute.objects.select_for_update().select_related("mission__chosen").get(pk=dispute.pk)
+    mission = dispute.mission
+    parties = {mission.client_id} | ({mission.chosen.applicant_id} if mission.chosen else set())
+    if by.pk not in parties:
+        raise PermissionRefused(_("Seules les parties font appel."))
+    if dispute.status != Dispute.Status.DECIDED:
+        raise InvalidTransition(_("On fait appel d'une décision rendue, une seule fois."))
+    dispute.status = Dispute.Status.APPEALED
+    dispute.save(update_fields=["status"])
+    audit.log(by, "dispute.appealed", dispute)
+    return dispute
+
+
+# --- Closure: testimonials both ways, attestation, facts ------------------------------------
+
+
+def _other_side(mission: Mission, by) -> User:
+    chosen = mission.chosen
+    if by.pk == mission.client_id:
+        return chosen.applicant
+    if chosen and by.pk in (chosen.applicant_id, chosen.partner_id):
+        return mission.client
+    raise PermissionRefused(_("Seules les parties de la mission témoignent."))
+
+
+@transaction.atomic
+def write_testimonial(mission: Mission, *, by, text: str) -> Testimonial:
+    mission = Mission.objects.select_related("chosen__applicant", "client").get(pk=mission.pk)
+    if mission.status != S.CLOSED:
+        raise InvalidTransition(_("Les témoignages s'écrivent quand la mission est clôturée."))
+    about = _other_side(mission, by)
+    if not text.strip():
+        raise InvalidTransition(_("Écrivez votre témoignage."))
+    try:
+        with transaction.atomic():
+            testimonial = Testimonial.objects.create(mission=mission, author=by, about=about, text=text.strip())
+    except IntegrityError:
+        raise InvalidTransition(_("Vous avez déjà témoigné pour cette mission.")) from None
+    audit.log(by, "testimonial.written", mission)
+    return testimonial
+
+
+def testimonials_visible(mission: Mission, now=None) -> bool:
+    """Hidden until both sides have written, or the window after closure has passed."""
+    now = now or timezone.now()
+    if mission.closed_at and now >= mission.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS):
+        return True
+    authors = set(mission.testimonials.values_list("author_id", flat=True))
+    return mission.client_id in authors and bool(mission.chosen and mission.chosen.applicant_id in authors)
+
+
+ATTESTATION_LEVELS = {
+    Attestation.Result.YES: Level.ACQUIRED,
+    Attestation.Result.PARTLY: Level.IN_PROGRESS,
+    Attestation.Result.NO: Level.NOT_ACQUIRED,
+}
+
+
+@transaction.atomic
+def attest(mission: Mission, results: dict[int, str], *, by) -> list[Attestation]:
+    """The client attests each compétence; each becomes a « client » source of the member's level."""
+    mission = _locked(mission)
+    _require_client(mission, by)
+    if mission.status != S.CLOSED:
+        raise InvalidTransition(_("L'attestation se fait à la clôture de la mission."))
+    if mission.attestations.exists():
+        raise InvalidTransition(_("Vous avez déjà attesté cette mission."))
+    expected = set(mission.competences.values_list("pk", flat=True))
+    if set(results) != expected:
+        raise InvalidTransition(_("Répondez pour chaque compétence attendue."))
+    members = [mission.chosen.applicant] + ([mission.chosen.partner] if mission.chosen.partner_id else [])
+    competences = {c.pk: c for c in Competence.objects.filter(pk__in=expected)}
+    created = []
+    for member in members:
+        for competence_id, result in results.items():
+            created.append(
+                Attestation.objects.create(mission=mission, member=member, competence_id=competence_id, result=result)
+            )
+            skills_services.record_assessment(
+                member,
+                competences[competence_id],
+                ATTESTATION_LEVELS[result],
+                source=Assessment.Source.CLIENT,
+                by=by,
+                evidence=mission,
+            )
+    audit.log(by, "mission.attested", mission, competences=len(results))
+    return created
+
+
+@transaction.atomic
+def record_client_facts(mission: Mission, *, by, payment_delay_days: int, scope_changes: int) -> ClientFacts:
+    mission = _locked(mission)
+    _require_worker(mission, by)
+    if mission.status != S.CLOSED:
+        raise InvalidTransition(_("Les faits se notent à la clôture de la mission."))
+    facts, _created = ClientFacts.objects.update_or_create(
+        mission=mission,
+        defaults={"payment_delay_days": payment_delay_days, "scope_changes": scope_changes, "recorded_by": by},
+    )
+    audit.log(by, "mission.client_facts", mission)
+    return facts
+
+
+@transaction.atomic
+def post_message(application: Application, *, by, body: str) -> Message:
+    if by.pk not in (application.applicant_id, application.partner_id, application.mission.client_id):
+        raise PermissionRefused(_("Ce fil n'est pas le vôtre."))
+    if not body.strip():
+        raise InvalidTransition(_("Écrivez votre message."))
+    return Message.objects.create(application=application, author=by, body=body.strip())
+
+
+# --- A member's record: facts, never stars ---------------------------------------------------
+
+
+def member_record(member) -> dict:
+    """Counts and attested compétences. A fixed number of queries."""
+    worked = Q(chosen__applicant=member) | Q(chosen__partner=member)
+    missions = Mission.objects.filter(worked)
+    closed = missions.filter(status=S.CLOSED)
+    delivered = closed.count()
+    on_time = (
+        closed.filter(deliveries__status__in=["accepted", "auto_accepted"], deliveries__on_time=True).distinct().count()
+    )
+    with_changes = closed.filter(deliveries__status=Delivery.Status.CHANGES).distinct().count()
+    attested = (
+        Attestation.objects.filter(member=member, result=Attestation.Result.YES)
+        .values("competence__code", "competence__label")
+        .annotate(n=Count("pk"))
+        .order_by("competence__code")
+    )
+    testimonials = [
+        t
+        for t in Testimonial.objects.filter(about=member)
+        .select_related("mission__chosen", "author")
+        .order_by("-created_at")[:20]
+        if testimonials_visible(t.mission)
+    ]
+    return {
+        "delivered": delivered,
+        "on_time": on_time,
+        "in_scope": delivered - with_changes,
+        "attested": list(attested),
+        "testimonials": testimonials,
+        "current": missions.filter(status__in=[S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED]).count(),
+    }
+
+
+def client_record(client) -> dict:
+    facts = ClientFacts.objects.filter(mission__client=client)
+    rows = list(facts.values_list("payment_delay_days", "scope_changes"))
+    return {
+        "missions": Mission.objects.filter(client=client, status=S.CLOSED).count(),
+        "late_payments": sum(1 for delay, _changes in rows if delay > 0),
+        "scope_changes": sum(changes for _delay, changes in rows),
+        "facts": len(rows),
+    }
+
+
+# --- Matching: transparent, never by price ---------------------------------------------------
+
+SOURCE_RANK = [
+    (Assessment.Source.JURY, 4, _("certifiée par le jury")),
+    (Assessment.Source.CLIENT, 3, _("attestée par un client")),
+    (Assessment.Source.EVIDENCE, 2, _("validée par un compagnon")),
+    (Assessment.Source.MENTOR, 2, _("validée par un compagnon")),
+    (Assessment.Source.STAFF, 2, _("validée par un formateur")),
+    (Assessment.Source.SELF, 1, _("déclarée")),
+]
+
+
+def how_known(member_ids, competence_ids=None) -> dict[int, dict[int, tuple[int, str]]]:
+    """member → compétence → (weight, how it is known), from the strongest source at « acquis » or above."""
+    qs = Assessment.objects.filter(member_id__in=member_ids, level__gte=Level.ACQUIRED)
+    if competence_ids is not None:
+        qs = qs.filter(competence_id__in=competence_ids)
+    ranks = {source: (weight, label) for source, weight, label in SOURCE_RANK}
+    known: dict[int, dict[int, tuple[int, str]]] = {}
+    for member_id, competence_id, source in qs.values_list("member_id", "competence_id", "source"):
+        current = known.setdefault(member_id, {}).get(competence_id)
+        if current is None or ranks[source][0] > current[0]:
+            known[member_id][competence_id] = ranks[source]
+    return known
+
+
+@dataclass
+class Match:
+    mission: Mission
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+RECOMMENDATION_POOL = 300
+
+
+def recommend(member, *, limit: int = 20) -> list[Match]:
+    """Published missions for this member, each with why. A fixed number of queries."""
+    known = how_known([member.pk]).get(member.pk, {})
+    if member.availability == Availability.UNAVAILABLE:
+        return []
+    pool = Mission.objects.published().exclude(client=member).exclude(applications__applicant=member)
+    condition = Q(competences__in=list(known))
+    if member.trade:
+        condition |= Q(trade__label__iexact=member.trade)
+    missions = list(
+        pool.filter(condition)
+        .distinct()
+        .select_related("trade")
+        .prefetch_related("competences")
+        .order_by("-published_at")[:RECOMMENDATION_POOL]
+    )
+    matches = []
+    for mission in missions:
+        match = Match(mission, 0)
+        for competence in mission.competences.all():
+            if competence.pk in known:
+                weight, how = known[competence.pk]
+                match.score += weight
+                match.reasons.append(f"{competence.code} — {how}")
+        if member.trade and mission.trade and mission.trade.label.lower() == member.trade.lower():
+            match.score += 3
+            match.reasons.append(_("votre métier : %(t)s") % {"t": mission.trade.label})
+        if member.availability:
+            match.reasons.append(_("disponibilité : %(a)s") % {"a": member.get_availability_display().lower()})
+        if match.score:
+            matches.append(match)
+    matches.sort(key=lambda m: (-m.score, -(m.mission.published_at.timestamp() if m.mission.published_at else 0)))
+    return matches[:limit]
+
+
+def best_matches(mission: Mission, *, limit: int) -> list[User]:
+    """Members to tell about a new mission: best matches first; among equals, the least solicited first
+    (fewer applications in the last 30 days, fewer current missions): the fairness rotation."""
+    competence_ids = list(mission.competences.values_list("pk", flat=True))
+    candidates = (
+        User.objects.active()
+        .filter(role_grants__role__in=[Role.APPRENTICE, Role.COMPAGNON], notify_by_email=True)
+        .exclude(pk=mission.client_id)
+        .exclude(availability=Availability.UNAVAILABLE)
+        .exclude(digest="never")
+        .filter(Q(assessments__competence_id__in=competence_ids, assessments__level__gte=Level.ACQUIRED))
+        .distinct()
+        .values_list("pk", flat=True)[:2000]
+    )
+    ids = list(candidates)
+    known = how_known(ids, competence_ids)
+    since = timezone.now() - timedelta(days=30)
+    recent = dict(
+        Application.objects.filter(applicant_id__in=ids, created_at__gte=since)
+        .values("applicant_id")
+        .annotate(n=Count("pk"))
+        .values_list("applicant_id", "n")
+    )
+    current = dict(
+        Application.objects.filter(
+            applicant_id__in=ids,
+            status=Application.Status.CHOSEN,
+            mission__status__in=[S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED],
+        )
+        .values("applicant_id")
+        .annotate(n=Count("pk"))
+        .values_list("applicant_id", "n")
+    )
+    scored = sorted(
+        ids,
+        key=lambda pk: (
+            -sum(weight for weight, _how in known.get(pk, {}).values()),
+            recent.get(pk, 0),
+            current.get(pk, 0),
+            pk,
+        ),
+    )
+    chosen = scored[:limit]
+    users = User.objects.in_bulk(chosen)
+    return [users[pk] for pk in chosen]
+
+
+def announce_new_missions(now=None) -> dict[int, list[int]]:
+    """Pick, for each mission published in the last two days, its best matches not yet told; record the
+    announcements first (never twice). Returns member → mission ids to send in their digest."""
+    now = now or timezone.now()
+    per_member: dict[int, list[int]] = {}
+    for mission in Mission.objects.published().filter(published_at__gte=now - timedelta(days=2)):
+        for member in best_matches(mission, limit=settings.DIGEST_MATCHES_PER_MISSION):
+            _announcement, created = Announcement.objects.get_or_create(mission=mission, member=member)
+            if created:
+                per_member.setdefault(member.pk, []).append(mission.pk)
+    return per_member

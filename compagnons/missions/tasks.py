@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from compagnons.accounts.models import User
+from compagnons.missions import services
+from compagnons.missions.models import Application, Mission
+
+
+@task
+def expire_missions() -> int:
+    return services.expire_missions()
+
+
+@task
+def auto_accept_deliveries() -> int:
+    return services.auto_accept_deliveries()
+
+
+@task
+def send_digests() -> int:
+    """Daily: new missions to their best matches (announcements recorded first: never twice)."""
+    per_member = services.announce_new_missions()
+    for member_id, mission_ids in per_member.items():
+        send_digest.enqueue(member_id, mission_ids)
+    return len(per_member)
+
+
+@task
+def send_digest(member_id: int, mission_ids: list[int]) -> bool:
+    member = User.objects.filter(pk=member_id, is_active=True, notify_by_email=True).first()
+    if member is None:
+        return False
+    missions = list(Mission.objects.filter(pk__in=mission_ids))
+    with translation.override("fr"):
+        body = render_to_string(
+            "missions/email/digest.txt", {"member": member, "missions": missions, "site_url": settings.SITE_URL}
+        )
+        send_mail("[Compagnons] De nouvelles missions pour vous", body, None, [member.email])
+    return True
+
+
+@task
+def tell_not_chosen(application_id: int) -> bool:
+    application = Application.objects.select_related("applicant", "mission").filter(pk=application_id).first()
+    if application is None or not application.applicant.is_active:
+        return False
+    with translation.override("fr"):
+        body = render_to_string(
+            "missions/email/not_chosen.txt", {"application": application, "site_url": settings.SITE_URL}
+        )
+        send_mail("[Compagnons] Votre candidature", body, None, [application.applicant.email])
+    return True

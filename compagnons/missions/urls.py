@@ -1,0 +1,31 @@
+from django.urls import path
+
+from compagnons.missions import views
+
+app_name = "missions"
+urlpatterns = [
+    path("missions/", views.mission_list, name="list"),
+    path("missions/recommandees/", views.recommendations, name="recommendations"),
+    path("missions/proposer/", views.mission_edit, name="new"),
+    path("missions/mes-missions/", views.my_missions, name="mine"),
+    path("missions/mes-candidatures/", views.my_applications, name="my_applications"),
+    path("missions/statut/", views.worker_profile, name="worker_profile"),
+    path("missions/pistes/", views.leads, name="leads"),
+    path("missions/<int:pk>/", views.mission_detail, name="detail"),
+    path("missions/<int:pk>/modifier/", views.mission_edit, name="edit"),
+    path("missions/<int:pk>/annuler/", views.mission_cancel, name="cancel"),
+    path("missions/<int:pk>/candidatures/", views.applications_for_mission, name="applications"),
+    path("missions/<int:pk>/suivi/", views.mission_work, name="work"),
+    path("missions/livraisons/<int:pk>/fichier/", views.delivery_file, name="delivery_file"),
+    path("missions/candidatures/<int:pk>/", views.application_detail, name="application"),
+    path(
+        "missions/candidatures/<int:pk>/<str:action>/",
+        views.application_action,
+        name="application_action",
+    ),
+    path("missions/membres/<int:member_id>/", views.member_record, name="record"),
+    path("equipe/missions/", views.staff_queue, name="staff_queue"),
+    path("equipe/missions/<int:pk>/qualifier/", views.qualify, name="qualify"),
+    path("equipe/pistes/<int:pk>/", views.convert_lead, name="convert_lead"),
+    path("equipe/mediations/<int:pk>/", views.dispute_decide, name="dispute"),
+]

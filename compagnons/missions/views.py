@@ -1,0 +1,516 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from compagnons.accounts.models import User
+from compagnons.apprenticeship.models import Mentorship
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import require_team
+from compagnons.missions import permissions, services
+from compagnons.missions.forms import (
+    ApplyForm,
+    AttestationForm,
+    ClientFactsForm,
+    ConvertLeadForm,
+    DeliveryForm,
+    FilterForm,
+    LeadForm,
+    MissionForm,
+    QualifyForm,
+    TextForm,
+    WorkerProfileForm,
+)
+from compagnons.missions.models import Application, Delivery, Dispute, Lead, Mission, WorkerProfile
+
+ERRORS = (InvalidTransition, PermissionRefused)
+PAGE_SIZE = 20
+
+
+# --- Finding missions ---------------------------------------------------------------------
+
+
+@require_safe
+def mission_list(request: HttpRequest) -> HttpResponse:
+    """Published missions, filtered; newest first, never sorted by price."""
+    form = FilterForm(request.GET or None)
+    missions = Mission.objects.published().select_related("trade")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            missions = missions.filter(
+                Q(title__icontains=data["q"]) | Q(context__icontains=data["q"]) | Q(deliverables__icontains=data["q"])
+            )
+        if data["trade"]:
+            missions = missions.filter(trade=data["trade"])
+        if data["competence"]:
+            missions = missions.filter(competences=data["competence"])
+        if data["place"]:
+            missions = missions.filter(place=data["place"])
+        if data["duration"] == "short":
+            missions = missions.filter(estimated_hours__lt=20)
+        elif data["duration"] == "medium":
+            missions = missions.filter(estimated_hours__gte=20, estimated_hours__lte=80)
+        elif data["duration"] == "long":
+            missions = missions.filter(estimated_hours__gt=80)
+        if data["starts_after"]:
+            missions = missions.filter(starts_on__gte=data["starts_after"])
+    page = Paginator(missions.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "missions/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_safe
+def recommendations(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_apprentice or request.user.is_compagnon):
+        raise Http404
+    return render(request, "missions/recommendations.html", {"matches": services.recommend(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_mission_for_viewer(request.user, pk)
+    user = request.user
+    can_apply = (
+        user.is_authenticated
+        and mission.status == Mission.Status.PUBLISHED
+        and user.pk != mission.client_id
+        and (user.is_apprentice or user.is_compagnon)
+    )
+    form = ApplyForm(request.POST or None) if can_apply else None
+    mentees = list(Mentorship.objects.active().filter(mentor=user).select_related("apprentice")) if can_apply else []
+    has_mentor = can_apply and Mentorship.objects.active().filter(apprentice=user).exists()
+    mine = Application.objects.filter(mission=mission, applicant=user).first() if user.is_authenticated else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            partner = mentees[0].apprentice if form.cleaned_data["binome"] and mentees else None
+            if form.cleaned_data["binome"] and not mentees:
+                form.add_error("binome", _("Un binôme réunit un compagnon et l'apprenti qu'il accompagne."))
+            else:
+                try:
+                    application = services.apply(
+                        mission,
+                        user,
+                        message=form.cleaned_data["message"],
+                        partner=partner,
+                        request_review=form.cleaned_data["review"],
+                    )
+                except ERRORS as error:
+                    form.add_error(None, str(error))
+                else:
+                    if application.status == Application.Status.DRAFT:
+                        messages.success(request, _("Votre compagnon va relire votre candidature avant son envoi."))
+                    else:
+                        messages.success(request, _("Candidature envoyée. Le donneur d'ordre vous répondra ici."))
+                    return redirect(application)
+    return render(
+        request,
+        "missions/detail.html",
+        {
+            "mission": mission,
+            "competences": mission.competences.all(),
+            "form": form,
+            "mentees": mentees,
+            "has_mentor": has_mentor,
+            "mine": mine,
+            "open_count": services.open_applications(user) if can_apply else 0,
+            "cap": services.settings.MAX_OPEN_APPLICATIONS,
+            "is_client": user.is_authenticated and user.pk == mission.client_id,
+            "is_party": permissions.is_party(user, mission),
+            "hourly": services.euros(mission.hourly_rate_cents),
+            "budget": services.euros(mission.budget_cents),
+        },
+    )
+
+
+# --- Posting (clients) ----------------------------------------------------------------------
+
+
+def _require_client_role(user) -> None:
+    if not (user.is_client or user.is_formateur):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_client_role(request.user)
+    mission = permissions.get_mission_for_client(request.user, pk) if pk else Mission(client=request.user)
+    if mission.pk and mission.status != Mission.Status.DRAFT:
+        messages.info(request, _("Cette mission n'est plus un brouillon : elle ne se modifie plus."))
+        return redirect(mission)
+    form = MissionForm(request.POST or None, instance=mission)
+    if request.method == "POST" and form.is_valid():
+        mission = form.save()
+        if "submit" in request.POST:
+            try:
+                services.submit(mission, by=request.user)
+            except ERRORS as error:
+                messages.error(request, str(error))
+                return redirect("missions:edit", pk=mission.pk)
+            messages.success(request, _("Mission envoyée à l'équipe, qui va la qualifier avec vous."))
+        else:
+            messages.success(request, _("Brouillon enregistré."))
+        return redirect("missions:mine")
+    return render(
+        request,
+        "missions/edit.html",
+        {
+            "form": form,
+            "mission": mission,
+            "floor": services.euros(services.settings.MISSION_HOURLY_FLOOR_CENTS),
+            "fairness_error": getattr(form, "fairness_error", None),
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_missions(request: HttpRequest) -> HttpResponse:
+    _require_client_role(request.user)
+    missions = Mission.objects.of_client(request.user).prefetch_related(
+        Prefetch("applications", queryset=Application.objects.exclude(status=Application.Status.DRAFT))
+    )
+    return render(request, "missions/mine.html", {"missions": missions, "record": services.client_record(request.user)})
+
+
+@login_required
+@require_POST
+def mission_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = get_object_or_404(Mission, pk=pk)
+    if request.user.pk != mission.client_id and not request.user.is_formateur:
+        raise Http404
+    try:
+        services.cancel(mission, by=request.user)
+    except ERRORS as error:
+        messages.error(request, str(error))
+    return redirect(mission)
+
+
+@login_required
+@require_safe
+def applications_for_mission(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client's view: each application with the member's record (facts, never stars)."""
+    mission = permissions.get_mission_for_client(request.user, pk)
+    applications = list(
+        mission.applications.exclude(status=Application.Status.DRAFT).select_related("applicant", "partner")
+    )
+    rows = [(a, services.member_record(a.applicant)) for a in applications]
+    return render(request, "missions/applications.html", {"mission": mission, "rows": rows})
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    application = permissions.get_application_for_viewer(request.user, pk)
+    try:
+        if action == "shortlist":
+            services.shortlist(application, by=request.user)
+        elif action == "choose":
+            services.choose(application, by=request.user)
+            messages.success(request, _("Candidature retenue. Les autres candidats sont prévenus avec égards."))
+        elif action == "withdraw":
+            services.withdraw(application, by=request.user)
+        elif action == "send":
+            services.send_application(application, by=request.user, message=request.POST.get("message"))
+            messages.success(request, _("Candidature envoyée."))
+        else:
+            raise Http404
+    except ERRORS as error:
+        messages.error(request, str(error))
+    if request.user.pk == application.mission.client_id:
+        return redirect("missions:applications", pk=application.mission_id)
+    return redirect(application)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_viewer(request.user, pk)
+    form = TextForm(request.POST or None)
+    is_mentor = request.user.pk not in (application.applicant_id, application.partner_id, application.mission.client_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if is_mentor:
+                services.review_application(application, by=request.user, comment=form.cleaned_data["text"])
+                messages.success(request, _("Merci pour votre relecture."))
+            else:
+                services.post_message(application, by=request.user, body=form.cleaned_data["text"])
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(application)
+    return render(
+        request,
+        "missions/application.html",
+        {
+            "application": application,
+            "thread": application.messages.select_related("author"),
+            "form": form,
+            "is_mentor": is_mentor,
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = (
+        Application.objects.filter(Q(applicant=request.user) | Q(partner=request.user))
+        .select_related("mission")
+        .order_by("-created_at")[:100]
+    )
+    to_review = Application.objects.filter(
+        status=Application.Status.DRAFT,
+        review_requested=True,
+        applicant__mentorships_as_apprentice__mentor=request.user,
+        applicant__mentorships_as_apprentice__ended_at__isnull=True,
+    ).select_related("mission", "applicant")
+    return render(
+        request,
+        "missions/my_applications.html",
+        {
+            "applications": applications,
+            "to_review": to_review,
+            "open_count": services.open_applications(request.user),
+            "cap": services.settings.MAX_OPEN_APPLICATIONS,
+        },
+    )
+
+
+# --- Delivery, closure, mediation -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mission once attributed: start, deliver, receive, close, testify, attest, mediate."""
+    mission = permissions.get_mission_for_party(request.user, pk)
+    user = request.user
+    is_client = user.pk == mission.client_id
+    delivery_form = DeliveryForm()
+    answer_form = TextForm()
+    testimonial_form = TextForm()
+    competences = list(mission.competences.all())
+    attestation_form = AttestationForm(competences=competences)
+    facts_form = ClientFactsForm()
+    dispute_form = TextForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                services.start(mission, by=user)
+            elif action == "deliver":
+                delivery_form = DeliveryForm(request.POST, request.FILES)
+                if not delivery_form.is_valid():
+                    raise InvalidTransition(_("Vérifiez la livraison : voyez les messages ci-dessous."))
+                services.deliver(
+                    mission,
+                    by=user,
+                    note=delivery_form.cleaned_data["note"],
+                    upload=delivery_form.cleaned_data.get("file"),
+                    content_type=delivery_form.content_type,
+                )
+            elif action == "accept":
+                services.accept_delivery(mission, by=user)
+            elif action == "changes":
+                answer_form = TextForm(request.POST)
+                services.request_changes(mission, by=user, answer=request.POST.get("text", ""))
+            elif action == "testimonial":
+                testimonial_form = TextForm(request.POST)
+                services.write_testimonial(mission, by=user, text=request.POST.get("text", ""))
+            elif action == "attest":
+                attestation_form = AttestationForm(request.POST, competences=competences)
+                if not attestation_form.is_valid():
+                    raise InvalidTransition(_("Répondez pour chaque compétence attendue."))
+                services.attest(mission, attestation_form.results(), by=user)
+            elif action == "facts":
+                facts_form = ClientFactsForm(request.POST)
+                if not facts_form.is_valid():
+                    raise InvalidTransition(_("Indiquez des nombres de jours et de changements valides."))
+                services.record_client_facts(mission, by=user, **facts_form.cleaned_data)
+            elif action == "dispute":
+                dispute_form = TextForm(request.POST)
+                services.open_dispute(mission, by=user, reason=request.POST.get("text", ""))
+            elif action == "appeal":
+                services.appeal(mission.disputes.latest("created_at"), by=user)
+            else:
+                raise Http404
+        except ERRORS as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("C'est enregistré."))
+            return redirect("missions:work", pk=mission.pk)
+    mission.refresh_from_db()
+    visible = services.testimonials_visible(mission)
+    return render(
+        request,
+        "missions/work.html",
+        {
+            "mission": mission,
+            "is_client": is_client,
+            "deliveries": mission.deliveries.all(),
+            "testimonials": mission.testimonials.select_related("author") if visible else [],
+            "testimonials_hidden": not visible,
+            "mine_written": mission.testimonials.filter(author=user).exists(),
+            "attested": mission.attestations.exists(),
+            "attestations": mission.attestations.select_related("competence", "member"),
+            "facts": getattr(mission, "client_facts", None) if hasattr(mission, "client_facts") else None,
+            "disputes": mission.disputes.all(),
+            "delivery_form": delivery_form,
+            "answer_form": answer_form,
+            "testimonial_form": testimonial_form,
+            "attestation_form": attestation_form,
+            "facts_form": facts_form,
+            "dispute_form": dispute_form,
+        },
+    )
+
+
+@login_required
+@require_safe
+def delivery_file(request: HttpRequest, pk: int) -> FileResponse:
+    delivery = get_object_or_404(Delivery.objects.select_related("mission__chosen"), pk=pk)
+    if not permissions.is_party(request.user, delivery.mission) or not delivery.file:
+        raise Http404
+    return FileResponse(
+        delivery.file.open("rb"),
+        as_attachment=True,
+        filename=delivery.file_name or "livraison",
+        content_type=delivery.content_type or "application/octet-stream",
+    )
+
+
+# --- Member side: legal status, leads, record -----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worker_profile(request: HttpRequest) -> HttpResponse:
+    profile = WorkerProfile.objects.filter(member=request.user).first() or WorkerProfile(member=request.user)
+    form = WorkerProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre statut est enregistré."))
+        return redirect("missions:worker_profile")
+    return render(request, "missions/worker_profile.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leads(request: HttpRequest) -> HttpResponse:
+    form = LeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_lead(request.user, **form.cleaned_data)
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Merci ! L'équipe va contacter ce client."))
+            return redirect("missions:leads")
+    mine = Lead.objects.filter(author=request.user)[:50]
+    return render(request, "missions/leads.html", {"form": form, "leads": mine})
+
+
+@login_required
+@require_safe
+def member_record(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = get_object_or_404(User.objects.active(), pk=member_id)
+    if not permissions.can_see_record(request.user, member):
+        raise Http404
+    return render(request, "missions/record.html", {"member": member, "record": services.member_record(member)})
+
+
+# --- Staff: qualification, leads, mediation ---------------------------------------------------
+
+
+@login_required
+@require_safe
+def staff_queue(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    return render(
+        request,
+        "missions/staff_queue.html",
+        {
+            "submitted": Mission.objects.filter(status=Mission.Status.SUBMITTED).select_related("client")[:100],
+            "leads": Lead.objects.filter(status=Lead.Status.NEW).select_related("author")[:100],
+            "disputes": Dispute.objects.exclude(status=Dispute.Status.FINAL).select_related("mission")[:100],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qualify(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    mission = get_object_or_404(Mission.objects.select_related("client", "trade"), pk=pk)
+    form = QualifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "send_back" in request.POST:
+                services.send_back(mission, by=request.user, comment=data["comment"])
+                messages.success(request, _("Mission renvoyée au donneur d'ordre avec vos remarques."))
+            else:
+                services.publish(mission, by=request.user, checklist=data, comment=data["comment"])
+                messages.success(request, _("Mission publiée."))
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("missions:staff_queue")
+    return render(
+        request,
+        "missions/qualify.html",
+        {
+            "mission": mission,
+            "form": form,
+            "competences": mission.competences.all(),
+            "hourly": services.euros(mission.hourly_rate_cents),
+            "budget": services.euros(mission.budget_cents),
+            "fairness": services.fairness_problem(mission.budget_cents, mission.estimated_hours),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convert_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    lead = get_object_or_404(Lead, pk=pk, status=Lead.Status.NEW)
+    form = ConvertLeadForm(request.POST or None, initial={"context": lead.need})
+    if request.method == "POST" and form.is_valid():
+        form.instance.client = form.client
+        mission = form.save()
+        try:
+            services.convert_lead(lead, mission, by=request.user)
+        except ERRORS as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Brouillon créé pour le client : il le relit et l'envoie."))
+            return redirect("missions:staff_queue")
+    return render(request, "missions/convert_lead.html", {"lead": lead, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    dispute = get_object_or_404(Dispute.objects.select_related("mission"), pk=pk)
+    form = TextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_dispute(dispute, by=request.user, decision=form.cleaned_data["text"])
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Décision enregistrée."))
+            return redirect("missions:staff_queue")
+    return render(request, "missions/dispute.html", {"dispute": dispute, "form": form})

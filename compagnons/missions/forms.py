@@ -92,7 +92,8 @@ class MissionForm(forms.ModelForm):
                 self.instance.daily_rate_cents = int(rate * 100)
                 self.instance.days = days
                 self.instance.budget_cents = int(rate * 100) * days
-                self.instance.estimated_hours = days * HOURS_PER_DAY
+                # A model field of this form: set it in cleaned_data, which the instance is built from.
+                data["estimated_hours"] = self.instance.estimated_hours = days * HOURS_PER_DAY
         else:
             budget, hours = data.get("budget"), data.get("estimated_hours")
             if not budget:

@@ -16,6 +16,7 @@ from compagnons.accounts import services
 from compagnons.accounts.models import User
 from compagnons.apprenticeship import services as path_services
 from compagnons.core import audit
+from compagnons.missions import services as missions_services
 from compagnons.skills import services as skills_services
 from compagnons.skills.models import Reflection
 from tests.factories import PASSWORD, UserFactory
@@ -66,6 +67,9 @@ def person(db, formateur, settings, tmp_path):
         competences=[competence],
         upload=SimpleUploadedFile(f"cv-{LAST}.pdf", f"%PDF-1.4 {FIRST} {LAST} {EMAIL}".encode()),
         content_type="application/pdf",
+    )
+    missions_services.submit_lead(
+        user, contact=f"Le voisin de {FIRST} {LAST}", need="Un site vitrine", client_consents=True
     )
     return user
 

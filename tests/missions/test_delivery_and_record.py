@@ -1,0 +1,150 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from compagnons.apprenticeship import services as path_services
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.missions import services
+from compagnons.missions.models import Delivery, Mission
+from compagnons.skills import services as skills_services
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assigned(published, declared, apprenti, formateur, client_user):
+    path_services.assign_mentor(apprenti, declared, by=formateur)
+    mission = published()
+    services.choose(services.apply(mission, declared, message="À deux", partner=apprenti), by=client_user)
+    mission.refresh_from_db()
+    return mission
+
+
+@pytest.fixture
+def closed(assigned, declared, client_user):
+    services.start(assigned, by=declared)
+    services.deliver(assigned, by=declared, note="Livré")
+    services.accept_delivery(assigned, by=client_user)
+    assigned.refresh_from_db()
+    return assigned
+
+
+def test_delivery_then_changes_then_acceptance(assigned, declared, client_user):
+    services.start(assigned, by=declared)
+    services.deliver(assigned, by=declared, note="Première version")
+    with pytest.raises(InvalidTransition):
+        services.request_changes(assigned, by=client_user, answer="")
+    services.request_changes(assigned, by=client_user, answer="Il manque le tableau.")
+    services.deliver(assigned, by=declared, note="Avec le tableau")
+    services.accept_delivery(assigned, by=client_user)
+    assigned.refresh_from_db()
+    assert assigned.status == Mission.Status.CLOSED
+    assert list(assigned.deliveries.values_list("status", flat=True)) == ["changes", "accepted"]
+
+
+def test_only_the_chosen_member_delivers_and_only_the_client_accepts(assigned, declared, client_user, outsider):
+    with pytest.raises(PermissionRefused):
+        services.start(assigned, by=outsider)
+    services.start(assigned, by=declared)
+    with pytest.raises(PermissionRefused):
+        services.deliver(assigned, by=outsider, note="x")
+    services.deliver(assigned, by=declared, note="Livré")
+    with pytest.raises(PermissionRefused):
+        services.accept_delivery(assigned, by=declared)
+
+
+def test_automatic_acceptance_after_14_days_is_idempotent(assigned, declared):
+    services.start(assigned, by=declared)
+    services.deliver(assigned, by=declared, note="Livré")
+    later = timezone.now() + timedelta(days=15)
+    assert services.auto_accept_deliveries(timezone.now()) == 0
+    assert services.auto_accept_deliveries(later) == 1
+    assert services.auto_accept_deliveries(later) == 0
+    assigned.refresh_from_db()
+    assert assigned.status == Mission.Status.CLOSED
+    assert assigned.deliveries.get().status == Delivery.Status.AUTO_ACCEPTED
+
+
+def test_testimonials_are_hidden_until_both_have_written(client, closed, declared, client_user):
+    services.write_testimonial(closed, by=client_user, text="Très réactifs.")
+    assert not services.testimonials_visible(closed)
+    client.force_login(declared)
+    assert "Très réactifs." not in client.get(reverse("missions:work", args=[closed.pk])).content.decode()
+
+    services.write_testimonial(closed, by=declared, text="Cliente claire.")
+    assert services.testimonials_visible(closed)
+    assert "Très réactifs." in client.get(reverse("missions:work", args=[closed.pk])).content.decode()
+    with pytest.raises(InvalidTransition):
+        services.write_testimonial(closed, by=declared, text="Encore")
+
+
+def test_testimonials_show_when_the_window_closes(closed, client_user, settings):
+    services.write_testimonial(closed, by=client_user, text="Très bien.")
+    assert services.testimonials_visible(
+        closed, now=closed.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS)
+    )
+
+
+def test_the_attestation_feeds_both_members_levels_and_the_record(
+    client, closed, declared, apprenti, client_user, competences
+):
+    services.attest(closed, {competences[0].pk: "yes", competences[1].pk: "partly"}, by=client_user)
+    with pytest.raises(InvalidTransition):
+        services.attest(closed, {competences[0].pk: "yes", competences[1].pk: "yes"}, by=client_user)
+
+    for member in (declared, apprenti):
+        levels = skills_services.current_levels(member, competences[0].certification)
+        assert (levels[competences[0].pk].level, levels[competences[0].pk].status) == (2, "confirmed")
+        assert levels[competences[1].pk].level == 1
+    record = services.member_record(declared)
+    assert record["delivered"] == 1 and record["on_time"] == 1
+    assert [row["competence__code"] for row in record["attested"]] == [competences[0].code]
+
+    client.force_login(client_user)
+    assert competences[0].code in client.get(reverse("missions:record", args=[declared.pk])).content.decode()
+    client.force_login(UserFactory(client=True))
+    assert client.get(reverse("missions:record", args=[declared.pk])).status_code == 404
+
+
+def test_client_facts_not_scores(closed, declared, client_user):
+    services.record_client_facts(closed, by=declared, payment_delay_days=12, scope_changes=1)
+    record = services.client_record(client_user)
+    assert record == {"missions": 1, "late_payments": 1, "scope_changes": 1, "facts": 1}
+
+
+def test_mediation_and_one_appeal(closed, declared, client_user, formateur, outsider):
+    with pytest.raises(PermissionRefused):
+        services.open_dispute(closed, by=outsider, reason="?")
+    dispute = services.open_dispute(closed, by=client_user, reason="Le tableau est incomplet.")
+    with pytest.raises(InvalidTransition):
+        services.open_dispute(closed, by=declared, reason="Doublon")
+    services.decide_dispute(dispute, by=formateur, decision="Compléter le tableau sous 7 jours.")
+    services.appeal(dispute, by=declared)
+    with pytest.raises(InvalidTransition):
+        services.appeal(dispute, by=declared)
+    dispute = services.decide_dispute(dispute, by=formateur, decision="Décision confirmée.")
+    assert dispute.status == "final"
+
+
+def test_the_work_page_walks_the_whole_flow(
+    client, assigned, declared, client_user, competences, django_assert_max_num_queries
+):
+    url = reverse("missions:work", args=[assigned.pk])
+    client.force_login(declared)
+    client.post(url, {"action": "start"})
+    client.post(url, {"action": "deliver", "note": "Voilà"})
+    client.force_login(client_user)
+    with django_assert_max_num_queries(30):
+        assert client.get(url).status_code == 200
+    client.post(url, {"action": "accept"})
+    data = {"action": "attest"} | {f"c_{c.pk}": "yes" for c in assigned.competences.all()}
+    client.post(url, data)
+    assigned.refresh_from_db()
+    assert assigned.status == Mission.Status.CLOSED
+    assert assigned.attestations.count() == 2 * assigned.competences.count()
+
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404

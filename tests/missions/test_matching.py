@@ -1,0 +1,69 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from compagnons.missions import services
+from compagnons.missions.models import Announcement
+from compagnons.missions.tasks import send_digests
+from compagnons.skills import services as skills_services
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recommendations_say_why_and_how_each_competence_is_known(
+    client, published, compagnon, formateur, competences, django_assert_max_num_queries
+):
+    skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
+    skills_services.record_assessment(compagnon, competences[1], 3, source="self", by=compagnon)
+    match = published(title="Pour moi", picked=competences[:2])
+    published(title="Pas pour moi", picked=competences[10:11])
+    client.force_login(compagnon)
+
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("missions:recommendations")).content.decode()
+
+    assert "Pour moi" in html and "Pas pour moi" not in html
+    assert f"{competences[0].code} — validée par un formateur" in html
+    assert f"{competences[1].code} — déclarée" in html
+    assert services.recommend(compagnon)[0].mission == match
+
+
+def test_never_sorted_by_price(published, compagnon, formateur, competences):
+    skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
+    cheap = published(title="A", hours=10, euros=250, picked=competences[:1])
+    rich = published(title="B", hours=10, euros=900, picked=competences[:1])
+    order = [m.mission for m in services.recommend(compagnon)]
+    assert order == [rich, cheap]  # newest first among equal matches, the budget plays no part
+
+
+def test_fairness_rotation_puts_the_least_solicited_first(published, formateur, competences):
+    busy, quiet = UserFactory(compagnon=True), UserFactory(compagnon=True)
+    for member in (busy, quiet):
+        skills_services.record_assessment(member, competences[0], 2, source="staff", by=formateur)
+    for i in range(3):
+        services.apply(published(title=f"Autre {i}", picked=competences[20:21]), busy, message="Oui")
+    mission = published(title="Nouvelle", picked=competences[:1])
+
+    assert services.best_matches(mission, limit=2) == [quiet, busy]
+
+
+def test_the_digest_announces_each_mission_once(published, compagnon, formateur, competences):
+    skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
+    published(title="Une mission pour vous", picked=competences[:1])
+
+    send_digests.enqueue()
+    send_digests.enqueue()
+
+    assert len(mail.outbox) == 1
+    assert "Une mission pour vous" in mail.outbox[0].body
+    assert Announcement.objects.count() == 1
+
+
+def test_opted_out_members_get_no_digest(published, compagnon, formateur, competences):
+    compagnon.digest = "never"
+    compagnon.save()
+    skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
+    published(picked=competences[:1])
+    send_digests.enqueue()
+    assert mail.outbox == []

@@ -127,6 +127,9 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_party": permissions.is_party(user, mission),
             "hourly": services.euros(mission.hourly_rate_cents),
             "budget": services.euros(mission.budget_cents),
+            "client_record": services.client_record(mission.client),
+            "vigilance": mission.budget_cents >= services.settings.VIGILANCE_THRESHOLD_CENTS,
+            "vigilance_threshold": services.euros(services.settings.VIGILANCE_THRESHOLD_CENTS),
         },
     )
 

@@ -164,3 +164,13 @@ def test_mission_list_filters_and_bounded_queries(client, published, competences
     html = client.get(reverse("missions:list"), {"competence": competences[0].pk}).content.decode()
     assert "Mission 3" in html and "Traduction rare" not in html
     assert Mission.objects.published().count() == 6
+
+
+def test_members_see_facts_about_the_client_and_the_client_the_vigilance_reminder(
+    client, published, compagnon, client_user
+):
+    big = published(hours=200, euros=6000)
+    client.force_login(compagnon)
+    assert "paiement(s) en retard" in client.get(reverse("missions:detail", args=[big.pk])).content.decode()
+    client.force_login(client_user)
+    assert "obligation de vigilance" in client.get(reverse("missions:detail", args=[big.pk])).content.decode()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "compagnons.core",
     "compagnons.accounts",
     "compagnons.skills",
+    "compagnons.ledger",
     "compagnons.apprenticeship",
     "compagnons.missions",
     "django.contrib.admin",
@@ -326,3 +327,11 @@ VIGILANCE_THRESHOLD_CENTS = env_int("VIGILANCE_THRESHOLD_CENTS", 500_000)
 DELIVERY_AUTO_ACCEPT_DAYS = env_int("DELIVERY_AUTO_ACCEPT_DAYS", 14)
 TESTIMONIAL_WINDOW_DAYS = env_int("TESTIMONIAL_WINDOW_DAYS", 14)
 DIGEST_MATCHES_PER_MISSION = env_int("DIGEST_MATCHES_PER_MISSION", 20)
+# Contreparties (minutes, never euros): what a won mission asks in return, the welcome, the credit for a lead or a
+# reading, the balance floor and whether going below it pauses new applications (default: a flag and a kind word).
+LEDGER_MISSION_COMMITMENT_MINUTES = env_int("LEDGER_MISSION_COMMITMENT_MINUTES", 60)
+LEDGER_WELCOME_MINUTES = env_int("LEDGER_WELCOME_MINUTES", 60)
+LEDGER_LEAD_MINUTES = env_int("LEDGER_LEAD_MINUTES", 60)
+LEDGER_REVIEW_MINUTES = env_int("LEDGER_REVIEW_MINUTES", 30)
+LEDGER_BALANCE_FLOOR_MINUTES = env_int("LEDGER_BALANCE_FLOOR_MINUTES", -180)
+LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR", False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("compagnons.core.urls")),
     path("", include("compagnons.accounts.urls")),
     path("", include("compagnons.skills.urls")),
+    path("", include("compagnons.ledger.urls")),
     path("", include("compagnons.apprenticeship.urls")),
     path("", include("compagnons.missions.urls")),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),

@@ -18,3 +18,6 @@ class ApprenticeshipConfig(AppConfig):
         dashboard.register_panel(panels.mentor_panel, order=20)
         dashboard.register_panel(panels.staff_panel, order=25)
         register_personal_data("path", export=personal_data.export, erase=personal_data.erase)
+        from compagnons.ledger import giveback
+
+        giveback.register(panels.give_back)

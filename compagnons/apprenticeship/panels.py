@@ -113,3 +113,28 @@ def staff_panel(request) -> Panel | None:
     )
     pieces = list(AdoptionPiece.objects.filter(confirmed_at__isnull=True).select_related("enrollment__member")[:10])
     return Panel("apprenticeship/panels/staff.html", {"cohorts": cohorts, "pieces": pieces})
+
+
+def give_back(user) -> list:
+    """Ways to give back the path offers a compagnon: apprentices still looking for one."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from compagnons.ledger.giveback import Way
+
+    if not user.is_compagnon:
+        return []
+    waiting = (
+        Enrollment.objects.active()
+        .exclude(
+            member__mentorships_as_apprentice__ended_at__isnull=True, member__mentorships_as_apprentice__isnull=False
+        )
+        .count()
+    )
+    return [
+        Way(
+            _("Des apprentis cherchent un compagnon : réglez votre disponibilité"),
+            reverse("apprenticeship:profile"),
+            waiting,
+        )
+    ]

@@ -29,6 +29,7 @@ from compagnons.apprenticeship.models import (
 from compagnons.apprenticeship.uploads import check_upload
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.ledger import services as ledger_services
 from compagnons.skills import services as skills_services
 from compagnons.skills.models import Assessment, Certification, Competence, Level
 
@@ -459,7 +460,10 @@ def confirm_session(session: MentoringSession, *, by: User, ip: str | None = Non
     session.save(update_fields=["status", "confirmed_at", "confirmed_ip"])
     audit.log(by, "session.confirmed", session)
     touch_activity(by)
-    # The one call site where the mentor's contribution will be credited (contributions ledger issue).
+    # The one call site where the mentor's contribution is credited.
+    ledger_services.credit_mentoring_session(
+        session, mentor=session.mentor, apprentice=session.apprentice, minutes=session.duration_minutes
+    )
     return session
 
 

@@ -79,7 +79,7 @@ class ClientFactsAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WorkerProfile)
-class WorkerProfileAdmin(admin.ModelAdmin):
+class WorkerProfileAdmin(ReadOnlyAdmin):
     list_display = ["member", "legal_status", "siret"]
     list_filter = ["legal_status"]
     exclude = ["urssaf_attestation"]

@@ -16,3 +16,6 @@ class MissionsConfig(AppConfig):
         dashboard.register_panel(panels.client_panel, order=35)
         dashboard.register_panel(panels.staff_panel, order=40)
         register_personal_data("missions", export=personal_data.export, erase=personal_data.erase)
+        from compagnons.ledger import giveback
+
+        giveback.register(panels.give_back)

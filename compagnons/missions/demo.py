@@ -78,8 +78,6 @@ def seed(world: dict) -> None:
         900,
         None,
         "M1607",
-        starts_in=-40,
-        due_in=-10,
     )
     picked_of[binome.pk] = competences[:3]
     published(binome)
@@ -97,6 +95,9 @@ def seed(world: dict) -> None:
     services.write_testimonial(binome, by=jean_pierre, text="Une cliente claire dans ses demandes, payée à temps.")
     services.attest(binome, {c.pk: "yes" for c in picked_of[binome.pk]}, by=sophie)
     services.record_client_facts(binome, by=jean_pierre, payment_delay_days=0, scope_changes=0)
+    Mission.objects.filter(pk=binome.pk).update(  # history: it took place last month
+        starts_on=today - timedelta(days=40), deadline=today - timedelta(days=10)
+    )
 
     # In progress, delivered (awaiting the client), expired and cancelled.
     in_progress = mission(paul, "Animation de la page de l'association", 20, 600, None, "E1101", starts_in=-5)
@@ -105,7 +106,7 @@ def seed(world: dict) -> None:
     services.choose(services.apply(in_progress, marie, message="J'anime déjà deux pages associatives."), by=paul)
     services.start(in_progress, by=marie)
 
-    delivered = mission(sophie, "Transcription de trois entretiens", 9, 270, None, "M1606", starts_in=-20, due_in=-2)
+    delivered = mission(sophie, "Transcription de trois entretiens", 9, 270, None, "M1606", starts_in=-20, due_in=2)
     picked_of[delivered.pk] = competences[24:25]
     published(delivered)
     services.choose(services.apply(delivered, marie, message="Je transcris vite et proprement."), by=sophie)

@@ -214,8 +214,13 @@ class ConvertLeadForm(MissionForm):
         from compagnons.accounts.models import User
 
         client = User.objects.active().filter(email__iexact=self.cleaned_data["client_email"]).first()
-        if client is None:
-            raise ValidationError(_("Aucun compte n'a cette adresse : invitez d'abord le client à s'inscrire."))
+        if client is None or not client.is_client:
+            raise ValidationError(
+                _(
+                    "Aucun donneur d'ordre n'a cette adresse : invitez d'abord le client à s'inscrire "
+                    "pour proposer des missions."
+                )
+            )
         self.client = client
         return self.cleaned_data["client_email"]
 

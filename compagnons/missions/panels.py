@@ -63,3 +63,28 @@ def staff_panel(request) -> Panel | None:
             "disputes": Dispute.objects.exclude(status=Dispute.Status.FINAL).count(),
         },
     )
+
+
+def give_back(user) -> list:
+    """Ways to give back the mission bank offers: apprentices' applications waiting for their mentor's reading."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from compagnons.ledger.giveback import Way
+
+    waiting = Application.objects.filter(
+        status=Application.Status.DRAFT,
+        review_requested=True,
+        mentor_comment="",
+        applicant__mentorships_as_apprentice__mentor=user,
+        applicant__mentorships_as_apprentice__ended_at__isnull=True,
+    ).count()
+    leads = [Way(_("Signaler une piste : un client qui a besoin d'un télétravailleur"), reverse("missions:leads"), 1)]
+    return [
+        Way(
+            _("Des candidatures de vos apprentis attendent votre relecture"),
+            reverse("missions:my_applications"),
+            waiting,
+        ),
+        *leads,
+    ]

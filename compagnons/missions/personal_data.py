@@ -40,7 +40,9 @@ def erase(user, traces: list[str]) -> None:
     Message.objects.filter(author=user).update(body="—")
     Testimonial.objects.filter(author=user).update(text="—")
     Lead.objects.filter(author=user).update(contact="—", need="—")
+    from compagnons.accounts.services import _replace_ci
+
     for trace in traces:
         for testimonial in Testimonial.objects.filter(about=user, text__icontains=trace):
-            testimonial.text = testimonial.text.replace(trace, "—")
+            testimonial.text = _replace_ci(testimonial.text, trace, "—")
             testimonial.save(update_fields=["text"])

@@ -16,6 +16,7 @@ from compagnons.accounts.models import Availability, Role, User
 from compagnons.apprenticeship import services as path_services
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.ledger import services as ledger_services
 from compagnons.missions.models import (
     Announcement,
     Application,
@@ -126,8 +127,9 @@ def publish(mission: Mission, *, by, checklist: dict[str, bool], comment: str = 
     mission.qualification_comment = comment
     _move(mission, (S.SUBMITTED,), S.PUBLISHED, by=by, fields=["published_at", "qualified_by", "qualification_comment"])
     if mission.lead_id:
-        # The one call site where a lead's author will be credited (contributions ledger issue).
+        # The one call site where a lead's author is credited, once.
         audit.log(by, "lead.published", mission.lead, mission=mission.pk)
+        ledger_services.credit_lead(mission.lead, author=mission.lead.author)
     return mission
 
 
@@ -223,7 +225,7 @@ def _check_cap(member) -> None:
 @transaction.atomic
 def apply(mission: Mission, applicant, *, message: str, partner=None, request_review: bool = False) -> Application:
     mission = _locked(mission)
-    if mission.status != S.PUBLISHED:
+    if mission.status != S.PUBLISHED or mission.deadline < timezone.localdate():
         raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
     if applicant.pk == mission.client_id:
         raise InvalidTransition(_("On ne candidate pas à sa propre mission."))
@@ -237,6 +239,9 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
         raise InvalidTransition(_("Pour une relecture, il faut un compagnon qui vous accompagne."))
     if not request_review:
         _check_cap(applicant)
+    pause = ledger_services.application_pause_reason(applicant)
+    if pause:
+        raise InvalidTransition(pause)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -266,8 +271,9 @@ def review_application(application: Application, *, by, comment: str) -> Applica
         raise InvalidTransition(_("Écrivez votre commentaire."))
     application.mentor_comment = comment.strip()
     application.save(update_fields=["mentor_comment"])
-    # The review counts as a contribution: credited here by the contributions ledger issue.
     audit.log(by, "application.reviewed", application)
+    # The reading counts as a contribution.
+    ledger_services.credit_review(application, reviewer=by, reviewed=application.applicant)
     return application
 
 
@@ -352,6 +358,8 @@ def choose(application: Application, *, by) -> Mission:
     mission.chosen = application
     mission.invoiced_by = application.applicant
     _move(mission, (S.PUBLISHED,), S.ASSIGNED, by=by, fields=["chosen", "invoiced_by"], application=application.pk)
+    # What winning a mission asks in return (the policy; apprentices exempt).
+    ledger_services.debit_mission_won(mission, member=application.applicant)
     from compagnons.missions.tasks import tell_not_chosen
 
     for pk in others:
@@ -399,6 +407,8 @@ def _latest_delivery(mission: Mission) -> Delivery:
 def accept_delivery(mission: Mission, *, by) -> Mission:
     mission = _locked(mission)
     _require_client(mission, by)
+    if mission.status != S.DELIVERED:
+        raise InvalidTransition(_("Seule une mission livrée peut être acceptée."))
     delivery = _latest_delivery(mission)
     delivery.status = Delivery.Status.ACCEPTED
     delivery.answered_at = timezone.now()
@@ -427,9 +437,11 @@ def auto_accept_deliveries(now=None) -> int:
     """Deliveries unanswered for DELIVERY_AUTO_ACCEPT_DAYS are accepted. Idempotent."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.DELIVERY_AUTO_ACCEPT_DAYS)
-    ids = Delivery.objects.filter(
-        status=Delivery.Status.SUBMITTED, delivered_at__lt=cutoff, mission__status=S.DELIVERED
-    ).values_list("mission_id", flat=True)
+    ids = (
+        Delivery.objects.filter(status=Delivery.Status.SUBMITTED, delivered_at__lt=cutoff, mission__status=S.DELIVERED)
+        .exclude(mission__disputes__status__in=[Dispute.Status.OPEN, Dispute.Status.APPEALED])
+        .values_list("mission_id", flat=True)
+    )
     done = 0
     for mission_id in ids:
         with transaction.atomic():
@@ -720,7 +732,7 @@ def recommend(member, *, limit: int = 20) -> list[Match]:
     return matches[:limit]
 
 
-def best_matches(mission: Mission, *, limit: int) -> list[User]:
+def best_matches(mission: Mission, *, limit: int, digest: str | None = None) -> list[User]:
     """Members to tell about a new mission: best matches first; among equals, the least solicited first
     (fewer applications in the last 30 days, fewer current missions): the fairness rotation."""
     competence_ids = list(mission.competences.values_list("pk", flat=True))
@@ -730,6 +742,7 @@ def best_matches(mission: Mission, *, limit: int) -> list[User]:
         .exclude(pk=mission.client_id)
         .exclude(availability=Availability.UNAVAILABLE)
         .exclude(digest="never")
+        .filter(**({"digest": digest} if digest else {}))
         .filter(Q(assessments__competence_id__in=competence_ids, assessments__level__gte=Level.ACQUIRED))
         .distinct()
         .values_list("pk", flat=True)[:2000]
@@ -767,13 +780,15 @@ def best_matches(mission: Mission, *, limit: int) -> list[User]:
     return [users[pk] for pk in chosen]
 
 
-def announce_new_missions(now=None) -> dict[int, list[int]]:
-    """Pick, for each mission published in the last two days, its best matches not yet told; record the
-    announcements first (never twice). Returns member → mission ids to send in their digest."""
+def announce_new_missions(now=None, *, digest: str = "daily") -> dict[int, list[int]]:
+    """Pick, for each mission published since the last digest of this frequency (with a day's overlap), its best
+    matches who chose this frequency and were not told yet; record the announcements first (never twice).
+    Returns member → mission ids to send in their digest."""
     now = now or timezone.now()
+    window = timedelta(days=2 if digest == "daily" else 8)
     per_member: dict[int, list[int]] = {}
-    for mission in Mission.objects.published().filter(published_at__gte=now - timedelta(days=2)):
-        for member in best_matches(mission, limit=settings.DIGEST_MATCHES_PER_MISSION):
+    for mission in Mission.objects.published().filter(published_at__gte=now - window):
+        for member in best_matches(mission, limit=settings.DIGEST_MATCHES_PER_MISSION, digest=digest):
             _announcement, created = Announcement.objects.get_or_create(mission=mission, member=member)
             if created:
                 per_member.setdefault(member.pk, []).append(mission.pk)

@@ -20,9 +20,10 @@ def auto_accept_deliveries() -> int:
 
 
 @task
-def send_digests() -> int:
-    """Daily: new missions to their best matches (announcements recorded first: never twice)."""
-    per_member = services.announce_new_missions()
+def send_digests(digest: str = "daily") -> int:
+    """New missions to their best matches, for members who chose this frequency (announcements recorded first:
+    never twice)."""
+    per_member = services.announce_new_missions(digest=digest)
     for member_id, mission_ids in per_member.items():
         send_digest.enqueue(member_id, mission_ids)
     return len(per_member)
@@ -45,7 +46,7 @@ def send_digest(member_id: int, mission_ids: list[int]) -> bool:
 @task
 def tell_not_chosen(application_id: int) -> bool:
     application = Application.objects.select_related("applicant", "mission").filter(pk=application_id).first()
-    if application is None or not application.applicant.is_active:
+    if application is None or not application.applicant.is_active or not application.applicant.notify_by_email:
         return False
     with translation.override("fr"):
         body = render_to_string(
@@ -53,3 +54,8 @@ def tell_not_chosen(application_id: int) -> bool:
         )
         send_mail("[Compagnons] Votre candidature", body, None, [application.applicant.email])
     return True
+
+
+@task
+def send_weekly_digests() -> int:
+    return send_digests.call("weekly")

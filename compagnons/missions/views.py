@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -170,6 +171,7 @@ def mission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "mission": mission,
             "floor": services.euros(services.settings.MISSION_HOURLY_FLOOR_CENTS),
+            "vigilance_threshold": services.euros(services.settings.VIGILANCE_THRESHOLD_CENTS),
             "fairness_error": getattr(form, "fairness_error", None),
         },
     )
@@ -491,9 +493,10 @@ def convert_lead(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConvertLeadForm(request.POST or None, initial={"context": lead.need})
     if request.method == "POST" and form.is_valid():
         form.instance.client = form.client
-        mission = form.save()
         try:
-            services.convert_lead(lead, mission, by=request.user)
+            with transaction.atomic():
+                mission = form.save()
+                services.convert_lead(lead, mission, by=request.user)
         except ERRORS as error:
             messages.error(request, str(error))
         else:

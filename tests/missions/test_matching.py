@@ -49,6 +49,8 @@ def test_fairness_rotation_puts_the_least_solicited_first(published, formateur, 
 
 
 def test_the_digest_announces_each_mission_once(published, compagnon, formateur, competences):
+    compagnon.digest = "daily"
+    compagnon.save()
     skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
     published(title="Une mission pour vous", picked=competences[:1])
 
@@ -67,3 +69,15 @@ def test_opted_out_members_get_no_digest(published, compagnon, formateur, compet
     published(picked=competences[:1])
     send_digests.enqueue()
     assert mail.outbox == []
+
+
+def test_weekly_members_are_told_by_the_weekly_digest_only(published, compagnon, formateur, competences):
+    from compagnons.missions.tasks import send_weekly_digests
+
+    assert compagnon.digest == "weekly"
+    skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
+    published(picked=competences[:1])
+    send_digests.enqueue()
+    assert mail.outbox == []
+    send_weekly_digests.enqueue()
+    assert len(mail.outbox) == 1

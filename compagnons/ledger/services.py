@@ -1,0 +1,341 @@
+"""Every write of the contributions ledger. The invariants (DOMAIN.md) are checked here, held by constraints where
+the database can, and verified over the whole ledger by `manage.py ledger_audit`.
+
+Help flows from who gives to who receives: a mentoring session moves minutes from the apprentice's account to the
+mentor's; a lead or a welcome comes from the commons; a mission won moves the promised hour to the commons.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compagnons.core import audit
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.ledger.models import Account, Movement, Transaction
+
+Kind = Transaction.Kind
+State = Transaction.State
+
+
+def commons() -> Account:
+    account, _created = Account.objects.get_or_create(kind=Account.Kind.COMMONS)
+    return account
+
+
+def account_of(member) -> Account:
+    """The member's account, opened (with the welcome grant, if the policy gives one) on first use."""
+    account = Account.objects.filter(owner=member).first()
+    if account is not None:
+        return account
+    with transaction.atomic():
+        account, created = Account.objects.get_or_create(owner=member, defaults={"kind": Account.Kind.MEMBER})
+    if created and settings.LEDGER_WELCOME_MINUTES > 0:
+        post(
+            Kind.WELCOME,
+            from_account=commons(),
+            to_account=account,
+            minutes=settings.LEDGER_WELCOME_MINUTES,
+            beneficiary=member,
+            idempotency_key=f"welcome:{member.pk}",
+            confirmed=True,
+        )
+        account.refresh_from_db()
+    return account
+
+
+def post(
+    kind: str,
+    *,
+    from_account: Account,
+    to_account: Account,
+    minutes: int,
+    idempotency_key: str,
+    beneficiary=None,
+    confirmer=None,
+    evidence: Model | None = None,
+    confirmed: bool = False,
+    note: str = "",
+    operator=None,
+    reverses: Transaction | None = None,
+) -> Transaction:
+    """Write one transaction of two movements summing to zero. Posting again with the same idempotency key,
+    or for an evidence already backing this kind and beneficiary, returns the existing transaction."""
+    if not isinstance(minutes, int) or minutes <= 0:
+        raise InvalidTransition(_("Une contrepartie se compte en minutes, et jamais zéro."))
+    if from_account.pk == to_account.pk:
+        raise InvalidTransition(_("Un compte ne se verse rien à lui-même."))
+    existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            tx = Transaction(
+                kind=kind,
+                state=State.CONFIRMED if confirmed else State.PENDING,
+                beneficiary=beneficiary,
+                confirmer=confirmer,
+                idempotency_key=idempotency_key,
+                note=note,
+                operator=operator,
+                reverses=reverses,
+                confirmed_at=timezone.now() if confirmed else None,
+            )
+            if evidence is not None:
+                tx.evidence_type = ContentType.objects.get_for_model(evidence)
+                tx.evidence_id = evidence.pk
+            tx.save()
+            Movement.objects.bulk_create(
+                [
+                    Movement(transaction=tx, account=from_account, minutes=-minutes),
+                    Movement(transaction=tx, account=to_account, minutes=minutes),
+                ]
+            )
+            if confirmed:
+                _apply_to_cache(tx)
+    except IntegrityError:
+        # A concurrent or repeated posting for the same key or evidence: harmless, return what is there.
+        tx = Transaction.objects.filter(idempotency_key=idempotency_key).first() or _same_evidence(
+            kind, evidence, beneficiary
+        )
+        if tx is None:
+            raise
+        return tx
+    audit.log(operator, f"ledger.{kind}", tx, minutes=minutes, state=tx.state)
+    return tx
+
+
+def _same_evidence(kind, evidence, beneficiary) -> Transaction | None:
+    if evidence is None:
+        return None
+    return Transaction.objects.filter(
+        kind=kind,
+        evidence_type=ContentType.objects.get_for_model(evidence),
+        evidence_id=evidence.pk,
+        beneficiary=beneficiary,
+    ).first()
+
+
+def _apply_to_cache(tx: Transaction, sign: int = 1) -> None:
+    for movement in tx.movements.all():
+        Account.objects.filter(pk=movement.account_id).update(
+            cached_balance=F("cached_balance") + sign * movement.minutes
+        )
+
+
+@transaction.atomic
+def confirm(tx: Transaction, *, by) -> Transaction:
+    """The person who received the help confirms a pending entry; only then does it count."""
+    tx = Transaction.objects.select_for_update().get(pk=tx.pk)
+    if by.pk != tx.confirmer_id:
+        raise PermissionRefused(_("Seule la personne aidée confirme cette contrepartie."))
+    if tx.state == State.CONFIRMED:
+        return tx
+    if tx.state != State.PENDING:
+        raise InvalidTransition(_("Cette contrepartie n'est plus en attente."))
+    tx.state = State.CONFIRMED
+    tx.confirmed_at = timezone.now()
+    tx.save(update_fields=["state", "confirmed_at"])
+    _apply_to_cache(tx)
+    audit.log(by, "ledger.confirmed", tx)
+    return tx
+
+
+@transaction.atomic
+def decline(tx: Transaction, *, by) -> Transaction:
+    tx = Transaction.objects.select_for_update().get(pk=tx.pk)
+    if by.pk != tx.confirmer_id:
+        raise PermissionRefused(_("Seule la personne aidée peut refuser cette contrepartie."))
+    if tx.state != State.PENDING:
+        raise InvalidTransition(_("Cette contrepartie n'est plus en attente."))
+    tx.state = State.DECLINED
+    tx.save(update_fields=["state"])
+    audit.log(by, "ledger.declined", tx)
+    return tx
+
+
+@transaction.atomic
+def reverse(tx: Transaction, *, by, reason: str) -> Transaction:
+    """Staff correct a confirmed entry with a reversal pointing to it; an entry is reversed at most once."""
+    if not (by.is_authenticated and by.is_formateur):
+        raise PermissionRefused(_("Seule l'équipe corrige le registre."))
+    if not reason.strip():
+        raise InvalidTransition(_("Indiquez le motif de la correction."))
+    tx = Transaction.objects.select_for_update().get(pk=tx.pk)
+    if tx.state != State.CONFIRMED or tx.kind == Kind.REVERSAL:
+        raise InvalidTransition(_("Seule une contrepartie confirmée, et pas encore corrigée, se contre-passe."))
+    movements = list(tx.movements.order_by("minutes"))
+    debit, credit = movements[0], movements[-1]
+    reversal = post(
+        Kind.REVERSAL,
+        from_account=credit.account,
+        to_account=debit.account,
+        minutes=credit.minutes,
+        idempotency_key=f"reversal:{tx.pk}",
+        beneficiary=tx.beneficiary,
+        confirmed=True,
+        note=reason.strip(),
+        operator=by,
+        reverses=tx,
+    )
+    tx.state = State.REVERSED
+    tx.save(update_fields=["state"])
+    return reversal
+
+
+@transaction.atomic
+def adjust(member, minutes: int, *, by, reason: str) -> Transaction:
+    """A staff adjustment: positive credits the member from the commons, negative the reverse."""
+    if not (by.is_authenticated and by.is_formateur):
+        raise PermissionRefused(_("Seule l'équipe ajuste un compte."))
+    if not reason.strip():
+        raise InvalidTransition(_("Un ajustement a toujours un motif."))
+    if minutes == 0:
+        raise InvalidTransition(_("Une contrepartie se compte en minutes, et jamais zéro."))
+    account = account_of(member)
+    source, target = (commons(), account) if minutes > 0 else (account, commons())
+    return post(
+        Kind.ADJUSTMENT,
+        from_account=source,
+        to_account=target,
+        minutes=abs(minutes),
+        idempotency_key=f"adjustment:{member.pk}:{timezone.now().timestamp()}:{by.pk}",
+        beneficiary=member,
+        confirmed=True,
+        note=reason.strip(),
+        operator=by,
+    )
+
+
+# --- The kinds of contribution, each with its evidence -----------------------------------------
+
+
+def credit_mentoring_session(session, *, mentor, apprentice, minutes: int) -> Transaction:
+    """Called once the apprentice confirms the session: help flows from the apprentice to the mentor."""
+    return post(
+        Kind.MENTORING,
+        from_account=account_of(apprentice),
+        to_account=account_of(mentor),
+        minutes=minutes,
+        idempotency_key=f"mentoring:{session.pk}",
+        beneficiary=mentor,
+        confirmer=apprentice,
+        evidence=session,
+        confirmed=True,
+    )
+
+
+def credit_lead(lead, *, author) -> Transaction:
+    return post(
+        Kind.LEAD,
+        from_account=commons(),
+        to_account=account_of(author),
+        minutes=settings.LEDGER_LEAD_MINUTES,
+        idempotency_key=f"lead:{lead.pk}",
+        beneficiary=author,
+        evidence=lead,
+        confirmed=True,
+    )
+
+
+def credit_review(evidence_object, *, reviewer, reviewed) -> Transaction:
+    return post(
+        Kind.REVIEW,
+        from_account=account_of(reviewed),
+        to_account=account_of(reviewer),
+        minutes=settings.LEDGER_REVIEW_MINUTES,
+        idempotency_key=f"review:{ContentType.objects.get_for_model(evidence_object).pk}:{evidence_object.pk}:{reviewer.pk}",
+        beneficiary=reviewer,
+        confirmer=reviewed,
+        evidence=evidence_object,
+        confirmed=True,
+    )
+
+
+def debit_mission_won(mission, *, member) -> Transaction | None:
+    """What winning a mission asks in return: the promised minutes go to the commons (apprentices exempt)."""
+    if settings.LEDGER_MISSION_COMMITMENT_MINUTES <= 0 or is_exempt(member):
+        return None
+    return post(
+        Kind.MISSION,
+        from_account=account_of(member),
+        to_account=commons(),
+        minutes=settings.LEDGER_MISSION_COMMITMENT_MINUTES,
+        idempotency_key=f"mission:{mission.pk}:{member.pk}",
+        beneficiary=member,
+        evidence=mission,
+        confirmed=True,
+    )
+
+
+@transaction.atomic
+def declare_help(giver, receiver, *, kind: str, minutes: int, note: str) -> Transaction:
+    """Coaching or community help declared by who gave it; pending until who received it confirms."""
+    if kind not in (Kind.COACHING, Kind.COMMUNITY):
+        raise InvalidTransition(_("Cette nature de contrepartie ne se déclare pas."))
+    if giver.pk == receiver.pk:
+        raise InvalidTransition(_("Un compte ne se verse rien à lui-même."))
+    if not note.strip():
+        raise InvalidTransition(_("Dites en quelques mots l'aide apportée."))
+    return post(
+        kind,
+        from_account=account_of(receiver),
+        to_account=account_of(giver),
+        minutes=minutes,
+        idempotency_key=f"{kind}:{giver.pk}:{receiver.pk}:{timezone.now().isoformat()}",
+        beneficiary=giver,
+        confirmer=receiver,
+        note=note.strip(),
+    )
+
+
+# --- Balances and policy -----------------------------------------------------------------------
+
+
+def balance(account: Account) -> int:
+    """Derived from the movements that count (the cache is only a cache)."""
+    return Movement.objects.counted().filter(account=account).aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def is_exempt(member) -> bool:
+    """Apprentices on their path are exempt from the policy."""
+    return member.is_apprentice
+
+
+@dataclass
+class Standing:
+    balance: int
+    floor: int
+    below_floor: bool
+    exempt: bool
+    paused: bool
+
+
+def standing(member) -> Standing:
+    account = Account.objects.filter(owner=member).first()
+    current = balance(account) if account else 0
+    exempt = is_exempt(member)
+    below = not exempt and current < settings.LEDGER_BALANCE_FLOOR_MINUTES
+    return Standing(
+        balance=current,
+        floor=settings.LEDGER_BALANCE_FLOOR_MINUTES,
+        below_floor=below,
+        exempt=exempt,
+        paused=below and settings.LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR,
+    )
+
+
+def application_pause_reason(member) -> str | None:
+    """When the policy pauses applications below the floor, the kind explanation shown to the member."""
+    current = standing(member)
+    if not current.paused:
+        return None
+    return _(
+        "Vous avez reçu plus que vous n'avez donné : avant une nouvelle candidature, prenez le temps d'aider "
+        "(accompagner un apprenti, relire une candidature, signaler une piste). Parlez-en avec un compagnon : "
+        "il vous aidera à trouver comment."
+    )

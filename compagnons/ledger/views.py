@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from compagnons.accounts.models import User
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import require_team
+from compagnons.ledger import giveback, report, services
+from compagnons.ledger.forms import AdjustForm, DeclareHelpForm, ReverseForm
+from compagnons.ledger.models import Account, Transaction
+
+ERRORS = (InvalidTransition, PermissionRefused)
+
+
+def _ledger_context(member, account) -> dict:
+    entries = (
+        Transaction.objects.filter(movements__account=account)
+        .select_related("beneficiary", "confirmer")
+        .prefetch_related("movements")
+        .distinct()
+        .order_by("-created_at", "-pk")[:50]
+    )
+    rows = []
+    for tx in entries:
+        mine = next((m.minutes for m in tx.movements.all() if m.account_id == account.pk), 0)
+        rows.append({"tx": tx, "minutes": mine})
+    return {
+        "member": member,
+        "summary": report.summary(account),
+        "rows": rows,
+        "standing": services.standing(member),
+    }
+
+
+@login_required
+@require_safe
+def contributions(request: HttpRequest) -> HttpResponse:
+    """What I gave and received, my pending entries, and open ways to give back."""
+    account = services.account_of(request.user)
+    context = _ledger_context(request.user, account)
+    context["to_confirm"] = Transaction.objects.filter(
+        confirmer=request.user, state=Transaction.State.PENDING
+    ).select_related("beneficiary")
+    context["ways"] = giveback.ways_for(request.user)
+    return render(request, "ledger/contributions.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare(request: HttpRequest) -> HttpResponse:
+    form = DeclareHelpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_help(
+                request.user,
+                form.receiver,
+                kind=form.cleaned_data["kind"],
+                minutes=form.cleaned_data["minutes"],
+                note=form.cleaned_data["note"],
+            )
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("C'est noté : la personne aidée va confirmer."))
+            return redirect("ledger:contributions")
+    return render(request, "ledger/declare.html", {"form": form})
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    tx = get_object_or_404(Transaction, pk=pk, confirmer=request.user)
+    try:
+        if decision == "confirmer":
+            services.confirm(tx, by=request.user)
+            messages.success(request, _("Merci : cette aide compte désormais."))
+        else:
+            services.decline(tx, by=request.user)
+    except ERRORS as error:
+        messages.error(request, str(error))
+    return redirect("ledger:contributions")
+
+
+@login_required
+@require_safe
+def staff_overview(request: HttpRequest) -> HttpResponse:
+    """Members below the floor (from the cached balances; `ledger_audit` keeps the cache honest)."""
+    require_team(request.user)
+    from django.conf import settings
+
+    flagged = (
+        Account.objects.filter(kind=Account.Kind.MEMBER, cached_balance__lt=settings.LEDGER_BALANCE_FLOOR_MINUTES)
+        .exclude(owner__role_grants__role="apprentice")
+        .select_related("owner")
+        .order_by("cached_balance")[:100]
+    )
+    return render(request, "ledger/staff_overview.html", {"flagged": flagged})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
+    require_team(request.user)
+    member = get_object_or_404(User, pk=member_id)
+    account = services.account_of(member)
+    adjust_form = AdjustForm(request.POST if "adjust" in request.POST else None)
+    reverse_form = ReverseForm(request.POST if "reverse" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "adjust" in request.POST and adjust_form.is_valid():
+                services.adjust(
+                    member,
+                    adjust_form.cleaned_data["minutes"],
+                    by=request.user,
+                    reason=adjust_form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Ajustement enregistré."))
+                return redirect("ledger:staff_member", member_id=member.pk)
+            if "reverse" in request.POST and reverse_form.is_valid():
+                tx = get_object_or_404(Transaction, pk=request.POST.get("transaction"), movements__account=account)
+                services.reverse(tx, by=request.user, reason=reverse_form.cleaned_data["reason"])
+                messages.success(request, _("Contre-passation enregistrée."))
+                return redirect("ledger:staff_member", member_id=member.pk)
+        except ERRORS as error:
+            messages.error(request, str(error))
+    context = _ledger_context(member, account)
+    context.update({"adjust_form": adjust_form, "reverse_form": reverse_form})
+    return render(request, "ledger/staff_member.html", context)

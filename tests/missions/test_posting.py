@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
+from compagnons.ledger import services as services_ledger
+from compagnons.ledger.models import Transaction
 from compagnons.missions import services
 from compagnons.missions.models import Lead, Mission, validate_siret
 from tests.missions.conftest import CHECKLIST
@@ -154,6 +156,10 @@ class TestLeads:
         lead.refresh_from_db()
         assert lead.status == Lead.Status.CONVERTED
         assert AuditLog.objects.filter(action="lead.published", target_id=str(lead.pk)).count() == 1
+        credits = Transaction.objects.filter(kind="lead", beneficiary=compagnon)
+        assert credits.count() == 1
+        assert services_ledger.credit_lead(lead, author=compagnon) == credits.get()  # a second call changes nothing
+        assert credits.count() == 1
 
 
 @pytest.mark.parametrize(("siret", "ok"), [("73282932000074", True), ("73282932000075", False), ("1234", False)])

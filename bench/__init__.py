@@ -8,5 +8,6 @@ BENCH_PASSWORD = "compagnons-bench"
 BENCH_APPRENTICE = "bench-apprenti@bench.test"
 BENCH_FORMATEUR = "bench-formateur@bench.test"
 BENCH_COMPAGNON = "bench-compagnon@bench.test"
+BENCH_CLIENT = "bench-client@bench.test"
 DEFAULT_USERS = 100_000
 DEFAULT_AUDIT_PER_USER = 3

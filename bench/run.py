@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import (  # noqa: E402 - the repository root must be on the path first
     BENCH_APPRENTICE,
+    BENCH_CLIENT,
     BENCH_COMPAGNON,
     BENCH_FORMATEUR,
     BENCH_PASSWORD,
@@ -41,7 +42,12 @@ HOST = "127.0.0.1"
 SECRET_KEY = "bench-only-secret-key-never-used-in-production-0123456789abcdef"
 
 # Who the load generator logs in as: name -> e-mail (password BENCH_PASSWORD, see bench/scale.py).
-ACCOUNTS = {"apprenti": BENCH_APPRENTICE, "formateur": BENCH_FORMATEUR, "compagnon": BENCH_COMPAGNON}
+ACCOUNTS = {
+    "apprenti": BENCH_APPRENTICE,
+    "formateur": BENCH_FORMATEUR,
+    "compagnon": BENCH_COMPAGNON,
+    "client": BENCH_CLIENT,
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,12 @@ PAGES = [
     Page("carnet de route (apprenti)", "/parcours/carnet/{apprentice}/", "apprenti"),
     Page("cohort roster (formateur)", "/equipe/promotions/{cohort}/", "formateur"),
     Page("la chaîne (visitor)", "/chaine/"),
+    Page("missions (visitor)", "/missions/"),
+    Page("mission search (visitor)", "/missions/?q=agenda"),
+    Page("recommended missions (compagnon)", "/missions/recommandees/", "compagnon"),
+    Page("mission page (compagnon)", "/missions/{mission}/", "compagnon"),
+    Page("applications received (client)", "/missions/{mission}/candidatures/", "client"),
+    Page("dashboard (client)", "/espace/", "client"),
 ]
 
 
@@ -163,7 +175,7 @@ def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> fl
 
 
 def bench_ids(env: dict[str, str]) -> dict[str, int]:
-    """The primary keys the page paths need (bench-apprenti, their latest bilan, their cohort)."""
+    """The primary keys the page paths need (bench-apprenti, their latest bilan, their cohort, a mission)."""
     out = subprocess.run(
         [sys.executable, "manage.py", "seed_scale", "--ids"],
         cwd=ROOT,

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "compagnons.ledger",
     "compagnons.apprenticeship",
     "compagnons.missions",
+    "compagnons.credentials",
+    "compagnons.certification",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -335,3 +337,7 @@ LEDGER_LEAD_MINUTES = env_int("LEDGER_LEAD_MINUTES", 60)
 LEDGER_REVIEW_MINUTES = env_int("LEDGER_REVIEW_MINUTES", 30)
 LEDGER_BALANCE_FLOOR_MINUTES = env_int("LEDGER_BALANCE_FLOOR_MINUTES", -180)
 LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR", False)
+# Certification: the delay to appeal a jury decision; where the credentials' private signing keys live (outside the
+# database, never served; back this directory up).
+APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
+CREDENTIALS_KEY_DIR = Path(env("CREDENTIALS_KEY_DIR", str(VAR_DIR / "keys")))

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("compagnons.ledger.urls")),
     path("", include("compagnons.apprenticeship.urls")),
     path("", include("compagnons.missions.urls")),
+    path("", include("compagnons.credentials.urls")),
+    path("", include("compagnons.certification.urls")),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

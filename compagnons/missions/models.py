@@ -226,7 +226,11 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mission", "applicant"], name="application_one_per_member_per_mission")
         ]
-        indexes = [models.Index(fields=["applicant", "status"], name="application_member_status_idx")]
+        indexes = [
+            models.Index(fields=["applicant", "status"], name="application_member_status_idx"),
+            # Binôme partners are rare: a partial index the planner will use.
+            models.Index(fields=["partner"], condition=Q(partner__isnull=False), name="application_partner_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Candidature n°{self.pk}"

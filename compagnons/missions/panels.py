@@ -15,8 +15,9 @@ def member_panel(request) -> Panel | None:
         open=Count("pk", filter=Q(status__in=Application.OPEN)),
         drafts=Count("pk", filter=Q(status=Application.Status.DRAFT)),
     )
+    chosen = Application.objects.filter(Q(applicant=user) | Q(partner=user), status=Application.Status.CHOSEN)
     current = list(
-        Mission.objects.filter(Q(chosen__applicant=user) | Q(chosen__partner=user))
+        Mission.objects.filter(chosen__in=chosen.values("pk"))
         .filter(status__in=[Mission.Status.ASSIGNED, Mission.Status.IN_PROGRESS, Mission.Status.DELIVERED])
         .order_by("deadline")[:10]
     )
@@ -32,7 +33,7 @@ def member_panel(request) -> Panel | None:
             "applications": applications,
             "current": current,
             "to_review": to_review,
-            "matches": services.recommend(user, limit=3),
+            "matches": services.recommend(user, limit=3, pool=60),
             "cap": services.settings.MAX_OPEN_APPLICATIONS,
         },
     )

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -617,37 +617,68 @@ def post_message(application: Application, *, by, body: str) -> Message:
 # --- A member's record: facts, never stars ---------------------------------------------------
 
 
-def member_record(member) -> dict:
-    """Counts and attested compétences. A fixed number of queries."""
-    worked = Q(chosen__applicant=member) | Q(chosen__partner=member)
-    missions = Mission.objects.filter(worked)
-    closed = missions.filter(status=S.CLOSED)
-    delivered = closed.count()
-    on_time = (
-        closed.filter(deliveries__status__in=["accepted", "auto_accepted"], deliveries__on_time=True).distinct().count()
+def member_records(member_ids) -> dict[int, dict]:
+    """Each member's record: counts and attested compétences, never stars. Five queries for any number of members."""
+    ids = list(member_ids)
+    worked: dict[int, int] = {}  # chosen application → member (applicant or binôme partner)
+    for app_id, member_id in Application.objects.filter(
+        applicant_id__in=ids, status=Application.Status.CHOSEN
+    ).values_list("pk", "applicant_id"):
+        worked[app_id] = member_id
+    partners = Application.objects.filter(partner_id__in=ids, status=Application.Status.CHOSEN)
+    partner_of = dict(partners.values_list("pk", "partner_id"))
+    records = {
+        pk: {"delivered": 0, "on_time": 0, "in_scope": 0, "current": 0, "attested": [], "testimonials": []}
+        for pk in ids
+    }
+    accepted = Delivery.objects.filter(mission=OuterRef("pk"), status__in=["accepted", "auto_accepted"], on_time=True)
+    changed = Delivery.objects.filter(mission=OuterRef("pk"), status=Delivery.Status.CHANGES)
+    missions = (
+        Mission.objects.filter(chosen_id__in=[*worked, *partner_of])
+        .annotate(on_time=Exists(accepted), changed=Exists(changed))
+        .values_list("chosen_id", "status", "on_time", "changed")
     )
-    with_changes = closed.filter(deliveries__status=Delivery.Status.CHANGES).distinct().count()
+    for chosen_id, status, on_time, changed_flag in missions:
+        for member_id in {worked.get(chosen_id), partner_of.get(chosen_id)} - {None}:
+            record = records[member_id]
+            if status == S.CLOSED:
+                record["delivered"] += 1
+                record["on_time"] += int(on_time)
+                record["in_scope"] += int(not changed_flag)
+            elif status in (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED):
+                record["current"] += 1
     attested = (
-        Attestation.objects.filter(member=member, result=Attestation.Result.YES)
-        .values("competence__code", "competence__label")
+        Attestation.objects.filter(member_id__in=ids, result=Attestation.Result.YES)
+        .values("member_id", "competence__code", "competence__label")
         .annotate(n=Count("pk"))
         .order_by("competence__code")
     )
-    testimonials = [
-        t
-        for t in Testimonial.objects.filter(about=member)
-        .select_related("mission__chosen", "author")
-        .order_by("-created_at")[:20]
-        if testimonials_visible(t.mission)
-    ]
-    return {
-        "delivered": delivered,
-        "on_time": on_time,
-        "in_scope": delivered - with_changes,
-        "attested": list(attested),
-        "testimonials": testimonials,
-        "current": missions.filter(status__in=[S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED]).count(),
-    }
+    for row in attested:
+        records[row["member_id"]]["attested"].append(row)
+    testimonials = (
+        Testimonial.objects.filter(about_id__in=ids)
+        .select_related("author", "mission__chosen")
+        .prefetch_related("mission__testimonials")
+        .order_by("-created_at")
+    )
+    now = timezone.now()
+    for t in testimonials:
+        record = records[t.about_id]
+        if len(record["testimonials"]) < 20 and _visible(t.mission, now):
+            record["testimonials"].append(t)
+    return records
+
+
+def _visible(mission: Mission, now) -> bool:
+    """testimonials_visible, on prefetched testimonials."""
+    if mission.closed_at and now >= mission.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS):
+        return True
+    authors = {t.author_id for t in mission.testimonials.all()}
+    return mission.client_id in authors and bool(mission.chosen and mission.chosen.applicant_id in authors)
+
+
+def member_record(member) -> dict:
+    return member_records([member.pk])[member.pk]
 
 
 def client_record(client) -> dict:
@@ -697,21 +728,22 @@ class Match:
 RECOMMENDATION_POOL = 300
 
 
-def recommend(member, *, limit: int = 20) -> list[Match]:
+def recommend(member, *, limit: int = 20, pool: int = RECOMMENDATION_POOL) -> list[Match]:
     """Published missions for this member, each with why. A fixed number of queries."""
     known = how_known([member.pk]).get(member.pk, {})
     if member.availability == Availability.UNAVAILABLE:
         return []
-    pool = Mission.objects.published().exclude(client=member).exclude(applications__applicant=member)
+    open_to_member = Mission.objects.published().exclude(client=member).exclude(applications__applicant=member)
     condition = Q(competences__in=list(known))
     if member.trade:
         condition |= Q(trade__label__iexact=member.trade)
     missions = list(
-        pool.filter(condition)
+        open_to_member.filter(condition)
         .distinct()
         .select_related("trade")
         .prefetch_related("competences")
-        .order_by("-published_at")[:RECOMMENDATION_POOL]
+        .defer("context", "deliverables")
+        .order_by("-published_at")[:pool]
     )
     matches = []
     for mission in missions:

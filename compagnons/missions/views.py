@@ -208,7 +208,8 @@ def applications_for_mission(request: HttpRequest, pk: int) -> HttpResponse:
     applications = list(
         mission.applications.exclude(status=Application.Status.DRAFT).select_related("applicant", "partner")
     )
-    rows = [(a, services.member_record(a.applicant)) for a in applications]
+    records = services.member_records([a.applicant_id for a in applications])
+    rows = [(a, records[a.applicant_id]) for a in applications]
     return render(request, "missions/applications.html", {"mission": mission, "rows": rows})
 
 

@@ -1,0 +1,316 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from compagnons.apprenticeship.services import is_mentor_of
+from compagnons.certification import services
+from compagnons.certification.forms import (
+    CandidateForm,
+    DecisionForm,
+    GridForm,
+    JurySessionForm,
+    MasterpieceForm,
+    MemberForm,
+    TextForm,
+)
+from compagnons.certification.models import Candidacy, Decision, JurySession, Masterpiece, Route
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import require_team
+from compagnons.skills.models import Certification
+
+ERRORS = (InvalidTransition, PermissionRefused)
+
+
+def _session_for_insider(user, pk: int) -> JurySession:
+    """Grids and deliberations: that jury's members and staff only."""
+    session = get_object_or_404(JurySession.objects.select_related("certification"), pk=pk)
+    if not (user.is_formateur or session.members.filter(user=user).exists()):
+        raise Http404
+    return session
+
+
+# --- Candidates ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def masterpiece(request: HttpRequest, route: str = Route.PATH) -> HttpResponse:
+    form = MasterpieceForm(request.POST or None, candidate=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.declare_masterpiece(
+                request.user,
+                certification=Certification.objects.current(),
+                title=data["title"],
+                account=data["account"],
+                competences=data["competences"],
+                mission=data["mission"],
+                route=route,
+            )
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Votre dossier est déposé : l'équipe le présentera à un jury.")
+                if route == Route.VAE
+                else _("Chef-d'œuvre présenté : votre compagnon va confirmer qu'il est prêt pour le jury."),
+            )
+            return redirect("certification:mine")
+    return render(request, "certification/masterpiece_form.html", {"form": form, "route": route})
+
+
+@login_required
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    masterpieces = Masterpiece.objects.filter(candidate=request.user)
+    decisions = Decision.objects.filter(candidate=request.user).select_related("candidacy__session")
+    to_confirm = Masterpiece.objects.filter(
+        status=Masterpiece.Status.SUBMITTED,
+        candidate__mentorships_as_apprentice__mentor=request.user,
+        candidate__mentorships_as_apprentice__ended_at__isnull=True,
+    ).select_related("candidate")
+    return render(
+        request,
+        "certification/mine.html",
+        {"masterpieces": masterpieces, "decisions": decisions, "to_confirm": to_confirm},
+    )
+
+
+@login_required
+@require_POST
+def masterpiece_ready(request: HttpRequest, pk: int) -> HttpResponse:
+    masterpiece = get_object_or_404(Masterpiece, pk=pk)
+    if not is_mentor_of(request.user, masterpiece.candidate):
+        raise Http404
+    try:
+        services.confirm_ready(masterpiece, by=request.user)
+    except ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Confirmé : le chef-d'œuvre est prêt pour le jury."))
+    return redirect("certification:mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("candidate", "candidacy__session", "candidacy__masterpiece"), pk=pk
+    )
+    session = decision.candidacy.session
+    user = request.user
+    is_candidate = user.pk == decision.candidate_id
+    if not (is_candidate or user.is_formateur or session.members.filter(user=user).exists()):
+        raise Http404
+    form = TextForm(request.POST or None)
+    case = getattr(decision, "appeal", None) if hasattr(decision, "appeal") else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if is_candidate:
+                services.appeal(decision, by=user, reason=form.cleaned_data["text"])
+                messages.success(request, _("Votre appel est enregistré : l'équipe vous répondra."))
+            elif case is not None:
+                services.answer_appeal(case, by=user, answer=form.cleaned_data["text"])
+            else:
+                raise Http404
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("certification:decision", pk=decision.pk)
+    from compagnons.credentials.models import IssuedCredential
+
+    return render(
+        request,
+        "certification/decision.html",
+        {
+            "decision": decision,
+            "blocks": decision.blocks.select_related("block"),
+            "appeal_case": case,
+            "form": form,
+            "is_candidate": is_candidate,
+            "credentials": IssuedCredential.objects.filter(
+                member=decision.candidate,
+                evidence_type=ContentType.objects.get_for_model(Decision),
+                evidence_id=decision.pk,
+            ),
+        },
+    )
+
+
+# --- Jury members ---------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def my_juries(request: HttpRequest) -> HttpResponse:
+    seats = request.user.jury_seats.select_related("session")
+    return render(request, "certification/my_juries.html", {"seats": seats})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jury(request: HttpRequest, pk: int) -> HttpResponse:
+    """The jury's room: members declare, evaluate, confirm the minutes; staff compose and decide."""
+    session = _session_for_insider(request.user, pk)
+    seat = services.seat_of(request.user, session)
+    member_form = MemberForm(request.POST if "add_member" in request.POST else None)
+    candidate_form = CandidateForm(request.POST if "add_candidate" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "declare" in request.POST and seat:
+                services.declare_no_conflict(seat, by=request.user)
+            elif "confirm_minutes" in request.POST and seat:
+                services.confirm_minutes(seat, by=request.user)
+            elif "add_member" in request.POST and member_form.is_valid():
+                services.add_member(
+                    session,
+                    member_form.user,
+                    by=request.user,
+                    is_external=member_form.cleaned_data["is_external"],
+                    profession=member_form.cleaned_data["profession"],
+                )
+            elif "add_candidate" in request.POST and candidate_form.is_valid():
+                services.add_candidate(session, candidate_form.cleaned_data["masterpiece"], by=request.user)
+            else:
+                raise InvalidTransition(_("Vérifiez le formulaire : voyez les messages ci-dessous."))
+        except ERRORS as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("C'est enregistré."))
+            return redirect("certification:jury", pk=session.pk)
+    candidacies = session.candidacies.select_related("masterpiece__candidate", "decision")
+    return render(
+        request,
+        "certification/jury.html",
+        {
+            "session": session,
+            "seat": seat,
+            "members": session.members.select_related("user"),
+            "candidacies": candidacies,
+            "blocks": session.certification.blocks.all(),
+            "problems": services.composition_problems(session),
+            "member_form": member_form,
+            "candidate_form": candidate_form,
+            "is_staff": request.user.is_formateur,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid(request: HttpRequest, candidacy_pk: int, block_pk: int) -> HttpResponse:
+    candidacy = get_object_or_404(
+        Candidacy.objects.select_related("masterpiece__candidate", "session"), pk=candidacy_pk
+    )
+    session = _session_for_insider(request.user, candidacy.session_id)
+    seat = services.seat_of(request.user, session)
+    if seat is None:
+        raise Http404
+    block = get_object_or_404(session.certification.blocks.prefetch_related("competences"), pk=block_pk)
+    criteria = [f"{c.code} — {criterion}" for c in block.competences.all() for criterion in c.criteria]
+    existing = candidacy.evaluations.filter(member=seat, block=block).first()
+    initial = (
+        {
+            "criteria_met": existing.criteria_met,
+            "proposes_validation": existing.proposes_validation,
+            "comment": existing.comment,
+        }
+        if existing
+        else None
+    )
+    form = GridForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluate(
+                candidacy,
+                block,
+                by=request.user,
+                criteria_met=form.cleaned_data["criteria_met"],
+                proposes_validation=form.cleaned_data["proposes_validation"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Grille enregistrée."))
+            return redirect("certification:jury", pk=session.pk)
+    return render(
+        request, "certification/grid.html", {"candidacy": candidacy, "block": block, "form": form, "session": session}
+    )
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def juries(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    form = JurySessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organised_by = request.user
+        session = form.save()
+        messages.success(request, _("Session créée : composez le jury."))
+        return redirect(session)
+    return render(
+        request,
+        "certification/juries.html",
+        {"sessions": JurySession.objects.select_related("certification")[:100], "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, candidacy_pk: int) -> HttpResponse:
+    require_team(request.user)
+    candidacy = get_object_or_404(
+        Candidacy.objects.select_related("masterpiece__candidate", "masterpiece__certification", "session"),
+        pk=candidacy_pk,
+    )
+    already = services.validated_blocks(candidacy.masterpiece.candidate)
+    blocks = [b for b in candidacy.masterpiece.certification.blocks.all() if b.pk not in already]
+    form = DecisionForm(request.POST or None, blocks=blocks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decide(candidacy, form.results(), by=request.user, reasons=form.cleaned_data["reasons"])
+        except ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Décision enregistrée ; le candidat est prévenu."))
+            return redirect("certification:decision", pk=decision.pk)
+    evaluations = candidacy.evaluations.select_related("member__user", "block")
+    return render(
+        request,
+        "certification/decide.html",
+        {"candidacy": candidacy, "form": form, "evaluations": evaluations, "already": already},
+    )
+
+
+@login_required
+@require_safe
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The procès-verbal, a real PDF (WeasyPrint)."""
+    from weasyprint import HTML
+
+    session = _session_for_insider(request.user, pk)
+    html = render_to_string(
+        "certification/minutes.html",
+        {
+            "session": session,
+            "members": session.members.select_related("user"),
+            "decisions": Decision.objects.filter(candidacy__session=session)
+            .select_related("candidate")
+            .prefetch_related("blocks__block"),
+        },
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="proces-verbal-jury-{session.pk}.pdf"'
+    return response

@@ -1,0 +1,78 @@
+"""Issued Open Badges 3.0 credentials, the signing keys that sign them (private halves on disk), revocation."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SigningKey(models.Model):
+    """An Ed25519 key. The private key lives in a file under CREDENTIALS_KEY_DIR, never in the database and never
+    served; the public key is published in the issuer profile. Retired keys stay published: old credentials verify."""
+
+    kid = models.SlugField(_("identifiant"), max_length=40, unique=True)
+    public_multibase = models.CharField(_("clé publique (multibase)"), max_length=80)
+    private_key_file = models.CharField(_("fichier de la clé privée"), max_length=200)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clé de signature")
+        verbose_name_plural = _("clés de signature")
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="signingkey_one_active")
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class IssuedCredential(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials")
+    achievement_type = models.CharField(max_length=20)
+    achievement_key = models.CharField(max_length=200)
+    name = models.CharField(_("intitulé"), max_length=300)
+    document = models.JSONField(_("le titre signé"))
+    status_index = models.PositiveIntegerField(unique=True)
+    evidence_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    evidence_id = models.PositiveBigIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(_("motif de la révocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("titre vérifiable")
+        verbose_name_plural = _("titres vérifiables")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence_type", "evidence_id", "member", "achievement_key"],
+                name="credential_once_per_evidence",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason=""), name="credential_revocation_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("credentials:verify", args=[self.uuid])
+
+    def audit_label(self) -> str:
+        return f"Titre {self.uuid}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,273 @@
+"""Issue, sign, revoke and check Open Badges 3.0 credentials. Any domain may call `issue` with its evidence
+(a generic reference): this layer knows nothing of juries."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compagnons.core import audit
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.credentials import ob3
+from compagnons.credentials.models import IssuedCredential, SigningKey
+
+ISSUER_NAME = "Association des compagnons du télétravail"
+
+
+def url(name: str, *args) -> str:
+    return f"{settings.SITE_URL}{reverse(name, args=args)}"
+
+
+def issuer_id() -> str:
+    return url("credentials:issuer")
+
+
+def verification_method(key: SigningKey) -> str:
+    return f"{issuer_id()}#{key.kid}"
+
+
+def status_list_url() -> str:
+    return url("credentials:status_list")
+
+
+# --- Keys -------------------------------------------------------------------------------------
+
+
+def _key_dir() -> Path:
+    path = Path(settings.CREDENTIALS_KEY_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+@transaction.atomic
+def rotate_key(*, by=None) -> SigningKey:
+    """A new signing key; the previous one is retired but stays published, so what it signed still verifies."""
+    SigningKey.objects.select_for_update().filter(active=True).update(active=False, retired_at=timezone.now())
+    private = ob3.generate_key()
+    kid = f"cle-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
+    path = _key_dir() / f"{kid}.pem"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(ob3.private_key_to_pem(private))
+    key = SigningKey.objects.create(
+        kid=kid, public_multibase=ob3.public_multibase(private.public_key()), private_key_file=path.name
+    )
+    audit.log(by, "credentials.key_rotated", key)
+    return key
+
+
+def active_key() -> SigningKey:
+    return SigningKey.objects.filter(active=True).first() or rotate_key()
+
+
+def _private_key(key: SigningKey):
+    return ob3.load_private_key(_key_dir() / key.private_key_file)
+
+
+def resolve_key(method: str):
+    """Public key of one of our verification methods (active or retired), else None."""
+    if not method.startswith(issuer_id() + "#"):
+        return None
+    key = SigningKey.objects.filter(kid=method.split("#", 1)[1]).first()
+    return ob3.public_key_from_multibase(key.public_multibase) if key else None
+
+
+def issuer_profile() -> dict:
+    keys = list(SigningKey.objects.order_by("created_at"))
+    methods = [
+        {
+            "id": verification_method(k),
+            "type": "Multikey",
+            "controller": issuer_id(),
+            "publicKeyMultibase": k.public_multibase,
+        }
+        for k in keys
+    ]
+    return {
+        "@context": [ob3.CREDENTIALS_V2_CONTEXT, ob3.OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
+        "id": issuer_id(),
+        "type": ["Profile"],
+        "name": ISSUER_NAME,
+        "url": settings.SITE_URL,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }
+
+
+# --- Issuing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue(
+    *,
+    member,
+    achievement_type: str,
+    achievement_key: str,
+    name: str,
+    description: str,
+    criteria: str,
+    alignments: list[dict],
+    evidence: Model,
+    evidence_url: str,
+    evidence_name: str,
+) -> IssuedCredential:
+    """Build, sign and store one OpenBadgeCredential; it must validate against the official schema."""
+    evidence_type = ContentType.objects.get_for_model(evidence)
+    existing = IssuedCredential.objects.filter(
+        evidence_type=evidence_type, evidence_id=evidence.pk, member=member, achievement_key=achievement_key
+    ).first()
+    if existing:
+        return existing
+    key = active_key()
+    last = IssuedCredential.objects.select_for_update().aggregate(m=Max("status_index"))["m"]
+    index = 0 if last is None else last + 1
+    credential = IssuedCredential(
+        member=member,
+        achievement_type=achievement_type,
+        achievement_key=achievement_key,
+        name=name,
+        status_index=index,
+        evidence_type=evidence_type,
+        evidence_id=evidence.pk,
+        document={},
+    )
+    now = timezone.now()
+    unsigned = ob3.build_credential(
+        credential_id=url("credentials:verify", credential.uuid),
+        issuer_id=issuer_id(),
+        issuer_name=ISSUER_NAME,
+        issuer_url=settings.SITE_URL,
+        valid_from=now,
+        name=name,
+        achievement_id=f"{settings.SITE_URL}/referentiel/#{achievement_key}",
+        achievement_name=name,
+        achievement_description=description or name,
+        criteria_narrative=criteria or name,
+        salt=secrets.token_hex(8),
+        recipient_email=member.email,
+        achievement_type=achievement_type,
+        alignments=[
+            ob3.Alignment(
+                target_name=a["name"],
+                target_url=a["url"] or settings.SITE_URL,
+                target_code=a.get("code"),
+                target_framework=a.get("framework"),
+            )
+            for a in alignments
+        ],
+        evidence=[ob3.Evidence(id=evidence_url, name=evidence_name)],
+        status_list_credential=status_list_url(),
+        status_list_index=index,
+    )
+    signed = ob3.sign(unsigned, _private_key(key), verification_method(key), now)
+    errors = ob3.validate_schema(signed)
+    if errors:
+        raise InvalidTransition(
+            _("Le titre ne respecte pas le schéma Open Badges 3.0 : %(e)s") % {"e": "; ".join(errors)}
+        )
+    credential.document = signed
+    try:
+        with transaction.atomic():
+            credential.save()
+    except IntegrityError:
+        return IssuedCredential.objects.get(
+            evidence_type=evidence_type, evidence_id=evidence.pk, member=member, achievement_key=achievement_key
+        )
+    audit.log(None, "credentials.issued", credential, type=achievement_type)
+    return credential
+
+
+@transaction.atomic
+def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
+    if not (by.is_authenticated and by.is_formateur):
+        raise PermissionRefused(_("Seule l'équipe révoque un titre."))
+    if not reason.strip():
+        raise InvalidTransition(_("Indiquez le motif de la révocation."))
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at:
+        raise InvalidTransition(_("Ce titre est déjà révoqué."))
+    credential.revoked_at = timezone.now()
+    credential.revoke_reason = reason.strip()
+    credential.revoked_by = by
+    credential.save(update_fields=["revoked_at", "revoke_reason", "revoked_by"])
+    audit.log(by, "credentials.revoked", credential)
+    return credential
+
+
+def status_list_credential() -> dict:
+    revoked = IssuedCredential.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
+    size = max(ob3.STATUS_LIST_MIN_SIZE, (IssuedCredential.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1)
+    unsigned = ob3.build_status_list_credential(
+        credential_id=status_list_url(),
+        issuer_id=issuer_id(),
+        valid_from=timezone.now(),
+        encoded_list=ob3.bitstring_status_list(set(revoked), size=size),
+    )
+    key = active_key()
+    return ob3.sign(unsigned, _private_key(key), verification_method(key), timezone.now())
+
+
+# --- Checking any credential ------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    schema_errors: list[str] = field(default_factory=list)
+    signature_ok: bool = False
+    signature_reason: str = ""
+    status: str = "inconnu"  # valide / révoqué / inconnu
+    dates_ok: bool = True
+    dates_reason: str = ""
+    credential: IssuedCredential | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.schema_errors and self.signature_ok and self.status == "valide" and self.dates_ok
+
+
+def check(document: dict) -> Verdict:
+    verdict = Verdict(schema_errors=ob3.validate_schema(document))
+    verdict.signature_ok, verdict.signature_reason = ob3.verify(document, resolve_key)
+    prefix = f"{settings.SITE_URL}/verifier/"
+    credential_id = str(document.get("id", ""))
+    if credential_id.startswith(prefix):
+        uid = credential_id[len(prefix) :].strip("/")
+        verdict.credential = IssuedCredential.objects.filter(uuid=uid).first() if _is_uuid(uid) else None
+    if verdict.credential is not None:
+        verdict.status = "révoqué" if verdict.credential.is_revoked else "valide"
+    now = timezone.now()
+    valid_from, valid_until = _parse(document.get("validFrom")), _parse(document.get("validUntil"))
+    if document.get("validFrom") and valid_from is None:
+        verdict.dates_ok, verdict.dates_reason = False, _("La date de début de validité est illisible.")
+    elif valid_from and valid_from > now:
+        verdict.dates_ok, verdict.dates_reason = False, _("Ce titre n'est pas encore valable.")
+    elif valid_until and valid_until < now:
+        verdict.dates_ok, verdict.dates_reason = False, _("Ce titre a expiré.")
+    return verdict
+
+
+def _parse(value):
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from compagnons.credentials import views
+
+app_name = "credentials"
+urlpatterns = [
+    path("verifier/", views.check, name="check"),
+    path("verifier/emetteur", views.issuer, name="issuer"),
+    path("verifier/statut/1", views.status_list, name="status_list"),
+    path("verifier/<uuid:uid>/", views.verify, name="verify"),
+    path("verifier/<uuid:uid>.json", views.download, name="download"),
+    path("espace/titres/", views.mine, name="mine"),
+    path("equipe/titres/", views.staff, name="staff"),
+    path("equipe/titres/nouvelle-cle/", views.rotate, name="rotate"),
+]

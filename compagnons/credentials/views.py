@@ -1,0 +1,127 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import require_team
+from compagnons.credentials import services
+from compagnons.credentials.models import IssuedCredential
+
+MAX_PASTE_BYTES = 256 * 1024
+LD_JSON = "application/ld+json"
+
+
+def _json(data: dict, *, download: str | None = None) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=f"{LD_JSON}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{download}"'
+    return response
+
+
+def _qr_svg_data_uri(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+
+
+@require_safe
+def verify(request: HttpRequest, uid) -> HttpResponse:
+    """The public page of one credential; the credential itself for `Accept: application/ld+json`."""
+    credential = get_object_or_404(IssuedCredential.objects.select_related("member"), uuid=uid)
+    if LD_JSON in request.headers.get("Accept", "") or "application/json" in request.headers.get("Accept", ""):
+        return _json(credential.document)
+    verdict = services.check(credential.document)
+    page_url = request.build_absolute_uri()
+    achievement = credential.document.get("credentialSubject", {}).get("achievement", {})
+    return render(
+        request,
+        "credentials/verify.html",
+        {
+            "credential": credential,
+            "verdict": verdict,
+            "achievement": achievement,
+            "qr": _qr_svg_data_uri(page_url),
+            "page_url": page_url,
+        },
+    )
+
+
+@require_safe
+def download(request: HttpRequest, uid) -> HttpResponse:
+    credential = get_object_or_404(IssuedCredential, uuid=uid)
+    return _json(credential.document, download=f"titre-{credential.uuid}.json")
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    """Anyone pastes or uploads a credential and gets a verdict in plain French."""
+    verdict, error, text = None, "", ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if upload.size > MAX_PASTE_BYTES:
+                error = _("Le fichier est trop gros pour être un titre (256 Ko au plus).")
+            else:
+                text = upload.read().decode("utf-8", errors="replace")
+        else:
+            text = request.POST.get("document", "")[:MAX_PASTE_BYTES]
+        if not error:
+            try:
+                document = json.loads(text)
+                if not isinstance(document, dict):
+                    raise ValueError
+            except ValueError:
+                error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
+            else:
+                verdict = services.check(document)
+    return render(request, "credentials/check.html", {"verdict": verdict, "error": error, "text": text})
+
+
+@require_safe
+def issuer(request: HttpRequest) -> HttpResponse:
+    return _json(services.issuer_profile())
+
+
+@require_safe
+def status_list(request: HttpRequest) -> HttpResponse:
+    return _json(services.status_list_credential())
+
+
+@login_required
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "credentials/mine.html", {"credentials": IssuedCredential.objects.filter(member=request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    if request.method == "POST":
+        credential = get_object_or_404(IssuedCredential, uuid=request.POST.get("uuid"))
+        try:
+            services.revoke(credential, by=request.user, reason=request.POST.get("reason", ""))
+        except (InvalidTransition, PermissionRefused) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Titre révoqué : la liste de statut le dit désormais."))
+        return redirect("credentials:staff")
+    credentials = IssuedCredential.objects.select_related("member")[:200]
+    return render(request, "credentials/staff.html", {"credentials": credentials})
+
+
+@login_required
+@require_POST
+def rotate(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    services.rotate_key(by=request.user)
+    messages.success(request, _("Nouvelle clé de signature ; les titres déjà émis restent vérifiables."))
+    return redirect("credentials:staff")

@@ -135,6 +135,7 @@ def add_member(session: JurySession, user: User, *, by, is_external: bool, profe
 @transaction.atomic
 def add_candidate(session: JurySession, masterpiece: Masterpiece, *, by) -> Candidacy:
     _require_staff(by)
+    masterpiece = Masterpiece.objects.select_related("candidate").get(pk=masterpiece.pk)
     if masterpiece.status != Masterpiece.Status.READY:
         raise InvalidTransition(_("Ce chef-d'œuvre n'est pas encore prêt pour un jury."))
     for member in session.members.select_related("user"):
@@ -288,7 +289,7 @@ def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by, re
 def confirm_minutes(member: JuryMember, *, by) -> JuryMember:
     if by.pk != member.user_id:
         raise PermissionRefused(_("Chacun confirme le procès-verbal pour soi."))
-    if member.session.status != JurySession.Status.DELIBERATED:
+    if JurySession.objects.get(pk=member.session_id).status != JurySession.Status.DELIBERATED:
         raise InvalidTransition(_("Le procès-verbal se confirme après la délibération."))
     member.minutes_confirmed_at = timezone.now()
     member.save(update_fields=["minutes_confirmed_at"])

@@ -185,7 +185,8 @@ def jury(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("C'est enregistré."))
             return redirect("certification:jury", pk=session.pk)
-    candidacies = session.candidacies.select_related("masterpiece__candidate", "decision")
+    decided = {d.candidacy_id: d for d in Decision.objects.filter(candidacy__session=session)}
+    candidacies = [(c, decided.get(c.pk)) for c in session.candidacies.select_related("masterpiece__candidate")]
     return render(
         request,
         "certification/jury.html",

@@ -78,4 +78,4 @@ def seed(world: dict) -> None:
 
     wrong = IssuedCredential.objects.filter(member=jean_pierre, achievement_type="Competency").order_by("pk").last()
     if wrong:
-        credentials.revoke(wrong, by=staff, reason="Émis par erreur : le bloc sera repassé au prochain jury.")
+        credentials.revoke(wrong, by=staff, reason="Émis en double par erreur lors de la saisie du jury.")

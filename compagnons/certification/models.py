@@ -147,6 +147,7 @@ class Decision(models.Model):
     reasons = models.TextField(_("motifs"), blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notified_at = models.DateTimeField(_("candidat prévenu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("décision du jury")

@@ -1,21 +1,31 @@
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from compagnons.certification.models import Decision
 
 
 @task
 def notify_decision(decision_id: int) -> bool:
-    decision = Decision.objects.select_related("candidate").filter(pk=decision_id).first()
-    if decision is None or not decision.candidate.is_active:
-        return False
+    """Tell the candidate once (idempotent: the decision remembers it was notified)."""
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().select_related("candidate").filter(pk=decision_id).first()
+        if decision is None or decision.notified_at or not decision.candidate.is_active:
+            return False
+        decision.notified_at = timezone.now()
+        decision.save(update_fields=["notified_at"])
     with translation.override("fr"):
         body = render_to_string(
             "certification/email/decision.txt",
-            {"decision": decision, "site_url": settings.SITE_URL, "appeal_days": settings.APPEAL_DAYS},
+            {
+                "decision": decision,
+                "decision_url": settings.SITE_URL + reverse("certification:decision", args=[decision.pk]),
+                "appeal_days": settings.APPEAL_DAYS,
+            },
         )
         send_mail("[Compagnons] La décision du jury", body, None, [decision.candidate.email])
     return True

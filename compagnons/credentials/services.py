@@ -203,6 +203,21 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
 
 
 def status_list_credential() -> dict:
+    """The signed BitstringStatusListCredential; cached until a credential is issued or revoked."""
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    state = IssuedCredential.objects.aggregate(n=Count("pk"), revoked=Count("revoked_at"), top=Max("status_index"))
+    cache_key = f"credentials:status-list:{state['n']}:{state['revoked']}:{state['top']}"
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached
+    signed = _sign_status_list()
+    cache.set(cache_key, signed, 3600)
+    return signed
+
+
+def _sign_status_list() -> dict:
     revoked = IssuedCredential.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
     size = max(ob3.STATUS_LIST_MIN_SIZE, (IssuedCredential.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1)
     unsigned = ob3.build_status_list_credential(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("missions/<int:pk>/annuler/", views.mission_cancel, name="cancel"),
     path("missions/<int:pk>/candidatures/", views.applications_for_mission, name="applications"),
     path("missions/<int:pk>/suivi/", views.mission_work, name="work"),
+    path("missions/<int:pk>/attestation-urssaf/", views.urssaf_attestation, name="urssaf_attestation"),
     path("missions/livraisons/<int:pk>/fichier/", views.delivery_file, name="delivery_file"),
     path("missions/candidatures/<int:pk>/", views.application_detail, name="application"),
     path(

@@ -371,6 +371,10 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
             "attestations": mission.attestations.select_related("competence", "member"),
             "facts": getattr(mission, "client_facts", None) if hasattr(mission, "client_facts") else None,
             "disputes": mission.disputes.all(),
+            "has_urssaf": is_client
+            and WorkerProfile.objects.filter(member_id=mission.chosen.applicant_id)
+            .exclude(urssaf_attestation="")
+            .exists(),
             "delivery_form": delivery_form,
             "answer_form": answer_form,
             "testimonial_form": testimonial_form,
@@ -392,6 +396,24 @@ def delivery_file(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=delivery.file_name or "livraison",
         content_type=delivery.content_type or "application/octet-stream",
+    )
+
+
+@login_required
+@require_safe
+def urssaf_attestation(request: HttpRequest, pk: int) -> FileResponse:
+    """The chosen member's URSSAF attestation, for the client who owes the obligation de vigilance."""
+    mission = permissions.get_mission_for_client(request.user, pk)
+    if mission.chosen is None:
+        raise Http404
+    profile = WorkerProfile.objects.filter(member_id=mission.chosen.applicant_id).first()
+    if profile is None or not profile.urssaf_attestation:
+        raise Http404
+    return FileResponse(
+        profile.urssaf_attestation.open("rb"),
+        as_attachment=True,
+        filename="attestation-vigilance-urssaf.pdf",
+        content_type="application/pdf",
     )
 
 

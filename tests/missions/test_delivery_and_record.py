@@ -148,3 +148,20 @@ def test_the_work_page_walks_the_whole_flow(
 
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+
+
+def test_the_client_reads_the_urssaf_attestation_and_nobody_else(
+    client, assigned, declared, client_user, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from compagnons.missions.models import WorkerProfile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    profile = WorkerProfile.objects.get(member=declared)
+    profile.urssaf_attestation.save("att.pdf", SimpleUploadedFile("att.pdf", b"%PDF-1.4 vigilance"), save=True)
+    url = reverse("missions:urssaf_attestation", args=[assigned.pk])
+    client.force_login(client_user)
+    assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
+    client.force_login(UserFactory(client=True))
+    assert client.get(url).status_code == 404

@@ -243,7 +243,7 @@ def grid(request: HttpRequest, candidacy_pk: int, block_pk: int) -> HttpResponse
             messages.success(request, _("Grille enregistrée."))
             return redirect("certification:jury", pk=session.pk)
     return render(
-        request, "certification/grid.html", {"candidacy": candidacy, "block": block, "form": form, "session": session}
+        request, "certification/grid.html", {"candidacy": candidacy, "bloc": block, "form": form, "session": session}
     )
 
 

@@ -50,7 +50,7 @@ def declare_masterpiece(
     if route == Route.PATH:
         enrollment = Enrollment.objects.active().filter(member=candidate).first()
         if enrollment is None or enrollment.stage != Stage.ASPIRANT:
-            raise InvalidTransition(_("Le chef-d'œuvre se présente une fois aspirant·e."))
+            raise InvalidTransition(_("On présente son chef-d'œuvre une fois aspirant·e."))
     if mission is not None:
         worked = Mission.objects.filter(pk=mission.pk, status=Mission.Status.CLOSED).filter(
             Q(chosen__applicant=candidate) | Q(chosen__partner=candidate)
@@ -120,7 +120,7 @@ def add_member(session: JurySession, user: User, *, by, is_external: bool, profe
         if problem:
             raise InvalidTransition(problem)
     if not profession.strip():
-        raise InvalidTransition(_("Un membre du jury exerce le métier : indiquez lequel."))
+        raise InvalidTransition(_("Indiquez le métier exercé par ce membre du jury."))
     try:
         with transaction.atomic():
             member = JuryMember.objects.create(

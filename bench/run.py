@@ -84,6 +84,10 @@ PAGES = [
     Page("mission page (compagnon)", "/missions/{mission}/", "compagnon"),
     Page("applications received (client)", "/missions/{mission}/candidatures/", "client"),
     Page("dashboard (client)", "/espace/", "client"),
+    Page("contributions (compagnon)", "/contreparties/", "compagnon"),
+    Page("contributions (apprenti)", "/contreparties/", "apprenti"),
+    Page("contributions below floor (formateur)", "/equipe/contreparties/", "formateur"),
+    Page("member's contributions (formateur)", "/equipe/contreparties/{compagnon}/", "formateur"),
 ]
 
 
@@ -175,7 +179,8 @@ def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> fl
 
 
 def bench_ids(env: dict[str, str]) -> dict[str, int]:
-    """The primary keys the page paths need (bench-apprenti, their latest bilan, their cohort, a mission)."""
+    """The primary keys the page paths need (bench-apprenti and their latest bilan, their cohort, a mission,
+    bench-compagnon)."""
     out = subprocess.run(
         [sys.executable, "manage.py", "seed_scale", "--ids"],
         cwd=ROOT,

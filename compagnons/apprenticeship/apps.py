@@ -19,5 +19,7 @@ class ApprenticeshipConfig(AppConfig):
         dashboard.register_panel(panels.staff_panel, order=25)
         register_personal_data("path", export=personal_data.export, erase=personal_data.erase)
         from compagnons.ledger import giveback
+        from compagnons.ledger import services as ledger_services
 
         giveback.register(panels.give_back)
+        ledger_services.register_collaboration_check(services.worked_together)

@@ -23,21 +23,41 @@ class Link:
 
 
 class Chain:
-    """The whole forest as ids: three queries, whatever its size."""
+    """The whole forest as ids: three queries, whatever its size (and cached while nothing changes)."""
 
     def __init__(self) -> None:
-        self.children: dict[int, list[int]] = {}
+        from django.core.cache import cache
+        from django.db.models import Count, Max
+
+        state = (
+            Mentorship.objects.aggregate(n=Count("pk"), top=Max("pk")),
+            RoleGrant.objects.filter(role=Role.COMPAGNON).count(),
+            PathProfile.objects.filter(public_in_chain=True).count(),
+        )
+        key = f"chain:{state[0]['n']}:{state[0]['top']}:{state[1]}:{state[2]}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = self._load()
+            cache.set(key, cached, 300)
+        self.children, self.roots, self.compagnons, self.public = cached
+
+    @staticmethod
+    def _load():
+        children: dict[int, list[int]] = {}
         mentored: set[int] = set()
-        for mentor_id, apprentice_id in Mentorship.objects.order_by("started_at").values_list(
-            "mentor_id", "apprentice_id"
-        ):
-            kids = self.children.setdefault(mentor_id, [])
+        pairs = Mentorship.objects.order_by("started_at").values_list("mentor_id", "apprentice_id")
+        for mentor_id, apprentice_id in pairs:
+            kids = children.setdefault(mentor_id, [])
             if apprentice_id not in kids:
                 kids.append(apprentice_id)
             mentored.add(apprentice_id)
-        self.roots = sorted(set(self.children) - mentored)
-        self.compagnons = set(RoleGrant.objects.filter(role=Role.COMPAGNON).values_list("user_id", flat=True))
-        self.public = set(PathProfile.objects.filter(public_in_chain=True).values_list("member_id", flat=True))
+        roots = sorted(set(children) - mentored)
+        compagnons = set(RoleGrant.objects.filter(role=Role.COMPAGNON).values_list("user_id", flat=True))
+        public = set(PathProfile.objects.filter(public_in_chain=True).values_list("member_id", flat=True))
+        return children, roots, compagnons, public
+
+    def size(self, member_id: int) -> int:
+        return len(self.subtree_ids(member_id)) - 1
 
     def subtree_ids(self, root: int) -> list[int]:
         seen, stack = [root], [root]
@@ -70,11 +90,17 @@ class Chain:
         return node
 
 
-def roots(*, for_member: bool) -> list[Link]:
-    """The first links with their counts (followed, became compagnons, descendants, generations)."""
+ROOTS_PER_PAGE = 50
+
+
+def roots(*, for_member: bool, page: int = 1) -> tuple[list[Link], int]:
+    """The first links with their counts, the longest branches first, a page at a time; and the number of pages."""
     chain = Chain()
-    users = User.objects.in_bulk(chain.roots)
-    return [chain.link(root, users, for_member=for_member, depth=0) for root in chain.roots]
+    ordered = sorted(chain.roots, key=lambda root: (-chain.size(root), root))
+    pages = max(1, -(-len(ordered) // ROOTS_PER_PAGE))
+    shown = ordered[(page - 1) * ROOTS_PER_PAGE : page * ROOTS_PER_PAGE]
+    users = User.objects.in_bulk(shown)
+    return [chain.link(root, users, for_member=for_member, depth=0) for root in shown], pages
 
 
 def subtree(root_id: int, *, for_member: bool) -> Link | None:

@@ -161,3 +161,10 @@ def seed(world: dict) -> None:
         answers = {c.pk: (min(3, 1 + i % 3), "") for i, c in enumerate(competences)}
         answers[competences[0].pk] = (2, "Je l'ai vue présenter son offre à un client : c'était convaincant.")
         skills_services.review_positioning(positioning, answers, by=jean_pierre, source="mentor")
+
+    # Help declared by a compagnon, waiting for the apprentice's confirmation (contributions ledger).
+    from compagnons.ledger import services as ledger_services
+
+    ledger_services.declare_help(
+        marie, karim, kind="coaching", minutes=45, note="Préparation de son premier entretien client"
+    )

@@ -60,9 +60,11 @@ def save_cohort(cohort: Cohort, *, by: User) -> Cohort:
 def request_enrollment(cohort: Cohort, member: User) -> Enrollment:
     if not cohort.open_for_requests:
         raise InvalidTransition(_("Cette promotion ne prend plus de demandes."))
-    if Enrollment.objects.filter(cohort=cohort, member=member).exists():
-        raise InvalidTransition(_("Vous avez déjà demandé à rejoindre cette promotion."))
-    enrollment = Enrollment.objects.create(cohort=cohort, member=member)
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(cohort=cohort, member=member)
+    except IntegrityError:
+        raise InvalidTransition(_("Vous avez déjà demandé à rejoindre cette promotion.")) from None
     audit.log(member, "enrollment.requested", enrollment, cohort=cohort.pk)
     return enrollment
 
@@ -343,6 +345,7 @@ def answer_request(request: MentorshipRequest, *, by: User, accept: bool, answer
         raise PermissionRefused(_("Seul le compagnon sollicité répond à cette demande."))
     if request.status != MentorshipRequest.Status.PENDING:
         raise InvalidTransition(_("Cette demande a déjà reçu une réponse."))
+    User.objects.select_for_update().filter(pk=by.pk).first()  # serialise this compagnon's acceptances
     if accept and spare_capacity(by) <= 0:
         raise InvalidTransition(_("Vous n'avez plus de place : augmentez votre capacité ou déclinez."))
     if not accept and not answer.strip():
@@ -694,3 +697,11 @@ def flag_reminders_due() -> list[int]:
             enrollment.save(update_fields=["reminded_for_activity_at"])
             due.append(enrollment.pk)
     return due
+
+
+def worked_together(a: User, b: User) -> bool:
+    """A mentorship (past or present) or a shared cohort: enough to declare help given."""
+    pair = Q(mentor=a, apprentice=b) | Q(mentor=b, apprentice=a)
+    if Mentorship.objects.filter(pair).exists():
+        return True
+    return Enrollment.objects.filter(member=a, cohort__enrollments__member=b).exists()

@@ -569,8 +569,16 @@ def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def chain_page(request: HttpRequest) -> HttpResponse:
-    firsts = chain.roots(for_member=request.user.is_authenticated)
-    return render(request, "apprenticeship/chain.html", {"roots": firsts, "generations": chain.depth(firsts)})
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page = 1
+    firsts, pages = chain.roots(for_member=request.user.is_authenticated, page=page)
+    return render(
+        request,
+        "apprenticeship/chain.html",
+        {"roots": firsts, "generations": chain.depth(firsts), "page": page, "pages": pages},
+    )
 
 
 @require_safe

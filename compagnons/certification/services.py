@@ -319,6 +319,9 @@ def answer_appeal(case: Appeal, *, by, answer: str) -> Appeal:
     _require_staff(by)
     if not answer.strip():
         raise InvalidTransition(_("Écrivez la réponse."))
+    case = Appeal.objects.select_for_update().get(pk=case.pk)
+    if case.status != Appeal.Status.OPEN:
+        raise InvalidTransition(_("Cet appel a déjà reçu sa réponse."))
     case.status = Appeal.Status.ANSWERED
     case.answer = answer.strip()
     case.handled_by = by

@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -106,6 +106,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def staff(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     if request.method == "POST":
+        if not services._is_uuid(request.POST.get("uuid", "")):
+            raise Http404
         credential = get_object_or_404(IssuedCredential, uuid=request.POST.get("uuid"))
         try:
             services.revoke(credential, by=request.user, reason=request.POST.get("reason", ""))

@@ -23,7 +23,8 @@ class DeclareHelpForm(forms.Form):
         email = self.cleaned_data["email"]
         receiver = User.objects.active().filter(email__iexact=email).first()
         if receiver is None:
-            raise ValidationError(_("Aucun membre n'a cette adresse."))
+            # The same words whether the address exists or not: the form must not reveal who is a member.
+            raise ValidationError(_("Vous ne pouvez pas déclarer d'aide pour cette adresse."))
         self.receiver = receiver
         return email
 

@@ -273,6 +273,29 @@ def debit_mission_won(mission, *, member) -> Transaction | None:
 
 
 @transaction.atomic
+def cancel_mission_debit(mission, *, member) -> Transaction | None:
+    """A won mission cancelled before it started: reverse its commitment (a reversal, never an edit)."""
+    tx = Transaction.objects.select_for_update().filter(idempotency_key=f"mission:{mission.pk}:{member.pk}").first()
+    if tx is None or tx.state != State.CONFIRMED:
+        return None
+    movements = list(tx.movements.order_by("minutes"))
+    reversal = post(
+        Kind.REVERSAL,
+        from_account=movements[-1].account,
+        to_account=movements[0].account,
+        minutes=movements[-1].minutes,
+        idempotency_key=f"reversal:{tx.pk}",
+        beneficiary=member,
+        confirmed=True,
+        note="Mission annulée avant de commencer",
+        reverses=tx,
+    )
+    tx.state = State.REVERSED
+    tx.save(update_fields=["state"])
+    return reversal
+
+
+@transaction.atomic
 def declare_help(giver, receiver, *, kind: str, minutes: int, note: str) -> Transaction:
     """Coaching or community help declared by who gave it; pending until who received it confirms."""
     if kind not in (Kind.COACHING, Kind.COMMUNITY):
@@ -281,6 +304,8 @@ def declare_help(giver, receiver, *, kind: str, minutes: int, note: str) -> Tran
         raise InvalidTransition(_("Un compte ne se verse rien à lui-même."))
     if not note.strip():
         raise InvalidTransition(_("Dites en quelques mots l'aide apportée."))
+    if not _worked_together(giver, receiver):
+        raise InvalidTransition(_("Vous ne pouvez pas déclarer d'aide pour cette adresse."))
     return post(
         kind,
         from_account=account_of(receiver),
@@ -339,3 +364,16 @@ def application_pause_reason(member) -> str | None:
         "(accompagner un apprenti, relire une candidature, signaler une piste). Parlez-en avec un compagnon : "
         "il vous aidera à trouver comment."
     )
+
+
+_collaboration_checks: list = []
+
+
+def register_collaboration_check(check) -> None:
+    """Higher apps tell the ledger who has worked with whom (a mentorship, a mission, a cohort)."""
+    if check not in _collaboration_checks:
+        _collaboration_checks.append(check)
+
+
+def _worked_together(a, b) -> bool:
+    return any(check(a, b) for check in _collaboration_checks)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -43,7 +43,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
     context = _ledger_context(request.user, account)
     context["to_confirm"] = Transaction.objects.filter(
         confirmer=request.user, state=Transaction.State.PENDING
-    ).select_related("beneficiary")
+    ).select_related("beneficiary")[:20]
     context["ways"] = giveback.ways_for(request.user)
     return render(request, "ledger/contributions.html", context)
 
@@ -72,6 +72,8 @@ def declare(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("confirmer", "refuser"):
+        raise Http404
     tx = get_object_or_404(Transaction, pk=pk, confirmer=request.user)
     try:
         if decision == "confirmer":
@@ -120,7 +122,10 @@ def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
                 messages.success(request, _("Ajustement enregistré."))
                 return redirect("ledger:staff_member", member_id=member.pk)
             if "reverse" in request.POST and reverse_form.is_valid():
-                tx = get_object_or_404(Transaction, pk=request.POST.get("transaction"), movements__account=account)
+                tx_id = request.POST.get("transaction", "")
+                if not tx_id.isdigit():
+                    raise Http404
+                tx = get_object_or_404(Transaction, pk=int(tx_id), movements__account=account)
                 services.reverse(tx, by=request.user, reason=reverse_form.cleaned_data["reason"])
                 messages.success(request, _("Contre-passation enregistrée."))
                 return redirect("ledger:staff_member", member_id=member.pk)

@@ -36,8 +36,8 @@ class MissionForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choisissez au moins une compétence.")},
     )
-    budget = EurosField(label=_("Budget total (€)"), required=False)
-    daily_rate = EurosField(label=_("Taux journalier (€)"), required=False)
+    budget = EurosField(label=_("Budget total (€)"), required=False, max_value=Decimal("1000000"))
+    daily_rate = EurosField(label=_("Taux journalier (€)"), required=False, max_value=Decimal("10000"))
 
     class Meta:
         model = Mission
@@ -88,7 +88,9 @@ class MissionForm(forms.ModelForm):
                 self.add_error("daily_rate", _("Indiquez le taux journalier."))
             if not days:
                 self.add_error("days", _("Indiquez le nombre de jours."))
-            if rate and days:
+            if rate and days and rate * days > 1_000_000:
+                self.add_error("days", _("Au-delà d'un million d'euros, parlez-en directement à l'équipe."))
+            elif rate and days:
                 self.instance.daily_rate_cents = int(rate * 100)
                 self.instance.days = days
                 self.instance.budget_cents = int(rate * 100) * days

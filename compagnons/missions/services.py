@@ -148,7 +148,11 @@ def cancel(mission: Mission, *, by) -> Mission:
     mission = _locked(mission)
     if by.pk != mission.client_id and not by.is_formateur:
         raise PermissionRefused(_("Seuls le donneur d'ordre et l'équipe annulent une mission."))
+    was_assigned = mission.status == S.ASSIGNED
     mission = _move(mission, (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.ASSIGNED), S.CANCELLED, by=by)
+    if was_assigned and mission.chosen_id:
+        # The mission never happened: what winning it asked in return is given back.
+        ledger_services.cancel_mission_debit(mission, member=mission.chosen.applicant)
     mission.applications.filter(status__in=[*Application.OPEN, Application.Status.DRAFT]).update(
         status=Application.Status.NOT_CHOSEN
     )
@@ -238,6 +242,7 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
     if request_review and not path_services.Mentorship.objects.active().filter(apprentice=applicant).exists():
         raise InvalidTransition(_("Pour une relecture, il faut un compagnon qui vous accompagne."))
     if not request_review:
+        User.objects.select_for_update().filter(pk=applicant.pk).first()  # serialise this member's applications
         _check_cap(applicant)
     pause = ledger_services.application_pause_reason(applicant)
     if pause:
@@ -286,6 +291,7 @@ def send_application(application: Application, *, by, message: str | None = None
         raise InvalidTransition(_("Cette candidature est déjà partie."))
     if application.mission.status != S.PUBLISHED:
         raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
+    User.objects.select_for_update().filter(pk=by.pk).first()
     _check_cap(by)
     if message is not None and message.strip():
         application.message = message.strip()
@@ -466,6 +472,8 @@ def auto_accept_deliveries(now=None) -> int:
 @transaction.atomic
 def open_dispute(mission: Mission, *, by, reason: str) -> Dispute:
     mission = Mission.objects.select_related("chosen").get(pk=mission.pk)
+    if mission.status not in (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED, S.CLOSED):
+        raise InvalidTransition(_("Une médiation porte sur une mission attribuée."))
     chosen = mission.chosen
     parties = {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} if chosen else set())
     if by.pk not in parties:
@@ -503,7 +511,8 @@ def decide_dispute(dispute: Dispute, *, by, decision: str) -> Dispute:
 def appeal(dispute: Dispute, *, by) -> Dispute:
     dispute = Dispute.objects.select_for_update().select_related("mission__chosen").get(pk=dispute.pk)
     mission = dispute.mission
-    parties = {mission.client_id} | ({mission.chosen.applicant_id} if mission.chosen else set())
+    chosen = mission.chosen
+    parties = {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} if chosen else set())
     if by.pk not in parties:
         raise PermissionRefused(_("Seules les parties font appel."))
     if dispute.status != Dispute.Status.DECIDED:

@@ -300,6 +300,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
     """The mission once attributed: start, deliver, receive, close, testify, attest, mediate."""
     mission = permissions.get_mission_for_party(request.user, pk)
+    if mission.chosen_id is None:
+        raise Http404
     user = request.user
     is_client = user.pk == mission.client_id
     delivery_form = DeliveryForm()
@@ -347,7 +349,10 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
                 dispute_form = TextForm(request.POST)
                 services.open_dispute(mission, by=user, reason=request.POST.get("text", ""))
             elif action == "appeal":
-                services.appeal(mission.disputes.latest("created_at"), by=user)
+                dispute = mission.disputes.order_by("-created_at").first()
+                if dispute is None:
+                    raise InvalidTransition(_("Il n'y a pas de médiation à faire appel."))
+                services.appeal(dispute, by=user)
             else:
                 raise Http404
         except ERRORS as error:

@@ -29,7 +29,7 @@ def can_view_positioning(user, positioning: Positioning) -> bool:
     """The member, their mentor and staff; nobody else."""
     if not user.is_authenticated:
         return False
-    return user.pk == positioning.member_id or user.is_staff or is_mentor_of(user, positioning.member)
+    return user.pk == positioning.member_id or user.is_formateur or is_mentor_of(user, positioning.member)
 
 
 def get_positioning_for_viewer(user, pk: int) -> Positioning:
@@ -49,7 +49,7 @@ def get_positioning_for_reviewer(user, pk: int) -> tuple[Positioning, str]:
     positioning = get_positioning_for_viewer(user, pk)
     if user.pk == positioning.member_id:
         raise Http404
-    if user.is_staff:
+    if user.is_formateur:
         return positioning, "staff"
     if is_mentor_of(user, positioning.member):
         return positioning, "mentor"

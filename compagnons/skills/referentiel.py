@@ -316,7 +316,7 @@ def is_frozen(cert: Certification) -> bool:
 
 
 def _check_staff(by) -> None:
-    if not (by is not None and by.is_authenticated and by.is_staff):
+    if not (by is not None and by.is_authenticated and by.is_formateur):
         raise PermissionRefused(_("Seule l'équipe peut modifier le référentiel."))
 
 

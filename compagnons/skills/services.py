@@ -91,7 +91,7 @@ def record_assessment(
         raise PermissionRefused(_("Une auto-évaluation est faite par la personne elle-même."))
     if source != Source.SELF and by is not None and by.pk == member.pk:
         raise PermissionRefused(_("On ne confirme pas soi-même son propre niveau."))
-    if source == Source.STAFF and not by.is_staff:
+    if source == Source.STAFF and not by.is_formateur:
         raise PermissionRefused(_("Seule l'équipe évalue comme formateur."))
     if source == Source.MENTOR and not permissions.is_mentor_of(by, member):
         raise PermissionRefused(_("Seul le compagnon qui accompagne cette personne peut l'évaluer comme compagnon."))
@@ -126,7 +126,7 @@ def competences_of_step(certification: Certification, block: Block | None):
 @transaction.atomic
 def start_positioning(member, *, by, moment: str = Positioning.Moment.ENTRY) -> Positioning:
     """Start (or resume: one draft at a time) a bilan against the référentiel in force."""
-    if by.pk != member.pk and not by.is_staff:
+    if by.pk != member.pk and not by.is_formateur:
         raise PermissionRefused(_("Vous ne pouvez pas commencer le positionnement de quelqu'un d'autre."))
     draft = Positioning.objects.filter(member=member, status=Positioning.Status.DRAFT).first()
     if draft:
@@ -212,7 +212,7 @@ def review_positioning(
     """
     positioning = _locked(positioning)
     member = positioning.member
-    if source == Source.STAFF and not (by.is_staff and by.pk != member.pk):
+    if source == Source.STAFF and not (by.is_formateur and by.pk != member.pk):
         raise PermissionRefused(_("Seule l'équipe donne l'avis du formateur."))
     if source == Source.MENTOR and not permissions.is_mentor_of(by, member):
         raise PermissionRefused(_("Seul le compagnon de cette personne donne l'avis du compagnon."))

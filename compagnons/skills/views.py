@@ -85,10 +85,11 @@ def positioning_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def positioning_start(request: HttpRequest) -> HttpResponse:
+    moment = request.POST.get("moment", Positioning.Moment.ENTRY)
+    if moment not in Positioning.Moment.values:
+        moment = Positioning.Moment.ENTRY
     try:
-        positioning = services.start_positioning(
-            request.user, by=request.user, moment=request.POST.get("moment", Positioning.Moment.ENTRY)
-        )
+        positioning = services.start_positioning(request.user, by=request.user, moment=moment)
     except InvalidTransition as error:
         messages.error(request, str(error))
         return redirect("skills:positioning_list")
@@ -199,7 +200,7 @@ def positioning_result(request: HttpRequest, pk: int) -> HttpResponse:
     previous = services.previous_positioning(positioning)
     previous_result = services.positioning_result(previous) if previous else None
     can_review = request.user.pk != positioning.member_id and (
-        request.user.is_staff or permissions.is_mentor_of(request.user, positioning.member)
+        request.user.is_formateur or permissions.is_mentor_of(request.user, positioning.member)
     )
     return render(
         request,

@@ -102,6 +102,27 @@ class TestInvariants:
         assert Transaction.objects.filter(kind="review").count() == 1
 
 
+@pytest.fixture
+def paired(compagnon, apprenti, formateur):
+    """Help is declared between people who worked together: here, a mentorship."""
+    return path_services.assign_mentor(apprenti, compagnon, by=formateur)
+
+
+def test_help_is_declared_only_between_people_who_worked_together(compagnon, apprenti, client):
+    with pytest.raises(InvalidTransition):
+        services.declare_help(compagnon, apprenti, kind="coaching", minutes=30, note="Aide")
+    client.force_login(compagnon)
+    unknown = client.post(
+        reverse("ledger:declare"), {"email": "personne@nulle-part.test", "kind": "coaching", "minutes": 30, "note": "x"}
+    ).content.decode()
+    stranger = client.post(
+        reverse("ledger:declare"), {"email": apprenti.email, "kind": "coaching", "minutes": 30, "note": "x"}
+    ).content.decode()
+    message = "Vous ne pouvez pas déclarer d&#x27;aide pour cette adresse."
+    assert message in unknown and message in stranger  # the form does not tell who is a member
+
+
+@pytest.mark.usefixtures("paired")
 class TestStates:
     def test_pending_does_not_count_until_the_helped_person_confirms(self, compagnon, apprenti):
         before = bal(compagnon)
@@ -209,6 +230,7 @@ class TestPolicy:
         assert not services.standing(apprenti).below_floor
 
 
+@pytest.mark.usefixtures("paired")
 class TestPages:
     def test_a_member_sees_what_they_gave_and_received(
         self, client, compagnon, apprenti, formateur, django_assert_max_num_queries

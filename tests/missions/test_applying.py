@@ -174,3 +174,22 @@ def test_members_see_facts_about_the_client_and_the_client_the_vigilance_reminde
     assert "paiement(s) en retard" in client.get(reverse("missions:detail", args=[big.pk])).content.decode()
     client.force_login(client_user)
     assert "obligation de vigilance" in client.get(reverse("missions:detail", args=[big.pk])).content.decode()
+
+
+def test_the_mentors_reading_stays_between_mentor_and_apprentice(
+    client, published, compagnon, apprenti, formateur, client_user
+):
+    path_services.assign_mentor(apprenti, compagnon, by=formateur)
+    application = services.apply(published(), apprenti, message="Premier jet", request_review=True)
+    services.review_application(application, by=compagnon, comment="Relecture privée du compagnon")
+    services.send_application(application, by=apprenti)
+    client.force_login(client_user)
+    assert (
+        "Relecture privée du compagnon"
+        not in client.get(reverse("missions:application", args=[application.pk])).content.decode()
+    )
+    client.force_login(apprenti)
+    assert (
+        "Relecture privée du compagnon"
+        in client.get(reverse("missions:application", args=[application.pk])).content.decode()
+    )

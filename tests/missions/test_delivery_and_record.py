@@ -165,3 +165,21 @@ def test_the_client_reads_the_urssaf_attestation_and_nobody_else(
     assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
     client.force_login(UserFactory(client=True))
     assert client.get(url).status_code == 404
+
+
+def test_cancelling_an_assigned_mission_gives_back_its_commitment(assigned, declared, client_user):
+    from compagnons.ledger import services as ledger
+    from compagnons.ledger.models import Transaction
+
+    before = ledger.balance(ledger.account_of(declared))
+    services.cancel(assigned, by=client_user)
+    assert ledger.balance(ledger.account_of(declared)) == before + 60
+    assert Transaction.objects.filter(kind="mission", state="reversed").count() == 1
+
+
+def test_no_mediation_nor_follow_up_page_before_a_member_is_chosen(client, published, client_user):
+    mission = published()
+    with pytest.raises(InvalidTransition):
+        services.open_dispute(mission, by=client_user, reason="?")
+    client.force_login(client_user)
+    assert client.get(reverse("missions:work", args=[mission.pk])).status_code == 404

@@ -151,7 +151,7 @@ class TestVersions:
     def test_admin_refuses_to_edit_a_frozen_version(self, client, shipped, apprenti):
         from tests.factories import UserFactory
 
-        superuser = UserFactory(is_superuser=True, is_staff=True)
+        superuser = UserFactory(is_superuser=True, formateur=True)
         services.record_assessment(apprenti, shipped.competences.first(), 1, source="staff", by=superuser)
         client.force_login(superuser)
 

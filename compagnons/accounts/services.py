@@ -232,7 +232,7 @@ def erase_account(user: User, *, by: User) -> User:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if user.erased_at is not None:
         return user
     if by.pk != user.pk:

@@ -70,7 +70,7 @@ def request_enrollment(cohort: Cohort, member: User) -> Enrollment:
 
 
 def _activate(enrollment: Enrollment, *, by: User) -> Enrollment:
-    cohort = Cohort.objects.select_for_update().get(pk=enrollment.cohort_id)
+    cohort = Cohort.objects.select_for_update(of=("self",)).get(pk=enrollment.cohort_id)
     if cohort.enrollments.active().count() >= cohort.capacity:
         raise InvalidTransition(_("La promotion est complète."))
     if Enrollment.objects.active().filter(member=enrollment.member_id).exclude(pk=enrollment.pk).exists():
@@ -98,7 +98,7 @@ def enroll(cohort: Cohort, member: User, *, by: User) -> Enrollment:
 @transaction.atomic
 def accept_enrollment(enrollment: Enrollment, *, by: User) -> Enrollment:
     _require_staff(by)
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.REQUESTED:
         raise InvalidTransition(_("Cette demande a déjà été traitée."))
     return _activate(enrollment, by=by)
@@ -107,7 +107,7 @@ def accept_enrollment(enrollment: Enrollment, *, by: User) -> Enrollment:
 @transaction.atomic
 def drop_out(enrollment: Enrollment, *, by: User, reason: str) -> Enrollment:
     _require_staff(by)
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de l'abandon."))
     if enrollment.status != Enrollment.Status.ACTIVE:
@@ -123,7 +123,7 @@ def drop_out(enrollment: Enrollment, *, by: User, reason: str) -> Enrollment:
 @transaction.atomic
 def complete_path(enrollment: Enrollment, *, by: User) -> Enrollment:
     _require_staff(by)
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise InvalidTransition(_("Seul un parcours en cours peut être terminé."))
     enrollment.status = Enrollment.Status.COMPLETED
@@ -157,7 +157,7 @@ def _move(enrollment: Enrollment, to_stage: str, *, by: User, grounds: str) -> E
 
 
 def _active_enrollment_of(member: User) -> Enrollment:
-    enrollment = Enrollment.objects.select_for_update().active().filter(member=member).first()
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).active().filter(member=member).first()
     if enrollment is None:
         raise InvalidTransition(_("Cette personne ne suit aucune promotion en ce moment."))
     return enrollment
@@ -197,7 +197,7 @@ def _confirm_piece(piece: AdoptionPiece, *, by: User) -> None:
 @transaction.atomic
 def confirm_adoption_piece(piece: AdoptionPiece, *, by: User) -> AdoptionPiece:
     _require_staff(by, _("Seule l'équipe confirme le travail d'adoption."))
-    piece = AdoptionPiece.objects.select_for_update().select_related("enrollment").get(pk=piece.pk)
+    piece = AdoptionPiece.objects.select_for_update(of=("self",)).select_related("enrollment").get(pk=piece.pk)
     if piece.confirmed_at:
         raise InvalidTransition(_("Ce travail d'adoption est déjà confirmé."))
     _confirm_piece(piece, by=by)
@@ -340,12 +340,12 @@ def request_mentor(apprentice: User, compagnon: User, *, by: User, message: str 
 
 @transaction.atomic
 def answer_request(request: MentorshipRequest, *, by: User, accept: bool, answer: str = "") -> MentorshipRequest:
-    request = MentorshipRequest.objects.select_for_update().select_related("apprentice").get(pk=request.pk)
+    request = MentorshipRequest.objects.select_for_update(of=("self",)).select_related("apprentice").get(pk=request.pk)
     if by.pk != request.compagnon_id:
         raise PermissionRefused(_("Seul le compagnon sollicité répond à cette demande."))
     if request.status != MentorshipRequest.Status.PENDING:
         raise InvalidTransition(_("Cette demande a déjà reçu une réponse."))
-    User.objects.select_for_update().filter(pk=by.pk).first()  # serialise this compagnon's acceptances
+    User.objects.select_for_update(of=("self",)).filter(pk=by.pk).first()  # serialise this compagnon's acceptances
     if accept and spare_capacity(by) <= 0:
         raise InvalidTransition(_("Vous n'avez plus de place : augmentez votre capacité ou déclinez."))
     if not accept and not answer.strip():
@@ -361,7 +361,7 @@ def answer_request(request: MentorshipRequest, *, by: User, accept: bool, answer
 
 
 def _start_mentorship(apprentice: User, mentor: User, *, by: User, reason: str = "") -> Mentorship:
-    current = Mentorship.objects.select_for_update().active().filter(apprentice=apprentice).first()
+    current = Mentorship.objects.select_for_update(of=("self",)).active().filter(apprentice=apprentice).first()
     if current and current.mentor_id == mentor.pk:
         return current
     if current:
@@ -452,7 +452,7 @@ def log_session(
 @transaction.atomic
 def confirm_session(session: MentoringSession, *, by: User, ip: str | None = None) -> MentoringSession:
     """The apprentice signs: the session becomes attendance evidence signed by both."""
-    session = MentoringSession.objects.select_for_update().get(pk=session.pk)
+    session = MentoringSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if by.pk != session.apprentice_id:
         raise PermissionRefused(_("Seul l'apprenti confirme une séance."))
     if session.status == MentoringSession.Status.CONFIRMED:
@@ -472,7 +472,7 @@ def confirm_session(session: MentoringSession, *, by: User, ip: str | None = Non
 
 @transaction.atomic
 def dispute_session(session: MentoringSession, *, by: User, comment: str) -> MentoringSession:
-    session = MentoringSession.objects.select_for_update().get(pk=session.pk)
+    session = MentoringSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if by.pk != session.apprentice_id:
         raise PermissionRefused(_("Seul l'apprenti conteste une séance."))
     if session.status != MentoringSession.Status.PENDING:
@@ -613,7 +613,7 @@ def review_evidence(
     evidence: Evidence, *, by: User, validate: bool, comment: str = "", level: int = Level.ACQUIRED
 ) -> Evidence:
     """The mentor validates (each linked compétence gets an assessment from this evidence) or asks for changes."""
-    evidence = Evidence.objects.select_for_update().select_related("apprentice").get(pk=evidence.pk)
+    evidence = Evidence.objects.select_for_update(of=("self",)).select_related("apprentice").get(pk=evidence.pk)
     if not is_mentor_of(by, evidence.apprentice):
         raise PermissionRefused(_("Seul le compagnon de l'apprenti examine ses preuves."))
     if evidence.status == Evidence.Status.VALIDATED:
@@ -643,7 +643,7 @@ def review_evidence(
 
 @transaction.atomic
 def resubmit_evidence(evidence: Evidence, *, by: User) -> Evidence:
-    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    evidence = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if by.pk != evidence.apprentice_id:
         raise PermissionRefused(_("Seul l'apprenti redépose sa preuve."))
     if evidence.status != Evidence.Status.CHANGES_REQUESTED:

@@ -79,7 +79,7 @@ def declare_masterpiece(
 @transaction.atomic
 def confirm_ready(masterpiece: Masterpiece, *, by) -> Masterpiece:
     """The mentor confirms the chef-d'œuvre is ready for a jury."""
-    masterpiece = Masterpiece.objects.select_for_update().get(pk=masterpiece.pk)
+    masterpiece = Masterpiece.objects.select_for_update(of=("self",)).get(pk=masterpiece.pk)
     if not path_services.is_mentor_of(by, masterpiece.candidate):
         raise PermissionRefused(_("Seul le compagnon de l'aspirant·e confirme que son chef-d'œuvre est prêt."))
     if masterpiece.status != Masterpiece.Status.SUBMITTED:
@@ -221,7 +221,9 @@ def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by, re
     """The jury's decision per bloc and overall, recorded by staff once every member has filled every grid."""
     _require_staff(by)
     candidacy = (
-        Candidacy.objects.select_for_update().select_related("session", "masterpiece__candidate").get(pk=candidacy.pk)
+        Candidacy.objects.select_for_update(of=("self",))
+        .select_related("session", "masterpiece__candidate")
+        .get(pk=candidacy.pk)
     )
     if hasattr(candidacy, "decision"):
         raise InvalidTransition(_("La décision est déjà rendue."))
@@ -319,7 +321,7 @@ def answer_appeal(case: Appeal, *, by, answer: str) -> Appeal:
     _require_staff(by)
     if not answer.strip():
         raise InvalidTransition(_("Écrivez la réponse."))
-    case = Appeal.objects.select_for_update().get(pk=case.pk)
+    case = Appeal.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status != Appeal.Status.OPEN:
         raise InvalidTransition(_("Cet appel a déjà reçu sa réponse."))
     case.status = Appeal.Status.ANSWERED

@@ -13,7 +13,9 @@ from compagnons.certification.models import Decision
 def notify_decision(decision_id: int) -> bool:
     """Tell the candidate once (idempotent: the decision remembers it was notified)."""
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related("candidate").filter(pk=decision_id).first()
+        decision = (
+            Decision.objects.select_for_update(of=("self",)).select_related("candidate").filter(pk=decision_id).first()
+        )
         if decision is None or decision.notified_at or not decision.candidate.is_active:
             return False
         decision.notified_at = timezone.now()

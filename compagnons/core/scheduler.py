@@ -59,7 +59,7 @@ def run_due_jobs(now: datetime | None = None) -> list[str]:
     for job in registered_jobs():
         PeriodicJobRun.objects.get_or_create(name=job.name)
         with transaction.atomic():
-            run = PeriodicJobRun.objects.select_for_update().get(name=job.name)
+            run = PeriodicJobRun.objects.select_for_update(of=("self",)).get(name=job.name)
             if run.last_enqueued_at is not None and now < run.last_enqueued_at + job.every:
                 continue
             run.last_enqueued_at = now

@@ -50,7 +50,9 @@ def _key_dir() -> Path:
 @transaction.atomic
 def rotate_key(*, by=None) -> SigningKey:
     """A new signing key; the previous one is retired but stays published, so what it signed still verifies."""
-    SigningKey.objects.select_for_update().filter(active=True).update(active=False, retired_at=timezone.now())
+    SigningKey.objects.select_for_update(of=("self",)).filter(active=True).update(
+        active=False, retired_at=timezone.now()
+    )
     private = ob3.generate_key()
     kid = f"cle-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
     path = _key_dir() / f"{kid}.pem"
@@ -127,7 +129,9 @@ def issue(
     if existing:
         return existing
     key = active_key()
-    last = IssuedCredential.objects.select_for_update().aggregate(m=Max("status_index"))["m"]
+    # Serialise issuance on the signing key's row: status list indexes are allocated one at a time.
+    SigningKey.objects.select_for_update(of=("self",)).filter(pk=key.pk).first()
+    last = IssuedCredential.objects.aggregate(m=Max("status_index"))["m"]
     index = 0 if last is None else last + 1
     credential = IssuedCredential(
         member=member,
@@ -191,7 +195,7 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
         raise PermissionRefused(_("Seule l'équipe révoque un titre."))
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de la révocation."))
-    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    credential = IssuedCredential.objects.select_for_update(of=("self",)).get(pk=credential.pk)
     if credential.revoked_at:
         raise InvalidTransition(_("Ce titre est déjà révoqué."))
     credential.revoked_at = timezone.now()

@@ -130,7 +130,7 @@ def _apply_to_cache(tx: Transaction, sign: int = 1) -> None:
 @transaction.atomic
 def confirm(tx: Transaction, *, by) -> Transaction:
     """The person who received the help confirms a pending entry; only then does it count."""
-    tx = Transaction.objects.select_for_update().get(pk=tx.pk)
+    tx = Transaction.objects.select_for_update(of=("self",)).get(pk=tx.pk)
     if by.pk != tx.confirmer_id:
         raise PermissionRefused(_("Seule la personne aidée confirme cette contrepartie."))
     if tx.state == State.CONFIRMED:
@@ -147,7 +147,7 @@ def confirm(tx: Transaction, *, by) -> Transaction:
 
 @transaction.atomic
 def decline(tx: Transaction, *, by) -> Transaction:
-    tx = Transaction.objects.select_for_update().get(pk=tx.pk)
+    tx = Transaction.objects.select_for_update(of=("self",)).get(pk=tx.pk)
     if by.pk != tx.confirmer_id:
         raise PermissionRefused(_("Seule la personne aidée peut refuser cette contrepartie."))
     if tx.state != State.PENDING:
@@ -165,7 +165,7 @@ def reverse(tx: Transaction, *, by, reason: str) -> Transaction:
         raise PermissionRefused(_("Seule l'équipe corrige le registre."))
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de la correction."))
-    tx = Transaction.objects.select_for_update().get(pk=tx.pk)
+    tx = Transaction.objects.select_for_update(of=("self",)).get(pk=tx.pk)
     if tx.state != State.CONFIRMED or tx.kind == Kind.REVERSAL:
         raise InvalidTransition(_("Seule une contrepartie confirmée, et pas encore corrigée, se contre-passe."))
     movements = list(tx.movements.order_by("minutes"))
@@ -275,7 +275,11 @@ def debit_mission_won(mission, *, member) -> Transaction | None:
 @transaction.atomic
 def cancel_mission_debit(mission, *, member) -> Transaction | None:
     """A won mission cancelled before it started: reverse its commitment (a reversal, never an edit)."""
-    tx = Transaction.objects.select_for_update().filter(idempotency_key=f"mission:{mission.pk}:{member.pk}").first()
+    tx = (
+        Transaction.objects.select_for_update(of=("self",))
+        .filter(idempotency_key=f"mission:{mission.pk}:{member.pk}")
+        .first()
+    )
     if tx is None or tx.state != State.CONFIRMED:
         return None
     movements = list(tx.movements.order_by("minutes"))

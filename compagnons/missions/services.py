@@ -172,7 +172,7 @@ def expire_missions(today=None) -> int:
     )
     for pk in candidates:
         with transaction.atomic():
-            mission = Mission.objects.select_for_update().get(pk=pk)
+            mission = Mission.objects.select_for_update(of=("self",)).get(pk=pk)
             if mission.status == S.PUBLISHED and not mission.applications.exists():
                 _move(mission, (S.PUBLISHED,), S.EXPIRED, by=None)
                 expired += 1
@@ -197,7 +197,7 @@ def submit_lead(author, *, contact: str, need: str, budget_hint: str = "", clien
 def convert_lead(lead: Lead, mission: Mission, *, by) -> Mission:
     """Staff turn a lead into a mission (the client's account posts it); its author is credited on publication."""
     _require_staff(by)
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
     if lead.status != Lead.Status.NEW:
         raise InvalidTransition(_("Cette piste a déjà été traitée."))
     mission.lead = lead
@@ -242,7 +242,9 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
     if request_review and not path_services.Mentorship.objects.active().filter(apprentice=applicant).exists():
         raise InvalidTransition(_("Pour une relecture, il faut un compagnon qui vous accompagne."))
     if not request_review:
-        User.objects.select_for_update().filter(pk=applicant.pk).first()  # serialise this member's applications
+        User.objects.select_for_update(of=("self",)).filter(
+            pk=applicant.pk
+        ).first()  # serialise this member's applications
         _check_cap(applicant)
     pause = ledger_services.application_pause_reason(applicant)
     if pause:
@@ -267,7 +269,7 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
 @transaction.atomic
 def review_application(application: Application, *, by, comment: str) -> Application:
     """The mentor's reading of an apprentice's application before it goes out."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if not path_services.is_mentor_of(by, application.applicant):
         raise PermissionRefused(_("Seul le compagnon de l'apprenti relit sa candidature."))
     if application.status != Application.Status.DRAFT:
@@ -284,14 +286,14 @@ def review_application(application: Application, *, by, comment: str) -> Applica
 
 @transaction.atomic
 def send_application(application: Application, *, by, message: str | None = None) -> Application:
-    application = Application.objects.select_for_update().select_related("mission").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("mission").get(pk=application.pk)
     if by.pk != application.applicant_id:
         raise PermissionRefused(_("Seul l'auteur envoie sa candidature."))
     if application.status != Application.Status.DRAFT:
         raise InvalidTransition(_("Cette candidature est déjà partie."))
     if application.mission.status != S.PUBLISHED:
         raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
-    User.objects.select_for_update().filter(pk=by.pk).first()
+    User.objects.select_for_update(of=("self",)).filter(pk=by.pk).first()
     _check_cap(by)
     if message is not None and message.strip():
         application.message = message.strip()
@@ -304,7 +306,7 @@ def send_application(application: Application, *, by, message: str | None = None
 
 @transaction.atomic
 def withdraw(application: Application, *, by) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if by.pk != application.applicant_id:
         raise PermissionRefused(_("Seul l'auteur retire sa candidature."))
     if application.status not in (*Application.OPEN, Application.Status.DRAFT):
@@ -317,7 +319,7 @@ def withdraw(application: Application, *, by) -> Application:
 
 @transaction.atomic
 def shortlist(application: Application, *, by) -> Application:
-    application = Application.objects.select_for_update().select_related("mission").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("mission").get(pk=application.pk)
     _require_client(application.mission, by)
     if application.status != Application.Status.SENT:
         raise InvalidTransition(_("Seule une candidature reçue peut être présélectionnée."))
@@ -345,7 +347,11 @@ def declared_work_problem(member, mission: Mission) -> str | None:
 @transaction.atomic
 def choose(application: Application, *, by) -> Mission:
     """The client chooses; the others are told kindly. The compagnon invoices a binôme mission."""
-    application = Application.objects.select_for_update().select_related("applicant", "partner").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "partner")
+        .get(pk=application.pk)
+    )
     mission = _locked(application.mission)
     _require_client(mission, by)
     if application.status not in Application.OPEN:
@@ -406,7 +412,7 @@ def deliver(mission: Mission, *, by, note: str, upload=None, content_type: str =
 
 
 def _latest_delivery(mission: Mission) -> Delivery:
-    return mission.deliveries.select_for_update().order_by("-delivered_at", "-pk").first()
+    return mission.deliveries.select_for_update(of=("self",)).order_by("-delivered_at", "-pk").first()
 
 
 @transaction.atomic
@@ -451,7 +457,7 @@ def auto_accept_deliveries(now=None) -> int:
     done = 0
     for mission_id in ids:
         with transaction.atomic():
-            mission = Mission.objects.select_for_update().get(pk=mission_id)
+            mission = Mission.objects.select_for_update(of=("self",)).get(pk=mission_id)
             if mission.status != S.DELIVERED:
                 continue
             delivery = _latest_delivery(mission)
@@ -492,7 +498,7 @@ def open_dispute(mission: Mission, *, by, reason: str) -> Dispute:
 @transaction.atomic
 def decide_dispute(dispute: Dispute, *, by, decision: str) -> Dispute:
     _require_staff(by)
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(of=("self",)).get(pk=dispute.pk)
     if not decision.strip():
         raise InvalidTransition(_("Écrivez la décision."))
     if dispute.status == Dispute.Status.OPEN:
@@ -509,7 +515,7 @@ def decide_dispute(dispute: Dispute, *, by, decision: str) -> Dispute:
 
 @transaction.atomic
 def appeal(dispute: Dispute, *, by) -> Dispute:
-    dispute = Dispute.objects.select_for_update().select_related("mission__chosen").get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(of=("self",)).select_related("mission__chosen").get(pk=dispute.pk)
     mission = dispute.mission
     chosen = mission.chosen
     parties = {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} if chosen else set())

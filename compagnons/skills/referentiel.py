@@ -338,7 +338,7 @@ def activate_version(cert: Certification, *, by, check_rights: bool = True) -> C
     """Put a version in force; the previous one is archived (kept, with everything assessed against it)."""
     if check_rights:
         _check_staff(by)
-    Certification.objects.select_for_update().filter(slug=cert.slug)
+    Certification.objects.select_for_update(of=("self",)).filter(slug=cert.slug)
     Certification.objects.filter(slug=cert.slug, status=Certification.Status.ACTIVE).exclude(pk=cert.pk).update(
         status=Certification.Status.ARCHIVED
     )

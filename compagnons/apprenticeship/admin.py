@@ -12,19 +12,7 @@ from compagnons.apprenticeship.models import (
     PlanGoal,
     StageTransition,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written through services (audit-logged): the admin looks, it does not write."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from compagnons.core.admin_tools import ReadOnlyAdmin
 
 
 @admin.register(Cohort)

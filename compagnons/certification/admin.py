@@ -1,17 +1,7 @@
 from django.contrib import admin
 
 from compagnons.certification.models import Appeal, Decision, JurySession, Masterpiece
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from compagnons.core.admin_tools import ReadOnlyAdmin
 
 
 @admin.register(Masterpiece)

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from compagnons.core.admin_tools import ReadOnlyAdmin
 from compagnons.ledger.models import Account, Movement, Transaction
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only: the admin never adds, edits or deletes (corrections are reversal transactions)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MovementInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from compagnons.core.admin_tools import ReadOnlyAdmin
 from compagnons.missions.models import (
     Application,
     Attestation,
@@ -11,19 +12,6 @@ from compagnons.missions.models import (
     Testimonial,
     WorkerProfile,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written through services (audit-logged): the admin looks, it does not write."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Mission)

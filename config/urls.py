@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("compagnons.missions.urls")),
     path("", include("compagnons.credentials.urls")),
     path("", include("compagnons.certification.urls")),
+    path("", include("compagnons.showcase.urls")),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,329 @@
+"""Every write of the showcase; the directory's query; the brochure's build. The mentor is in the loop:
+a review of a page or a pitch by a compagnon counts as a contribution in the ledger."""
+
+import hashlib
+import io
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, ExpressionWrapper, F, IntegerField
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from compagnons.accounts.models import Role, User
+from compagnons.apprenticeship.uploads import check_upload
+from compagnons.core import audit
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.ledger import services as ledger_services
+from compagnons.missions.services import fairness_problem
+from compagnons.showcase.models import Brochure, ContactMessage, Pitch, PortfolioItem, Profile, Service
+from compagnons.skills.models import Assessment, Level
+
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+CONTACTS_PER_IP_PER_HOUR = 5
+CONTACTS_PER_PROFILE_PER_DAY = 20
+
+
+def profile_of(member: User) -> Profile:
+    profile = Profile.objects.filter(member=member).first()
+    if profile:
+        return profile
+    base = slugify(f"{member.first_name}-{member.last_name}")[:50] or "membre"
+    slug, n = base, 1
+    while Profile.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    try:
+        with transaction.atomic():
+            return Profile.objects.create(member=member, slug=slug)
+    except IntegrityError:
+        return Profile.objects.get(member=member)
+
+
+def service_problem(price_cents: int, unit: str, hours: int | None) -> str | None:
+    """A service's price must reach the same fair-rate floor as missions."""
+    work = {Service.Unit.HOUR: 1, Service.Unit.DAY: 7}.get(unit) or (hours or 0)
+    if unit == Service.Unit.FIXED and not hours:
+        return _("Pour un forfait, indiquez le nombre d'heures de travail.")
+    return fairness_problem(price_cents, work)
+
+
+def _clean_image(upload, *, max_side: int) -> ContentFile:
+    """Resize and re-encode an image, which drops its metadata (EXIF, GPS…)."""
+    from PIL import Image, ImageOps
+
+    image = Image.open(upload)
+    image = ImageOps.exif_transpose(image)
+    image.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+    return ContentFile(out.getvalue())
+
+
+@transaction.atomic
+def set_photo(profile: Profile, upload, *, by) -> Profile:
+    if by.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    try:
+        kind = check_upload(upload)
+    except ValidationError as error:
+        raise InvalidTransition(" ".join(error.messages)) from None
+    if kind not in IMAGE_TYPES:
+        raise InvalidTransition(_("La photo doit être une image (PNG, JPEG, GIF ou WebP)."))
+    if profile.photo:
+        profile.photo.delete(save=False)
+    profile.photo.save("photo.jpg", _clean_image(upload, max_side=600), save=True)
+    return profile
+
+
+@transaction.atomic
+def add_portfolio_item(
+    profile: Profile, *, by, title: str, description: str = "", link: str = "", upload=None
+) -> PortfolioItem:
+    if by.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    if not (link or upload):
+        raise InvalidTransition(_("Ajoutez un lien ou un fichier."))
+    item = PortfolioItem(profile=profile, title=title.strip(), description=description, link=link)
+    if upload is not None:
+        try:
+            kind = check_upload(upload)
+        except ValidationError as error:
+            raise InvalidTransition(" ".join(error.messages)) from None
+        if kind not in IMAGE_TYPES | {"application/pdf"}:
+            raise InvalidTransition(_("Une réalisation se montre en image ou en PDF."))
+        item.content_type = "image/jpeg" if kind in IMAGE_TYPES else kind
+        content = _clean_image(upload, max_side=1600) if kind in IMAGE_TYPES else upload
+        item.file.save("realisation.jpg" if kind in IMAGE_TYPES else "realisation.pdf", content, save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def publish(profile: Profile, *, by) -> Profile:
+    if by.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    if not profile.headline.strip() or not profile.services.exists():
+        raise InvalidTransition(_("Avant de publier : une accroche et au moins une prestation."))
+    profile.published = True
+    profile.published_at = profile.published_at or timezone.now()
+    profile.save(update_fields=["published", "published_at"])
+    audit.log(by, "showcase.published", profile)
+    return profile
+
+
+@transaction.atomic
+def unpublish(profile: Profile, *, by) -> Profile:
+    if by.pk != profile.member_id and not by.is_formateur:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    profile.published = False
+    profile.save(update_fields=["published"])
+    audit.log(by, "showcase.unpublished", profile)
+    return profile
+
+
+# --- Reviews by a compagnon ------------------------------------------------------------------
+
+
+def _require_compagnon(user: User) -> None:
+    if not user.is_compagnon:
+        raise InvalidTransition(_("Choisissez un compagnon pour relire."))
+
+
+@transaction.atomic
+def ask_page_review(profile: Profile, reviewer: User, *, by) -> Profile:
+    if by.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_compagnon(reviewer)
+    if reviewer.pk == by.pk:
+        raise InvalidTransition(_("Demandez la relecture à quelqu'un d'autre."))
+    profile.review_requested_from = reviewer
+    profile.save(update_fields=["review_requested_from"])
+    audit.log(by, "showcase.review_requested", profile)
+    return profile
+
+
+@transaction.atomic
+def review_page(profile: Profile, *, by, comment: str) -> Profile:
+    profile = Profile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
+    if by.pk != profile.review_requested_from_id:
+        raise PermissionRefused(_("Cette relecture ne vous a pas été demandée."))
+    if not comment.strip():
+        raise InvalidTransition(_("Écrivez votre relecture."))
+    profile.review_comment = comment.strip()
+    profile.reviewed_at = timezone.now()
+    profile.save(update_fields=["review_comment", "reviewed_at"])
+    ledger_services.credit_review(profile, reviewer=by, reviewed=profile.member)
+    audit.log(by, "showcase.reviewed", profile)
+    return profile
+
+
+@transaction.atomic
+def save_pitch(member: User, *, answers: dict[str, str], text: str) -> Pitch:
+    if not text.strip():
+        raise InvalidTransition(_("Écrivez votre pitch (vous pouvez partir de vos réponses)."))
+    last = Pitch.objects.filter(member=member).select_for_update(of=("self",)).order_by("-version").first()
+    return Pitch.objects.create(member=member, version=(last.version + 1) if last else 1, text=text.strip(), **answers)
+
+
+@transaction.atomic
+def ask_pitch_review(pitch: Pitch, reviewer: User, *, by) -> Pitch:
+    if by.pk != pitch.member_id:
+        raise PermissionRefused(_("Ce pitch n'est pas le vôtre."))
+    _require_compagnon(reviewer)
+    if reviewer.pk == by.pk:
+        raise InvalidTransition(_("Demandez la relecture à quelqu'un d'autre."))
+    pitch.reviewer = reviewer
+    pitch.status = Pitch.Status.IN_REVIEW
+    pitch.save(update_fields=["reviewer", "status"])
+    return pitch
+
+
+@transaction.atomic
+def review_pitch(pitch: Pitch, *, by, comment: str, approve: bool) -> Pitch:
+    pitch = Pitch.objects.select_for_update(of=("self",)).get(pk=pitch.pk)
+    if by.pk != pitch.reviewer_id:
+        raise PermissionRefused(_("Cette relecture ne vous a pas été demandée."))
+    if pitch.status != Pitch.Status.IN_REVIEW:
+        raise InvalidTransition(_("Ce pitch n'attend pas de relecture."))
+    if not comment.strip():
+        raise InvalidTransition(_("Écrivez votre commentaire."))
+    pitch.review_comment = comment.strip()
+    pitch.status = Pitch.Status.APPROVED if approve else Pitch.Status.REVISE
+    pitch.save(update_fields=["review_comment", "status"])
+    ledger_services.credit_review(pitch, reviewer=by, reviewed=pitch.member)
+    audit.log(by, "pitch.reviewed", pitch, approved=approve)
+    return pitch
+
+
+# --- Contact ----------------------------------------------------------------------------------
+
+
+def send_contact(profile: Profile, *, name: str, email: str, body: str, ip: str | None) -> ContactMessage:
+    """Rate-limited per address and per page; the member gets it by e-mail and in their space."""
+    ip_key = f"showcase:contact:ip:{hashlib.sha256((ip or '?').encode()).hexdigest()}"
+    page_key = f"showcase:contact:page:{profile.pk}:{date.today().isoformat()}"
+    if cache.get(ip_key, 0) >= CONTACTS_PER_IP_PER_HOUR or cache.get(page_key, 0) >= CONTACTS_PER_PROFILE_PER_DAY:
+        raise InvalidTransition(_("Trop de messages envoyés : réessayez un peu plus tard."))
+    cache.set(ip_key, cache.get(ip_key, 0) + 1, 3600)
+    cache.set(page_key, cache.get(page_key, 0) + 1, 86400)
+    message = ContactMessage.objects.create(
+        profile=profile, sender_name=name.strip(), sender_email=email, body=body.strip()
+    )
+    from compagnons.showcase.tasks import forward_contact
+
+    transaction.on_commit(lambda: forward_contact.enqueue(message.pk))
+    return message
+
+
+# --- Directory ------------------------------------------------------------------------------
+
+
+def directory(*, trade="", competence=None, region="", language="", available=False, today=None):
+    """Published profiles, by relevance (compétences attested or certified), then a daily rotation. Never by
+    popularity or stars."""
+    today = today or timezone.localdate()
+    profiles = Profile.objects.published().select_related("member")
+    if trade:
+        profiles = profiles.filter(member__trade__icontains=trade)
+    if region:
+        profiles = profiles.filter(member__region=region)
+    if language:
+        profiles = profiles.filter(member__languages__icontains=language)
+    if available:
+        profiles = profiles.exclude(member__availability="unavailable")
+    if competence is not None:
+        proven = Assessment.objects.filter(
+            competence=competence,
+            level__gte=Level.ACQUIRED,
+            source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT],
+        ).values("member_id")
+        profiles = profiles.filter(member_id__in=proven)
+    seed = today.toordinal() % 997 + 1
+    rotation = ExpressionWrapper((F("pk") * seed) % 1009, output_field=IntegerField())
+    return profiles.annotate(rotation=rotation).order_by("rotation", "pk")
+
+
+@transaction.atomic
+def invite(profile: Profile, mission, *, by) -> None:
+    """A client invites a member to apply to one of their published missions."""
+    from compagnons.missions.models import Mission
+
+    if mission.client_id != by.pk or mission.status != Mission.Status.PUBLISHED:
+        raise PermissionRefused(_("Invitez seulement à vos propres missions publiées."))
+    audit.log(by, "showcase.invited", profile, mission=mission.pk)
+    from compagnons.showcase.tasks import forward_invitation
+
+    transaction.on_commit(lambda: forward_invitation.enqueue(profile.pk, mission.pk))
+
+
+# --- Brochure -----------------------------------------------------------------------------------
+
+
+def fingerprint(profile: Profile) -> str:
+    from compagnons.credentials.models import IssuedCredential
+
+    state = (
+        profile.updated_at.isoformat(),
+        profile.services.count(),
+        list(Service.objects.filter(profile=profile).values_list("pk", "price_cents", "title")),
+        IssuedCredential.objects.filter(member_id=profile.member_id, revoked_at__isnull=True).count(),
+        Pitch.objects.filter(member_id=profile.member_id).count(),
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+@transaction.atomic
+def request_brochure(profile: Profile, *, by) -> Brochure:
+    """Build the brochure in the background, unless the cached one is still up to date."""
+    if by.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    brochure, _created = Brochure.objects.select_for_update(of=("self",)).get_or_create(profile=profile)
+    current = fingerprint(profile)
+    if brochure.status == Brochure.Status.READY and brochure.fingerprint == current:
+        return brochure
+    if brochure.status in (Brochure.Status.PENDING, Brochure.Status.RUNNING) and brochure.fingerprint == current:
+        return brochure
+    brochure.status, brochure.progress, brochure.fingerprint = Brochure.Status.PENDING, 0, current
+    brochure.save(update_fields=["status", "progress", "fingerprint"])
+    from compagnons.showcase.tasks import build_brochure
+
+    transaction.on_commit(lambda: build_brochure.enqueue(brochure.pk))
+    return brochure
+
+
+def brochure_context(profile: Profile) -> dict:
+    from compagnons.credentials.models import IssuedCredential
+    from compagnons.missions.services import member_record
+
+    credentials = list(IssuedCredential.objects.filter(member_id=profile.member_id, revoked_at__isnull=True))
+    proven = (
+        Assessment.objects.filter(member_id=profile.member_id, level__gte=Level.ACQUIRED)
+        .exclude(source=Assessment.Source.SELF)
+        .values("competence__code", "competence__label", "source")
+        .annotate(n=Count("pk"))
+        .order_by("competence__code")
+    )
+    return {
+        "profile": profile,
+        "member": profile.member,
+        "services": list(profile.services.all()),
+        "credentials": credentials,
+        "record": member_record(profile.member),
+        "competences": [{**row, "how": str(Assessment.Source(row["source"]).label)} for row in proven],
+        "pitch": Pitch.objects.filter(member_id=profile.member_id).order_by("-version").first(),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def staff_or_owner(user, profile: Profile) -> bool:
+    return user.is_authenticated and (user.pk == profile.member_id or user.is_formateur)
+
+
+def compagnons_for_review(member: User):
+    return User.objects.active().with_role(Role.COMPAGNON).exclude(pk=member.pk).order_by("last_name")[:200]

@@ -1,0 +1,333 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.views import client_ip
+from compagnons.credentials.models import IssuedCredential
+from compagnons.missions.services import member_record
+from compagnons.showcase import services
+from compagnons.showcase.forms import (
+    ContactForm,
+    DirectoryForm,
+    IdentityForm,
+    InviteForm,
+    LookForm,
+    PitchForm,
+    PortfolioForm,
+    ReviewerForm,
+    ReviewForm,
+    ServiceForm,
+    WayForm,
+)
+from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile, Service
+
+ERRORS = (InvalidTransition, PermissionRefused)
+STEPS = [
+    (1, "Qui je suis"),
+    (2, "Mes prestations"),
+    (3, "Comment je travaille"),
+    (4, "Mes réalisations"),
+    (5, "Photo et style"),
+]
+
+
+def _public_context(profile: Profile) -> dict:
+    member = profile.member
+    return {
+        "profile": profile,
+        "member": member,
+        "services_list": profile.services.all(),
+        "portfolio": profile.portfolio.all(),
+        "credentials": IssuedCredential.objects.filter(member=member, revoked_at__isnull=True),
+        "record": member_record(member),
+    }
+
+
+# --- The editor ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
+    """A few steps, each saved on its own: one can stop and resume."""
+    if not (request.user.is_apprentice or request.user.is_compagnon):
+        raise Http404
+    profile = services.profile_of(request.user)
+    if step == 0:
+        return redirect("showcase:step", step=profile.step)
+    if step not in dict(STEPS):
+        raise Http404
+    form, extra = None, {}
+    post = request.POST if request.method == "POST" else None
+    if step == 1:
+        form = IdentityForm(post, instance=profile)
+    elif step == 3:
+        form = WayForm(post, instance=profile)
+    elif step == 2:
+        form = ServiceForm(post)
+        extra["services_list"] = profile.services.all()
+    elif step == 4:
+        form = PortfolioForm(post, request.FILES or None)
+        extra["portfolio"] = profile.portfolio.all()
+    elif step == 5:
+        form = LookForm(post, request.FILES or None, initial={"theme": profile.theme})
+    if request.method == "POST":
+        if "delete_service" in request.POST:
+            Service.objects.filter(profile=profile, pk=request.POST["delete_service"]).delete()
+            return redirect("showcase:step", step=step)
+        if "delete_item" in request.POST:
+            profile.portfolio.filter(pk=request.POST["delete_item"]).delete()
+            return redirect("showcase:step", step=step)
+        if form.is_valid():
+            try:
+                _save_step(step, form, profile, request)
+            except ERRORS as error:
+                form.add_error(None, str(error))
+            else:
+                if "add" in request.POST:
+                    return redirect("showcase:step", step=step)
+                next_step = min(step + 1, len(STEPS))
+                Profile.objects.filter(pk=profile.pk, step__lt=next_step).update(step=next_step)
+                if "later" in request.POST:
+                    messages.success(request, _("C'est enregistré : vous reprendrez ici."))
+                    return redirect("accounts:dashboard")
+                if step == len(STEPS):
+                    return redirect("showcase:preview")
+                return redirect("showcase:step", step=next_step)
+    return render(
+        request,
+        "showcase/editor.html",
+        {"profile": profile, "form": form, "step": step, "steps": STEPS, **extra},
+    )
+
+
+def _save_step(step: int, form, profile: Profile, request) -> None:
+    if step in (1, 3):
+        form.save()
+    elif step == 2:
+        data = form.cleaned_data
+        Service.objects.create(
+            profile=profile,
+            title=data["title"],
+            description=data["description"],
+            price_cents=int(data["price"] * 100),
+            unit=data["unit"],
+            hours=data["hours"],
+        )
+    elif step == 4:
+        data = form.cleaned_data
+        services.add_portfolio_item(
+            profile,
+            by=request.user,
+            title=data["title"],
+            description=data["description"],
+            link=data["link"],
+            upload=data["file"],
+        )
+    elif step == 5:
+        if form.cleaned_data["photo"]:
+            services.set_photo(profile, form.cleaned_data["photo"], by=request.user)
+        Profile.objects.filter(pk=profile.pk).update(theme=form.cleaned_data["theme"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest) -> HttpResponse:
+    profile = get_object_or_404(Profile, member=request.user)
+    reviewer_form = ReviewerForm(request.POST if "ask_review" in request.POST else None, member=request.user)
+    if request.method == "POST":
+        try:
+            if "publish" in request.POST:
+                services.publish(profile, by=request.user)
+                messages.success(request, _("Votre page est en ligne."))
+            elif "unpublish" in request.POST:
+                services.unpublish(profile, by=request.user)
+                messages.success(request, _("Votre page est retirée : elle n'est plus visible."))
+            elif "ask_review" in request.POST and reviewer_form.is_valid():
+                services.ask_page_review(profile, reviewer_form.cleaned_data["reviewer"], by=request.user)
+                messages.success(request, _("Demande de relecture envoyée."))
+        except ERRORS as error:
+            messages.error(request, str(error))
+        return redirect("showcase:preview")
+    context = _public_context(profile)
+    context.update({"preview": True, "reviewer_form": reviewer_form})
+    return render(request, "showcase/preview.html", context)
+
+
+# --- Public page, contact, directory ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = get_object_or_404(Profile.objects.published().select_related("member"), slug=slug)
+    form = ContactForm(request.POST if "contact" in request.POST else None)
+    invite_form = None
+    if request.user.is_authenticated and request.user.is_client and request.user.pk != profile.member_id:
+        invite_form = InviteForm(request.POST if "invite" in request.POST else None, client=request.user)
+    if request.method == "POST":
+        if "contact" in request.POST and form.is_valid():
+            try:
+                services.send_contact(
+                    profile,
+                    name=form.cleaned_data["sender_name"],
+                    email=form.cleaned_data["sender_email"],
+                    body=form.cleaned_data["body"],
+                    ip=client_ip(request),
+                )
+            except ERRORS as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Message envoyé. Merci !"))
+                return redirect(profile)
+        elif "invite" in request.POST and invite_form is not None and invite_form.is_valid():
+            try:
+                services.invite(profile, invite_form.cleaned_data["mission"], by=request.user)
+            except ERRORS as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Invitation envoyée."))
+            return redirect(profile)
+    context = _public_context(profile)
+    context.update(
+        {"form": form, "invite_form": invite_form, "page_url": request.build_absolute_uri(profile.get_absolute_url())}
+    )
+    return render(request, "showcase/public.html", context)
+
+
+@require_safe
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    profiles = services.directory(
+        trade=filters.get("trade", ""),
+        competence=filters.get("competence"),
+        region=filters.get("region", ""),
+        language=filters.get("language", ""),
+        available=filters.get("available", False),
+    )
+    page = Paginator(profiles, 24).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "showcase/directory.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+# --- Brochure, pitch, reviews, messages ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def brochure(request: HttpRequest) -> HttpResponse:
+    profile = get_object_or_404(Profile, member=request.user)
+    if request.method == "POST":
+        services.request_brochure(profile, by=request.user)
+        return redirect("showcase:brochure")
+    current = Brochure.objects.filter(profile=profile).first()
+    working = current is not None and current.status in (Brochure.Status.PENDING, Brochure.Status.RUNNING)
+    return render(
+        request,
+        "showcase/brochure_page.html",
+        {
+            "brochure": current,
+            "working": working,
+            "up_to_date": current and current.fingerprint == services.fingerprint(profile),
+        },
+    )
+
+
+@login_required
+@require_safe
+def brochure_file(request: HttpRequest) -> FileResponse:
+    current = get_object_or_404(Brochure, profile__member=request.user, status=Brochure.Status.READY)
+    return FileResponse(current.file.open("rb"), as_attachment=True, filename=f"plaquette-{current.profile.slug}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pitch(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_apprentice or request.user.is_compagnon):
+        raise Http404
+    latest = Pitch.objects.filter(member=request.user).first()
+    form = PitchForm(request.POST if "save" in request.POST else None, instance=None, initial=_pitch_initial(latest))
+    reviewer_form = ReviewerForm(request.POST if "ask_review" in request.POST else None, member=request.user)
+    if request.method == "POST":
+        try:
+            if "save" in request.POST and form.is_valid():
+                answers = {k: form.cleaned_data[k] for k in ("who", "what", "for_whom", "different", "proof")}
+                services.save_pitch(request.user, answers=answers, text=form.cleaned_data["text"])
+                messages.success(request, _("Nouvelle version enregistrée."))
+                return redirect("showcase:pitch")
+            if "ask_review" in request.POST and reviewer_form.is_valid() and latest:
+                services.ask_pitch_review(latest, reviewer_form.cleaned_data["reviewer"], by=request.user)
+                messages.success(request, _("Demande de relecture envoyée."))
+                return redirect("showcase:pitch")
+        except ERRORS as error:
+            messages.error(request, str(error))
+    versions = Pitch.objects.filter(member=request.user).select_related("reviewer")[:20]
+    return render(
+        request,
+        "showcase/pitch.html",
+        {"form": form, "reviewer_form": reviewer_form, "versions": versions, "latest": latest},
+    )
+
+
+def _pitch_initial(latest: Pitch | None) -> dict:
+    if latest is None:
+        return {}
+    return {k: getattr(latest, k) for k in ("who", "what", "for_whom", "different", "proof", "text")}
+
+
+@login_required
+@require_safe
+def reviews(request: HttpRequest) -> HttpResponse:
+    """What others asked this compagnon to read: pages and pitches."""
+    pages = Profile.objects.filter(review_requested_from=request.user, reviewed_at__isnull=True).select_related(
+        "member"
+    )
+    pitches = Pitch.objects.filter(reviewer=request.user, status=Pitch.Status.IN_REVIEW).select_related("member")
+    return render(request, "showcase/reviews.html", {"pages": pages, "pitches": pitches, "form": ReviewForm()})
+
+
+@login_required
+@require_POST
+def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(Profile, pk=pk, review_requested_from=request.user)
+    form = ReviewForm(request.POST)
+    try:
+        services.review_page(
+            profile, by=request.user, comment=request.POST.get("comment", "") if form.is_valid() else ""
+        )
+    except ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Merci pour votre relecture."))
+    return redirect("showcase:reviews")
+
+
+@login_required
+@require_POST
+def review_pitch(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Pitch, pk=pk, reviewer=request.user)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidTransition(_("Écrivez votre commentaire."))
+        services.review_pitch(
+            item, by=request.user, comment=form.cleaned_data["comment"], approve=form.cleaned_data["approve"]
+        )
+    except ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Merci pour votre relecture."))
+    return redirect("showcase:reviews")
+
+
+@login_required
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    received = ContactMessage.objects.filter(profile__member=request.user)[:100]
+    return render(request, "showcase/inbox.html", {"received": received})

@@ -1,0 +1,245 @@
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.ledger.models import Transaction
+from compagnons.showcase import services
+from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile, Service
+from compagnons.showcase.tasks import build_brochure
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.CREDENTIALS_KEY_DIR = tmp_path / "keys"
+
+
+@pytest.fixture
+def page(compagnon):
+    profile = services.profile_of(compagnon)
+    profile.headline = "Graphiste pour les associations"
+    profile.audience = "Associations"
+    profile.save()
+    Service.objects.create(profile=profile, title="Logo", price_cents=90000, unit="fixed", hours=24)
+    return profile
+
+
+def jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (2400, 1800), "green")
+    exif = Image.Exif()
+    exif[0x010F] = "Appareil-secret"  # Make
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+class TestPublication:
+    def test_publish_needs_a_headline_and_a_service_then_unpublish_hides_it(self, client, compagnon):
+        profile = services.profile_of(compagnon)
+        with pytest.raises(InvalidTransition):
+            services.publish(profile, by=compagnon)
+        profile.headline = "Télésecrétaire"
+        profile.save()
+        Service.objects.create(profile=profile, title="Standard", price_cents=3000, unit="hour")
+        services.publish(profile, by=compagnon)
+        assert client.get(reverse("showcase:public", args=[profile.slug])).status_code == 200
+        services.unpublish(profile, by=compagnon)
+        assert client.get(reverse("showcase:public", args=[profile.slug])).status_code == 404
+
+    def test_only_the_owner_publishes(self, page, outsider):
+        with pytest.raises(PermissionRefused):
+            services.publish(page, by=outsider)
+
+    def test_the_public_page_shows_credentials_and_record_but_never_the_email(self, client, page, compagnon):
+        services.publish(page, by=compagnon)
+        html = client.get(reverse("showcase:public", args=[page.slug])).content.decode()
+        assert "Graphiste pour les associations" in html
+        assert "og:title" in html
+        assert compagnon.email not in html
+
+
+class TestPrices:
+    @pytest.mark.parametrize(
+        ("cents", "unit", "hours", "ok"),
+        [
+            (2400, "hour", None, False),
+            (2500, "hour", None, True),
+            (17000, "day", None, False),
+            (17500, "day", None, True),
+            (30000, "fixed", 20, False),
+            (50000, "fixed", 20, True),
+        ],
+    )
+    def test_services_respect_the_fair_rate_floor(self, cents, unit, hours, ok):
+        assert (services.service_problem(cents, unit, hours) is None) == ok
+
+    def test_the_editor_explains_the_floor_and_keeps_the_input(self, client, compagnon):
+        client.force_login(compagnon)
+        response = client.post(
+            reverse("showcase:step", args=[2]), {"title": "Saisie", "price": "10", "unit": "hour", "add": "1"}
+        )
+        html = response.content.decode()
+        assert "plancher" in html and 'value="Saisie"' in html
+        assert not Service.objects.exists()
+
+
+class TestUploads:
+    def test_the_photo_is_resized_and_its_metadata_removed(self, page, compagnon):
+        services.set_photo(page, SimpleUploadedFile("moi.jpg", jpeg_with_exif()), by=compagnon)
+        stored = Image.open(page.photo.path)
+        assert max(stored.size) <= 600
+        assert not stored.getexif()
+
+    @pytest.mark.parametrize(
+        ("name", "content"), [("moi.jpg", b"MZ\x90\x00 not an image"), ("cv.pdf", b"%PDF-1.4 a pdf")]
+    )
+    def test_a_photo_must_be_an_image_by_content(self, page, compagnon, name, content):
+        with pytest.raises(InvalidTransition):
+            services.set_photo(page, SimpleUploadedFile(name, content), by=compagnon)
+        page.refresh_from_db()
+        assert not page.photo
+
+    def test_portfolio_accepts_images_and_pdf_only(self, page, compagnon):
+        services.add_portfolio_item(
+            page, by=compagnon, title="Affiche", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+        )
+        with pytest.raises(InvalidTransition):
+            services.add_portfolio_item(
+                page, by=compagnon, title="Virus", upload=SimpleUploadedFile("a.pdf", b"MZ\x90\x00")
+            )
+        assert page.portfolio.count() == 1
+
+
+class TestContact:
+    def test_a_visitor_writes_the_member_gets_it_the_address_stays_hidden(
+        self, client, page, compagnon, django_capture_on_commit_callbacks
+    ):
+        services.publish(page, by=compagnon)
+        url = reverse("showcase:public", args=[page.slug])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                url,
+                {
+                    "contact": "1",
+                    "sender_name": "Mme Laurent",
+                    "sender_email": "laurent@exemple.test",
+                    "body": "Un logo ?",
+                },
+            )
+        assert ContactMessage.objects.count() == 1
+        assert mail.outbox[0].to == [compagnon.email]
+        assert mail.outbox[0].reply_to == ["laurent@exemple.test"]
+        assert compagnon.email not in client.get(url).content.decode()
+
+    def test_the_honeypot_refuses_bots(self, client, page, compagnon):
+        services.publish(page, by=compagnon)
+        client.post(
+            reverse("showcase:public", args=[page.slug]),
+            {
+                "contact": "1",
+                "sender_name": "Bot",
+                "sender_email": "b@b.test",
+                "body": "spam",
+                "website": "http://spam",
+            },
+        )
+        assert not ContactMessage.objects.exists()
+
+    def test_contact_is_rate_limited(self, page, compagnon):
+        for _ in range(services.CONTACTS_PER_IP_PER_HOUR):
+            services.send_contact(page, name="A", email="a@a.test", body="x", ip="10.0.0.9")
+        with pytest.raises(InvalidTransition):
+            services.send_contact(page, name="A", email="a@a.test", body="x", ip="10.0.0.9")
+        assert ContactMessage.objects.count() == services.CONTACTS_PER_IP_PER_HOUR
+
+
+class TestReviews:
+    def test_a_compagnon_reviews_the_page_and_the_pitch_and_it_counts_as_a_contribution(self, page, compagnon):
+        reviewer = UserFactory(compagnon=True)
+        with pytest.raises(InvalidTransition):
+            services.ask_page_review(page, UserFactory(), by=compagnon)
+        services.ask_page_review(page, reviewer, by=compagnon)
+        with pytest.raises(PermissionRefused):
+            services.review_page(page, by=UserFactory(compagnon=True), comment="Moi aussi")
+        services.review_page(page, by=reviewer, comment="Très clair.")
+        pitch = services.save_pitch(compagnon, answers={"who": "Moi"}, text="Je suis graphiste.")
+        services.ask_pitch_review(pitch, reviewer, by=compagnon)
+        services.review_pitch(pitch, by=reviewer, comment="Ajoute un chiffre.", approve=False)
+        assert Transaction.objects.filter(kind="review", beneficiary=reviewer).count() == 2
+        second = services.save_pitch(compagnon, answers={"who": "Moi"}, text="Je suis graphiste : +30 % de clients.")
+        assert second.version == 2 and Pitch.objects.filter(member=compagnon).count() == 2
+
+
+class TestDirectory:
+    def test_published_members_only_by_relevance_then_rotation_with_bounded_queries(
+        self, client, django_assert_max_num_queries
+    ):
+        for i in range(6):
+            member = UserFactory(compagnon=True, trade="Graphisme" if i % 2 else "Traduction")
+            profile = services.profile_of(member)
+            profile.headline = f"Profil {i}"
+            profile.published = i != 5
+            profile.save()
+        with django_assert_max_num_queries(6):
+            html = client.get(reverse("showcase:directory"), {"trade": "graph"}).content.decode()
+        assert html.count("Profil ") == 2  # 1 and 3; 5 is not published
+        first = [p.pk for p in services.directory()]
+        import datetime
+
+        other_day = [p.pk for p in services.directory(today=datetime.date(2030, 1, 2))]
+        assert sorted(first) == sorted(other_day)
+
+
+class TestBrochure:
+    def test_the_brochure_is_a_real_pdf_with_the_name_and_credential_links(self, client, page, compagnon):
+        from pypdf import PdfReader
+
+        from compagnons.credentials import services as credentials
+
+        credential = credentials.issue(
+            member=compagnon,
+            achievement_type="Competency",
+            achievement_key="t/BC01",
+            name="BC01 — Se présenter",
+            description="x",
+            criteria="x",
+            alignments=[],
+            evidence=compagnon,
+            evidence_url="https://x.test/d",
+            evidence_name="d",
+        )
+        brochure = services.request_brochure(page, by=compagnon)
+        build_brochure.call(brochure.pk)
+        brochure.refresh_from_db()
+        assert brochure.status == Brochure.Status.READY
+        client.force_login(compagnon)
+        pdf = b"".join(client.get(reverse("showcase:brochure_file")).streaming_content)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+        assert compagnon.display_name in text
+        assert f"/verifier/{credential.uuid}/" in text.replace("\n", "")
+
+    def test_it_is_cached_until_the_profile_changes(self, page, compagnon):
+        brochure = services.request_brochure(page, by=compagnon)
+        build_brochure.call(brochure.pk)
+        again = services.request_brochure(page, by=compagnon)
+        assert again.status == Brochure.Status.READY
+        Profile.objects.filter(pk=page.pk).update(headline="Nouveau")
+        page.refresh_from_db()
+        page.save()
+        assert services.request_brochure(page, by=compagnon).status == Brochure.Status.PENDING
+
+    def test_only_the_owner_downloads_it(self, client, page, compagnon):
+        brochure = services.request_brochure(page, by=compagnon)
+        build_brochure.call(brochure.pk)
+        client.force_login(UserFactory(compagnon=True))
+        assert client.get(reverse("showcase:brochure_file")).status_code == 404

@@ -24,7 +24,7 @@ class TestDashboard:
     ):
         client.force_login(request.getfixturevalue(who))
 
-        with django_assert_max_num_queries(24):
+        with django_assert_max_num_queries(30):
             response = client.get(reverse("accounts:dashboard"))
 
         assert response.status_code == 200

@@ -8,7 +8,9 @@ class ShowcaseConfig(AppConfig):
     verbose_name = _("Se vendre : mini-site, annuaire, plaquette, pitch")
 
     def ready(self) -> None:
+        from compagnons.accounts.services import register_personal_data
         from compagnons.core import dashboard
-        from compagnons.showcase import panels
+        from compagnons.showcase import panels, personal_data
 
         dashboard.register_panel(panels.showcase_panel, order=32)
+        register_personal_data("showcase", export=personal_data.export, erase=personal_data.erase)

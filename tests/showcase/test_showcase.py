@@ -243,3 +243,12 @@ class TestBrochure:
         build_brochure.call(brochure.pk)
         client.force_login(UserFactory(compagnon=True))
         assert client.get(reverse("showcase:brochure_file")).status_code == 404
+
+
+def test_erasing_the_account_takes_the_page_down(client, page, compagnon):
+    from compagnons.accounts import services as accounts
+
+    services.publish(page, by=compagnon)
+    accounts.erase_account(compagnon, by=compagnon)
+    assert not Profile.objects.filter(pk=page.pk).exists()
+    assert client.get(reverse("showcase:public", args=[page.slug])).status_code == 404

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ExpressionWrapper, F, IntegerField
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -244,9 +245,21 @@ def directory(*, trade="", competence=None, region="", language="", available=Fa
             source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT],
         ).values("member_id")
         profiles = profiles.filter(member_id__in=proven)
+    # Relevance: compétences proven by a jury or a client (the matching one when filtering by compétence).
+    proof = Assessment.objects.filter(
+        member_id=OuterRef("member_id"),
+        level__gte=Level.ACQUIRED,
+        source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT],
+    )
+    if competence is not None:
+        proof = proof.filter(competence=competence)
+    proven = Subquery(
+        proof.values("member_id").annotate(n=Count("competence_id", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
     seed = today.toordinal() % 997 + 1
     rotation = ExpressionWrapper((F("pk") * seed) % 1009, output_field=IntegerField())
-    return profiles.annotate(rotation=rotation).order_by("rotation", "pk")
+    return profiles.annotate(relevance=Coalesce(proven, 0), rotation=rotation).order_by("-relevance", "rotation", "pk")
 
 
 @transaction.atomic

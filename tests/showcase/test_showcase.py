@@ -252,3 +252,18 @@ def test_erasing_the_account_takes_the_page_down(client, page, compagnon):
     accounts.erase_account(compagnon, by=compagnon)
     assert not Profile.objects.filter(pk=page.pk).exists()
     assert client.get(reverse("showcase:public", args=[page.slug])).status_code == 404
+
+
+def test_directory_puts_proven_competences_first(formateur):
+    from compagnons.skills import services as skills
+    from compagnons.skills.models import Certification
+
+    competence = Certification.objects.current().competences.first()
+    plain, proven = UserFactory(compagnon=True), UserFactory(compagnon=True)
+    for member in (plain, proven):
+        profile = services.profile_of(member)
+        profile.headline, profile.published = "x", True
+        profile.save()
+    skills.record_assessment(proven, competence, 2, source="jury", by=formateur)
+    assert next(p.member for p in services.directory()) == proven
+    assert [p.member for p in services.directory(competence=competence)] == [proven]

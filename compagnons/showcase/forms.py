@@ -73,7 +73,12 @@ class ContactForm(forms.Form):
     sender_name = forms.CharField(label=_("Votre nom"), max_length=120)
     sender_email = forms.EmailField(label=_("Votre adresse e-mail"))
     body = forms.CharField(label=_("Votre message"), max_length=4000, widget=forms.Textarea({"rows": 5}))
-    website = forms.CharField(label=_("Ne remplissez pas ce champ"), required=False)  # honeypot
+    # Honeypot: hidden from people (off-screen, out of the tab order, aria-hidden), filled only by bots.
+    website = forms.CharField(
+        label=_("Ne remplissez pas ce champ"),
+        required=False,
+        widget=forms.TextInput({"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

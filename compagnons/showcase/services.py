@@ -144,7 +144,8 @@ def ask_page_review(profile: Profile, reviewer: User, *, by) -> Profile:
     if reviewer.pk == by.pk:
         raise InvalidTransition(_("Demandez la relecture à quelqu'un d'autre."))
     profile.review_requested_from = reviewer
-    profile.save(update_fields=["review_requested_from"])
+    profile.reviewed_at, profile.review_comment = None, ""
+    profile.save(update_fields=["review_requested_from", "reviewed_at", "review_comment"])
     audit.log(by, "showcase.review_requested", profile)
     return profile
 
@@ -179,9 +180,12 @@ def ask_pitch_review(pitch: Pitch, reviewer: User, *, by) -> Pitch:
     _require_compagnon(reviewer)
     if reviewer.pk == by.pk:
         raise InvalidTransition(_("Demandez la relecture à quelqu'un d'autre."))
+    if pitch.status == Pitch.Status.APPROVED:
+        raise InvalidTransition(_("Ce pitch est déjà approuvé : enregistrez une nouvelle version."))
     pitch.reviewer = reviewer
     pitch.status = Pitch.Status.IN_REVIEW
     pitch.save(update_fields=["reviewer", "status"])
+    audit.log(by, "pitch.review_requested", pitch)
     return pitch
 
 
@@ -283,7 +287,8 @@ def fingerprint(profile: Profile) -> str:
 
     state = (
         profile.updated_at.isoformat(),
-        profile.services.count(),
+        profile.theme,
+        list(profile.portfolio.values_list("pk", flat=True)),
         list(Service.objects.filter(profile=profile).values_list("pk", "price_cents", "title")),
         IssuedCredential.objects.filter(member_id=profile.member_id, revoked_at__isnull=True).count(),
         Pitch.objects.filter(member_id=profile.member_id).count(),
@@ -301,6 +306,7 @@ def request_brochure(profile: Profile, *, by) -> Brochure:
     if brochure.status == Brochure.Status.READY and brochure.fingerprint == current:
         return brochure
     if brochure.status in (Brochure.Status.PENDING, Brochure.Status.RUNNING) and brochure.fingerprint == current:
+        # Already on its way (a failed build, status FAILED, is rebuilt).
         return brochure
     brochure.status, brochure.progress, brochure.fingerprint = Brochure.Status.PENDING, 0, current
     brochure.save(update_fields=["status", "progress", "fingerprint"])
@@ -329,7 +335,8 @@ def brochure_context(profile: Profile) -> dict:
         "credentials": credentials,
         "record": member_record(profile.member),
         "competences": [{**row, "how": str(Assessment.Source(row["source"]).label)} for row in proven],
-        "pitch": Pitch.objects.filter(member_id=profile.member_id).order_by("-version").first(),
+        "pitch": Pitch.objects.filter(member_id=profile.member_id, status=Pitch.Status.APPROVED).first()
+        or Pitch.objects.filter(member_id=profile.member_id).first(),
         "site_url": settings.SITE_URL,
     }
 

@@ -58,13 +58,17 @@ def build_brochure(brochure_id: int) -> bool:
     if brochure is None or brochure.status == Brochure.Status.READY:
         return False
     Brochure.objects.filter(pk=brochure.pk).update(status=Brochure.Status.RUNNING, progress=20)
-    context = services.brochure_context(brochure.profile)
-    context["qr"] = {
-        c.pk: _qr(settings.SITE_URL + reverse("credentials:verify", args=[c.uuid])) for c in context["credentials"]
-    }
-    Brochure.objects.filter(pk=brochure.pk).update(progress=50)
-    html = render_to_string("showcase/brochure.html", context)
-    pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    try:
+        context = services.brochure_context(brochure.profile)
+        context["qr"] = {
+            c.pk: _qr(settings.SITE_URL + reverse("credentials:verify", args=[c.uuid])) for c in context["credentials"]
+        }
+        Brochure.objects.filter(pk=brochure.pk).update(progress=50)
+        html = render_to_string("showcase/brochure.html", context)
+        pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    except Exception:
+        Brochure.objects.filter(pk=brochure.pk).update(status=Brochure.Status.FAILED, progress=0)
+        raise
     with transaction.atomic():
         brochure = Brochure.objects.select_for_update(of=("self",)).get(pk=brochure.pk)
         if brochure.file:

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
@@ -28,11 +29,11 @@ from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile,
 
 ERRORS = (InvalidTransition, PermissionRefused)
 STEPS = [
-    (1, "Qui je suis"),
-    (2, "Mes prestations"),
-    (3, "Comment je travaille"),
-    (4, "Mes réalisations"),
-    (5, "Photo et style"),
+    (1, gettext_lazy("Qui je suis")),
+    (2, gettext_lazy("Mes prestations")),
+    (3, gettext_lazy("Comment je travaille")),
+    (4, gettext_lazy("Mes réalisations")),
+    (5, gettext_lazy("Photo et style")),
 ]
 
 
@@ -132,7 +133,9 @@ def _save_step(step: int, form, profile: Profile, request) -> None:
     elif step == 5:
         if form.cleaned_data["photo"]:
             services.set_photo(profile, form.cleaned_data["photo"], by=request.user)
-        Profile.objects.filter(pk=profile.pk).update(theme=form.cleaned_data["theme"])
+        profile.refresh_from_db()
+        profile.theme = form.cleaned_data["theme"]
+        profile.save(update_fields=["theme", "updated_at"])
 
 
 @login_required

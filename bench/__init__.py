@@ -9,5 +9,6 @@ BENCH_APPRENTICE = "bench-apprenti@bench.test"
 BENCH_FORMATEUR = "bench-formateur@bench.test"
 BENCH_COMPAGNON = "bench-compagnon@bench.test"
 BENCH_CLIENT = "bench-client@bench.test"
+BENCH_PROFILE_SLUG = "bench-compagnon"  # bench-compagnon's published mini-site, /c/bench-compagnon/
 DEFAULT_USERS = 100_000
 DEFAULT_AUDIT_PER_USER = 3

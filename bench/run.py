@@ -88,6 +88,10 @@ PAGES = [
     Page("contributions (apprenti)", "/contreparties/", "apprenti"),
     Page("contributions below floor (formateur)", "/equipe/contreparties/", "formateur"),
     Page("member's contributions (formateur)", "/equipe/contreparties/{compagnon}/", "formateur"),
+    Page("directory (visitor)", "/annuaire/"),
+    Page("directory search (visitor)", "/annuaire/?trade=graph&region=BRE"),
+    Page("mini-site (visitor)", "/c/{profile}/"),
+    Page("mini-site preview (compagnon)", "/vitrine/apercu/", "compagnon"),
 ]
 
 
@@ -178,9 +182,9 @@ def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> fl
     return time.perf_counter() - started
 
 
-def bench_ids(env: dict[str, str]) -> dict[str, int]:
-    """The primary keys the page paths need (bench-apprenti and their latest bilan, their cohort, a mission,
-    bench-compagnon)."""
+def bench_ids(env: dict[str, str]) -> dict[str, int | str]:
+    """The keys the page paths need (bench-apprenti and their latest bilan, their cohort, a mission,
+    bench-compagnon and the slug of their mini-site)."""
     out = subprocess.run(
         [sys.executable, "manage.py", "seed_scale", "--ids"],
         cwd=ROOT,

@@ -61,12 +61,22 @@ class LookForm(forms.Form):
 
 
 class ReviewerForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label=_("Compagnon relecteur"), queryset=None)
+    """Your own compagnon by default (prefilled), or any compagnon by their address."""
+
+    email = forms.EmailField(label=_("Adresse e-mail du compagnon relecteur"))
 
     def __init__(self, *args, member, **kwargs):
+        mentor = services.mentor_of(member)
+        kwargs.setdefault("initial", {"email": mentor.email} if mentor else {})
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = services.compagnons_for_review(member)
-        self.fields["reviewer"].label_from_instance = lambda u: u.display_name
+        self.member = member
+
+    def clean_email(self):
+        reviewer = services.compagnon_by_email(self.cleaned_data["email"])
+        if reviewer is None or reviewer.pk == self.member.pk:
+            raise ValidationError(_("Aucun autre compagnon n'a cette adresse."))
+        self.cleaned_data["reviewer"] = reviewer
+        return self.cleaned_data["email"]
 
 
 class ContactForm(forms.Form):

@@ -345,5 +345,27 @@ def staff_or_owner(user, profile: Profile) -> bool:
     return user.is_authenticated and (user.pk == profile.member_id or user.is_formateur)
 
 
-def compagnons_for_review(member: User):
-    return User.objects.active().with_role(Role.COMPAGNON).exclude(pk=member.pk).order_by("last_name")[:200]
+def mentor_of(member: User) -> User | None:
+    from compagnons.apprenticeship.models import Mentorship
+
+    mentorship = Mentorship.objects.active().filter(apprentice=member).select_related("mentor").first()
+    return mentorship.mentor if mentorship else None
+
+
+def compagnon_by_email(email: str) -> User | None:
+    return User.objects.active().with_role(Role.COMPAGNON).filter(email__iexact=email).first()
+
+
+def directory_ids(**filters) -> list[int]:
+    """The day's ordered ids for these filters, cached until a page is published or withdrawn."""
+    from django.db.models import Max
+
+    state = Profile.objects.published().aggregate(n=Count("pk"), last=Max("updated_at"))
+    competence = filters.get("competence")
+    key = (
+        "directory:"
+        + hashlib.sha256(
+            repr((timezone.localdate(), state, {**filters, "competence": getattr(competence, "pk", None)})).encode()
+        ).hexdigest()
+    )
+    return cache.get_or_set(key, lambda: list(directory(**filters).values_list("pk", flat=True)), 3600)

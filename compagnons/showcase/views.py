@@ -142,6 +142,7 @@ def _save_step(step: int, form, profile: Profile, request) -> None:
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest) -> HttpResponse:
     profile = get_object_or_404(Profile, member=request.user)
+    profile.member = request.user
     reviewer_form = ReviewerForm(request.POST if "ask_review" in request.POST else None, member=request.user)
     if request.method == "POST":
         try:
@@ -206,14 +207,16 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    profiles = services.directory(
+    ids = services.directory_ids(
         trade=filters.get("trade", ""),
         competence=filters.get("competence"),
         region=filters.get("region", ""),
         language=filters.get("language", ""),
         available=filters.get("available", False),
     )
-    page = Paginator(profiles, 24).get_page(request.GET.get("page"))
+    page = Paginator(ids, 24).get_page(request.GET.get("page"))
+    found = Profile.objects.select_related("member").in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "showcase/directory.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -267,3 +267,25 @@ def test_directory_puts_proven_competences_first(formateur):
     skills.record_assessment(proven, competence, 2, source="jury", by=formateur)
     assert next(p.member for p in services.directory()) == proven
     assert [p.member for p in services.directory(competence=competence)] == [proven]
+
+
+class TestReviewerForm:
+    def test_prefilled_with_the_members_mentor(self, apprenti, compagnon):
+        from compagnons.apprenticeship.models import Mentorship
+        from compagnons.showcase.forms import ReviewerForm
+
+        Mentorship.objects.create(apprentice=apprenti, mentor=compagnon)
+        assert ReviewerForm(member=apprenti).initial["email"] == compagnon.email
+        assert "email" not in ReviewerForm(member=UserFactory()).initial
+
+    def test_only_another_active_compagnon(self, apprenti, compagnon):
+        from compagnons.showcase.forms import ReviewerForm
+
+        ok = ReviewerForm({"email": compagnon.email.upper()}, member=apprenti)
+        assert ok.is_valid(), ok.errors
+        assert ok.cleaned_data["reviewer"] == compagnon
+        for email in (apprenti.email, "inconnu@example.org", UserFactory().email):
+            form = ReviewerForm({"email": email}, member=apprenti)
+            assert not form.is_valid()
+            assert form.errors["email"] == ["Aucun autre compagnon n'a cette adresse."]
+        assert not ReviewerForm({"email": compagnon.email}, member=compagnon).is_valid()

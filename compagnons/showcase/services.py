@@ -3,6 +3,7 @@ a review of a page or a pitch by a compagnon counts as a contribution in the led
 
 import hashlib
 import io
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -100,9 +101,27 @@ def add_portfolio_item(
             raise InvalidTransition(_("Une réalisation se montre en image ou en PDF."))
         item.content_type = "image/jpeg" if kind in IMAGE_TYPES else kind
         content = _clean_image(upload, max_side=1600) if kind in IMAGE_TYPES else upload
-        item.file.save("realisation.jpg" if kind in IMAGE_TYPES else "realisation.pdf", content, save=False)
+        # A random name: portfolio files are public media, and a guessable name would let anyone walk them.
+        name = f"{uuid.uuid4().hex}.{'jpg' if kind in IMAGE_TYPES else 'pdf'}"
+        item.file.save(name, content, save=False)
     item.save()
     return item
+
+
+@transaction.atomic
+def remove_portfolio_item(profile: Profile, item_id, *, by) -> bool:
+    """Delete the item and, once that is committed, its file: a removed work must stop being reachable."""
+    if by.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    try:
+        item = profile.portfolio.select_for_update().get(pk=int(item_id))
+    except (PortfolioItem.DoesNotExist, TypeError, ValueError):
+        return False
+    if item.file:
+        storage, name = item.file.storage, item.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+    item.delete()
+    return True
 
 
 @transaction.atomic

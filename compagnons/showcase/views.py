@@ -79,10 +79,11 @@ def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
         form = LookForm(post, request.FILES or None, initial={"theme": profile.theme})
     if request.method == "POST":
         if "delete_service" in request.POST:
-            Service.objects.filter(profile=profile, pk=request.POST["delete_service"]).delete()
+            if request.POST["delete_service"].isdigit():
+                Service.objects.filter(profile=profile, pk=request.POST["delete_service"]).delete()
             return redirect("showcase:step", step=step)
         if "delete_item" in request.POST:
-            profile.portfolio.filter(pk=request.POST["delete_item"]).delete()
+            services.remove_portfolio_item(profile, request.POST["delete_item"], by=request.user)
             return redirect("showcase:step", step=step)
         if form.is_valid():
             try:

@@ -118,6 +118,35 @@ class TestUploads:
             )
         assert page.portfolio.count() == 1
 
+    def test_portfolio_files_get_unguessable_names(self, page, compagnon):
+        item = services.add_portfolio_item(
+            page, by=compagnon, title="Affiche", upload=SimpleUploadedFile("mon-cv.pdf", b"%PDF-1.4 x")
+        )
+        assert item.file.name.startswith("portfolio/")
+        assert "mon-cv" not in item.file.name and "realisation" not in item.file.name
+        assert len(item.file.name.removeprefix("portfolio/").removesuffix(".pdf")) == 32
+
+    def test_removing_a_work_deletes_its_file_and_only_the_owner_can(
+        self, client, page, compagnon, django_capture_on_commit_callbacks
+    ):
+        item = services.add_portfolio_item(
+            page, by=compagnon, title="Affiche", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+        )
+        storage, name = item.file.storage, item.file.name
+        other = UserFactory(compagnon=True)
+        with pytest.raises(PermissionRefused):
+            services.remove_portfolio_item(page, item.pk, by=other)
+        client.force_login(other)
+        client.post(reverse("showcase:step", args=[4]), {"delete_item": item.pk})
+        assert page.portfolio.filter(pk=item.pk).exists()
+        client.force_login(compagnon)
+        response = client.post(reverse("showcase:step", args=[4]), {"delete_item": "pas-un-nombre"})
+        assert response.status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("showcase:step", args=[4]), {"delete_item": item.pk})
+        assert not page.portfolio.filter(pk=item.pk).exists()
+        assert not storage.exists(name)
+
 
 class TestContact:
     def test_a_visitor_writes_the_member_gets_it_the_address_stays_hidden(

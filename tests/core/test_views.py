@@ -48,7 +48,9 @@ def test_english_is_switchable_without_url_prefix(client):
 def test_privacy_page_is_public(client):
     response = client.get(reverse("core:privacy"))
     assert response.status_code == 200
-    assert "L6353-1" in response.content.decode()
+    html = response.content.decode()
+    assert "L6353-1" in html
+    assert "Votre page publique" in html and "Vos badges numériques" in html
 
 
 class TestAuditLogPage:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compagnons.accounts import services as accounts_services
 from compagnons.accounts.models import Availability, Role, User
@@ -300,7 +301,10 @@ def suggest_mentors(apprentice: User, *, limit: int = 5) -> list[Suggestion]:
             s.score += 5
             s.reasons.append(_("langue en commun : %(l)s") % {"l": ", ".join(sorted(languages))})
         s.score += spare
-        s.reasons.append(_("peut encore accompagner %(n)s apprenti(s)") % {"n": spare})
+        s.reasons.append(
+            ngettext("peut encore accompagner %(n)s apprenti", "peut encore accompagner %(n)s apprentis", spare)
+            % {"n": spare}
+        )
         suggestions.append(s)
     suggestions.sort(key=lambda s: (-s.score, s.compagnon.pk))
     return suggestions[:limit]

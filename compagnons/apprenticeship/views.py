@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.apprenticeship import chain, permissions, services
@@ -247,7 +248,15 @@ def plan_from_positioning(request: HttpRequest, apprentice_pk: int) -> HttpRespo
     except ACTION_ERRORS as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(n)s objectif(s) ajouté(s) depuis le positionnement.") % {"n": len(created)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s objectif ajouté depuis le positionnement.",
+                "%(n)s objectifs ajoutés depuis le positionnement.",
+                len(created),
+            )
+            % {"n": len(created)},
+        )
     return redirect("apprenticeship:plan", apprentice_pk=apprentice.pk)
 
 

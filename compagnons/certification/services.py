@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compagnons.accounts import services as accounts_services
 from compagnons.accounts.models import Role, User
@@ -161,7 +162,12 @@ def composition_problems(session: JurySession) -> list[str]:
     undeclared = [m for m in members if m.no_conflict_declared_at is None]
     if undeclared:
         problems.append(
-            _("%(n)s membre(s) n'ont pas encore déclaré l'absence de conflit d'intérêts.") % {"n": len(undeclared)}
+            ngettext(
+                "%(n)s membre n'a pas encore déclaré l'absence de conflit d'intérêts.",
+                "%(n)s membres n'ont pas encore déclaré l'absence de conflit d'intérêts.",
+                len(undeclared),
+            )
+            % {"n": len(undeclared)}
         )
     return problems
 

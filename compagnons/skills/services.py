@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
@@ -187,7 +187,11 @@ def submit_positioning(positioning: Positioning, *, by) -> Positioning:
     missing = missing_answers(positioning)
     if missing:
         raise InvalidTransition(
-            _("Il reste %(n)s compétence(s) sans réponse, par exemple « %(label)s ».")
+            ngettext(
+                "Il reste %(n)s compétence sans réponse : « %(label)s ».",
+                "Il reste %(n)s compétences sans réponse, par exemple « %(label)s ».",
+                len(missing),
+            )
             % {"n": len(missing), "label": missing[0].label}
         )
     positioning.status = Positioning.Status.SUBMITTED

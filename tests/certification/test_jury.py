@@ -151,9 +151,13 @@ class TestComposition:
         members.append(services.add_member(session, UserFactory(), by=formateur, is_external=True, profession="Y"))
         problems = " ".join(services.composition_problems(session))
         assert "moitié" in problems and "conflit" in problems
+        assert "3 membres n'ont pas encore déclaré" in problems
         services.add_member(session, UserFactory(), by=formateur, is_external=True, profession="Z")
-        for m in session.members.all():
+        *first, last = session.members.all()
+        for m in first:
             services.declare_no_conflict(m, by=m.user)
+        assert "1 membre n'a pas encore déclaré" in " ".join(services.composition_problems(session))
+        services.declare_no_conflict(last, by=last.user)
         assert services.composition_problems(session) == []
 
     def test_only_staff_compose(self, session, compagnon):

@@ -136,7 +136,7 @@ def test_jury_decision_makes_a_compagnon_with_a_verifiable_title(open_browser, p
         add_member(page, user, profession, external=external)
         expect(page.get_by_role("status").filter(has_text="C'est enregistré.")).to_be_visible()
         expect(page.get_by_role("listitem").filter(has_text=user.display_name)).to_contain_text(profession)
-    expect(page.get_by_role("status").filter(has_text="Avant de délibérer")).to_contain_text("3 membre(s)")
+    expect(page.get_by_role("status").filter(has_text="Avant de délibérer")).to_contain_text("3 membres n'ont pas")
     assert_accessible(page)
     assert sorted(session.members.values_list("user_id", "is_external")) == sorted(
         (user.pk, external) for user, _profession, external in members

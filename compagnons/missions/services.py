@@ -720,16 +720,29 @@ SOURCE_RANK = [
 
 
 def how_known(member_ids, competence_ids=None) -> dict[int, dict[int, tuple[int, str]]]:
-    """member → compétence → (weight, how it is known), from the strongest source at « acquis » or above."""
-    qs = Assessment.objects.filter(member_id__in=member_ids, level__gte=Level.ACQUIRED)
+    """member → compétence → (weight, how it is known), for the compétences whose current level (skills' level
+    rule) is « acquis » or above, from the strongest source that still holds it. A superseded judgement (the same
+    assessor's later word) and a self-declaration overridden by an outside source no longer count. One query."""
+    qs = Assessment.objects.filter(member_id__in=member_ids).only(
+        "member_id", "competence_id", "source", "level", "assessor_id", "evidence_id", "assessed_at"
+    )
     if competence_ids is not None:
         qs = qs.filter(competence_id__in=competence_ids)
+    grouped: dict[tuple[int, int], list[Assessment]] = {}
+    for assessment in qs:
+        grouped.setdefault((assessment.member_id, assessment.competence_id), []).append(assessment)
     ranks = {source: (weight, label) for source, weight, label in SOURCE_RANK}
     known: dict[int, dict[int, tuple[int, str]]] = {}
-    for member_id, competence_id, source in qs.values_list("member_id", "competence_id", "source"):
-        current = known.setdefault(member_id, {}).get(competence_id)
-        if current is None or ranks[source][0] > current[0]:
-            known[member_id][competence_id] = ranks[source]
+    for (member_id, competence_id), items in grouped.items():
+        current = skills_services.derive_level(items)
+        if current.level is None or current.level < Level.ACQUIRED:
+            continue
+        holding = [
+            a
+            for a in current.sources
+            if a.level >= Level.ACQUIRED and (current.status == "declared" or a.source != Assessment.Source.SELF)
+        ]
+        known.setdefault(member_id, {})[competence_id] = max((ranks[a.source] for a in holding), key=lambda r: r[0])
     return known
 
 

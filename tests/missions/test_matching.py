@@ -29,6 +29,26 @@ def test_recommendations_say_why_and_how_each_competence_is_known(
     assert services.recommend(compagnon)[0].mission == match
 
 
+def test_how_known_follows_the_current_level_not_superseded_judgements(compagnon, formateur, competences):
+    # The same formateur said « acquis », then « en cours »: their later word stands, the compétence is no longer known.
+    skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
+    skills_services.record_assessment(compagnon, competences[0], 1, source="staff", by=formateur)
+    # Declared « maîtrisé », but a formateur judged it « en cours »: the outside judgement wins.
+    skills_services.record_assessment(compagnon, competences[1], 3, source="self", by=compagnon)
+    skills_services.record_assessment(compagnon, competences[1], 1, source="staff", by=formateur)
+    # Declared and confirmed: known through the confirmation, not the declaration.
+    skills_services.record_assessment(compagnon, competences[2], 2, source="self", by=compagnon)
+    skills_services.record_assessment(compagnon, competences[2], 2, source="staff", by=formateur)
+    # Only declared: known as declared.
+    skills_services.record_assessment(compagnon, competences[3], 2, source="self", by=compagnon)
+
+    known = services.how_known([compagnon.pk])[compagnon.pk]
+
+    assert set(known) == {competences[2].pk, competences[3].pk}
+    assert known[competences[2].pk][1] == "validée par un formateur"
+    assert known[competences[3].pk][1] == "déclarée"
+
+
 def test_never_sorted_by_price(published, compagnon, formateur, competences):
     skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
     cheap = published(title="A", hours=10, euros=250, picked=competences[:1])

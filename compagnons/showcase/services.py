@@ -47,6 +47,46 @@ def profile_of(member: User) -> Profile:
         return Profile.objects.get(member=member)
 
 
+def _require_owner(profile: Profile, user: User) -> None:
+    if user.pk != profile.member_id:
+        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+
+
+def reach_step(profile: Profile, step: int) -> None:
+    """Remember the furthest step of the editor reached, never going back (concurrent tabs included)."""
+    Profile.objects.filter(pk=profile.pk, step__lt=step).update(step=step)
+
+
+@transaction.atomic
+def add_service(
+    profile: Profile, *, by, title: str, price_cents: int, unit: str, hours: int | None = None, description: str = ""
+) -> Service:
+    _require_owner(profile, by)
+    problem = service_problem(price_cents, unit, hours)
+    if problem:
+        raise InvalidTransition(problem)
+    return Service.objects.create(
+        profile=profile, title=title.strip(), description=description, price_cents=price_cents, unit=unit, hours=hours
+    )
+
+
+@transaction.atomic
+def remove_service(profile: Profile, service_id, *, by) -> bool:
+    _require_owner(profile, by)
+    try:
+        service_id = int(service_id)
+    except (TypeError, ValueError):
+        return False
+    deleted, _rows = profile.services.filter(pk=service_id).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def set_theme(profile: Profile, theme: str, *, by) -> None:
+    _require_owner(profile, by)
+    Profile.objects.filter(pk=profile.pk).update(theme=theme, updated_at=timezone.now())
+
+
 def service_problem(price_cents: int, unit: str, hours: int | None) -> str | None:
     """A service's price must reach the same fair-rate floor as missions."""
     work = {Service.Unit.HOUR: 1, Service.Unit.DAY: 7}.get(unit) or (hours or 0)
@@ -69,8 +109,7 @@ def _clean_image(upload, *, max_side: int) -> ContentFile:
 
 @transaction.atomic
 def set_photo(profile: Profile, upload, *, by) -> Profile:
-    if by.pk != profile.member_id:
-        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_owner(profile, by)
     try:
         kind = check_upload(upload)
     except ValidationError as error:
@@ -87,8 +126,7 @@ def set_photo(profile: Profile, upload, *, by) -> Profile:
 def add_portfolio_item(
     profile: Profile, *, by, title: str, description: str = "", link: str = "", upload=None
 ) -> PortfolioItem:
-    if by.pk != profile.member_id:
-        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_owner(profile, by)
     if not (link or upload):
         raise InvalidTransition(_("Ajoutez un lien ou un fichier."))
     item = PortfolioItem(profile=profile, title=title.strip(), description=description, link=link)
@@ -111,8 +149,7 @@ def add_portfolio_item(
 @transaction.atomic
 def remove_portfolio_item(profile: Profile, item_id, *, by) -> bool:
     """Delete the item and, once that is committed, its file: a removed work must stop being reachable."""
-    if by.pk != profile.member_id:
-        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_owner(profile, by)
     try:
         item = profile.portfolio.select_for_update().get(pk=int(item_id))
     except (PortfolioItem.DoesNotExist, TypeError, ValueError):
@@ -126,8 +163,7 @@ def remove_portfolio_item(profile: Profile, item_id, *, by) -> bool:
 
 @transaction.atomic
 def publish(profile: Profile, *, by) -> Profile:
-    if by.pk != profile.member_id:
-        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_owner(profile, by)
     if not profile.headline.strip() or not profile.services.exists():
         raise InvalidTransition(_("Avant de publier : une accroche et au moins une prestation."))
     profile.published = True
@@ -157,8 +193,7 @@ def _require_compagnon(user: User) -> None:
 
 @transaction.atomic
 def ask_page_review(profile: Profile, reviewer: User, *, by) -> Profile:
-    if by.pk != profile.member_id:
-        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_owner(profile, by)
     _require_compagnon(reviewer)
     if reviewer.pk == by.pk:
         raise InvalidTransition(_("Demandez la relecture à quelqu'un d'autre."))
@@ -318,8 +353,7 @@ def fingerprint(profile: Profile) -> str:
 @transaction.atomic
 def request_brochure(profile: Profile, *, by) -> Brochure:
     """Build the brochure in the background, unless the cached one is still up to date."""
-    if by.pk != profile.member_id:
-        raise PermissionRefused(_("Cette page n'est pas la vôtre."))
+    _require_owner(profile, by)
     brochure, _created = Brochure.objects.select_for_update(of=("self",)).get_or_create(profile=profile)
     current = fingerprint(profile)
     if brochure.status == Brochure.Status.READY and brochure.fingerprint == current:

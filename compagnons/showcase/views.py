@@ -25,7 +25,7 @@ from compagnons.showcase.forms import (
     ServiceForm,
     WayForm,
 )
-from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile, Service
+from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile
 
 ERRORS = (InvalidTransition, PermissionRefused)
 STEPS = [
@@ -79,8 +79,7 @@ def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
         form = LookForm(post, request.FILES or None, initial={"theme": profile.theme})
     if request.method == "POST":
         if "delete_service" in request.POST:
-            if request.POST["delete_service"].isdigit():
-                Service.objects.filter(profile=profile, pk=request.POST["delete_service"]).delete()
+            services.remove_service(profile, request.POST["delete_service"], by=request.user)
             return redirect("showcase:step", step=step)
         if "delete_item" in request.POST:
             services.remove_portfolio_item(profile, request.POST["delete_item"], by=request.user)
@@ -94,7 +93,7 @@ def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
                 if "add" in request.POST:
                     return redirect("showcase:step", step=step)
                 next_step = min(step + 1, len(STEPS))
-                Profile.objects.filter(pk=profile.pk, step__lt=next_step).update(step=next_step)
+                services.reach_step(profile, next_step)
                 if "later" in request.POST:
                     messages.success(request, _("C'est enregistré : vous reprendrez ici."))
                     return redirect("accounts:dashboard")
@@ -113,8 +112,9 @@ def _save_step(step: int, form, profile: Profile, request) -> None:
         form.save()
     elif step == 2:
         data = form.cleaned_data
-        Service.objects.create(
-            profile=profile,
+        services.add_service(
+            profile,
+            by=request.user,
             title=data["title"],
             description=data["description"],
             price_cents=int(data["price"] * 100),
@@ -134,9 +134,7 @@ def _save_step(step: int, form, profile: Profile, request) -> None:
     elif step == 5:
         if form.cleaned_data["photo"]:
             services.set_photo(profile, form.cleaned_data["photo"], by=request.user)
-        profile.refresh_from_db()
-        profile.theme = form.cleaned_data["theme"]
-        profile.save(update_fields=["theme", "updated_at"])
+        services.set_theme(profile, form.cleaned_data["theme"], by=request.user)
 
 
 @login_required

@@ -91,6 +91,27 @@ class TestPrices:
         assert "plancher" in html and 'value="Saisie"' in html
         assert not Service.objects.exists()
 
+    def test_the_service_layer_holds_the_floor_and_the_owner(self, page, compagnon):
+        with pytest.raises(InvalidTransition):
+            services.add_service(page, by=compagnon, title="Saisie", price_cents=1000, unit="hour")
+        with pytest.raises(PermissionRefused):
+            services.add_service(page, by=UserFactory(), title="Saisie", price_cents=3000, unit="hour")
+        service = services.add_service(page, by=compagnon, title=" Saisie ", price_cents=3000, unit="hour")
+        assert service.title == "Saisie"
+
+    def test_removing_a_service_only_on_ones_own_page(self, client, page, compagnon):
+        service = page.services.get()
+        other = UserFactory(compagnon=True)
+        with pytest.raises(PermissionRefused):
+            services.remove_service(page, service.pk, by=other)
+        client.force_login(other)
+        client.post(reverse("showcase:step", args=[2]), {"delete_service": service.pk})
+        assert Service.objects.filter(pk=service.pk).exists()
+        client.force_login(compagnon)
+        assert client.post(reverse("showcase:step", args=[2]), {"delete_service": "x"}).status_code == 302
+        client.post(reverse("showcase:step", args=[2]), {"delete_service": service.pk})
+        assert not Service.objects.filter(pk=service.pk).exists()
+
 
 class TestUploads:
     def test_the_photo_is_resized_and_its_metadata_removed(self, page, compagnon):

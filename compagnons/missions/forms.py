@@ -120,8 +120,31 @@ class ApplyForm(forms.Form):
         widget=forms.Textarea({"rows": 5}),
         help_text=_("Votre approche, vos disponibilités, vos questions. Le prix est le budget du donneur d'ordre."),
     )
-    binome = forms.BooleanField(label=_("Je candidate en binôme avec mon apprenti·e"), required=False)
+    partner = forms.TypedChoiceField(
+        label=_("Seul·e ou en binôme ?"),
+        help_text=_("Un binôme est une mission d'apprentissage, que vous facturez."),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
     review = forms.BooleanField(label=_("Je demande d'abord à mon compagnon de relire ma candidature"), required=False)
+
+    def __init__(self, *args, mentees=(), **kwargs):
+        """`mentees`: the apprentices the applicant accompanies now; with none, there is no binôme to offer."""
+        super().__init__(*args, **kwargs)
+        self.mentees = {m.pk: m for m in mentees}
+        if self.mentees:
+            self.fields["partner"].choices = [("", _("Seul·e"))] + [
+                (pk, _("En binôme avec %(name)s") % {"name": m.display_name}) for pk, m in self.mentees.items()
+            ]
+            self.initial.setdefault("partner", "")
+        else:
+            del self.fields["partner"]
+
+    def clean_partner(self):
+        pk = self.cleaned_data.get("partner")
+        return self.mentees.get(pk) if pk else None
 
 
 class QualifyForm(forms.Form):

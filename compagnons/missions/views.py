@@ -84,34 +84,34 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and user.pk != mission.client_id
         and (user.is_apprentice or user.is_compagnon)
     )
-    form = ApplyForm(request.POST or None) if can_apply else None
-    mentees = list(Mentorship.objects.active().filter(mentor=user).select_related("apprentice")) if can_apply else []
+    mentees = (
+        [m.apprentice for m in Mentorship.objects.active().filter(mentor=user).select_related("apprentice")]
+        if can_apply
+        else []
+    )
+    form = ApplyForm(request.POST or None, mentees=mentees) if can_apply else None
     has_mentor = can_apply and Mentorship.objects.active().filter(apprentice=user).exists()
     mine = Application.objects.filter(mission=mission, applicant=user).first() if user.is_authenticated else None
     if request.method == "POST":
         if form is None:
             raise Http404
         if form.is_valid():
-            partner = mentees[0].apprentice if form.cleaned_data["binome"] and mentees else None
-            if form.cleaned_data["binome"] and not mentees:
-                form.add_error("binome", _("Un binôme réunit un compagnon et l'apprenti qu'il accompagne."))
+            try:
+                application = services.apply(
+                    mission,
+                    user,
+                    message=form.cleaned_data["message"],
+                    partner=form.cleaned_data.get("partner"),
+                    request_review=form.cleaned_data["review"],
+                )
+            except ERRORS as error:
+                form.add_error(None, str(error))
             else:
-                try:
-                    application = services.apply(
-                        mission,
-                        user,
-                        message=form.cleaned_data["message"],
-                        partner=partner,
-                        request_review=form.cleaned_data["review"],
-                    )
-                except ERRORS as error:
-                    form.add_error(None, str(error))
+                if application.status == Application.Status.DRAFT:
+                    messages.success(request, _("Votre compagnon va relire votre candidature avant son envoi."))
                 else:
-                    if application.status == Application.Status.DRAFT:
-                        messages.success(request, _("Votre compagnon va relire votre candidature avant son envoi."))
-                    else:
-                        messages.success(request, _("Candidature envoyée. Le donneur d'ordre vous répondra ici."))
-                    return redirect(application)
+                    messages.success(request, _("Candidature envoyée. Le donneur d'ordre vous répondra ici."))
+                return redirect(application)
     return render(
         request,
         "missions/detail.html",
@@ -119,7 +119,6 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mission": mission,
             "competences": mission.competences.all(),
             "form": form,
-            "mentees": mentees,
             "has_mentor": has_mentor,
             "mine": mine,
             "open_count": services.open_applications(user) if can_apply else 0,

@@ -57,6 +57,33 @@ class TestBinomeAndReview:
         application = services.apply(published(), compagnon, message="À deux", partner=apprenti)
         assert application.partner == apprenti
 
+    def test_a_compagnon_with_two_apprentices_chooses_which(
+        self, client, published, compagnon, apprenti, formateur, django_assert_max_num_queries
+    ):
+        second = UserFactory(apprentice=True, first_name="Inès")
+        for member in (apprenti, second):
+            path_services.assign_mentor(member, compagnon, by=formateur)
+        mission, stranger = published(), UserFactory(apprentice=True)
+        client.force_login(compagnon)
+        url = reverse("missions:detail", args=[mission.pk])
+        with django_assert_max_num_queries(20):
+            page = client.get(url).content.decode()
+        assert f"En binôme avec {apprenti.display_name}" in page and f"En binôme avec {second.display_name}" in page
+
+        refused = client.post(url, {"message": "À deux", "partner": stranger.pk})
+        assert refused.status_code == 200 and "Sélectionnez un choix valide" in refused.content.decode()
+        assert "À deux" in refused.content.decode() and not Application.objects.exists()
+
+        client.post(url, {"message": "À deux", "partner": second.pk})
+        assert Application.objects.get().partner == second
+
+    def test_alone_when_no_partner_is_chosen(self, client, published, compagnon, apprenti, formateur):
+        path_services.assign_mentor(apprenti, compagnon, by=formateur)
+        mission = published()
+        client.force_login(compagnon)
+        client.post(reverse("missions:detail", args=[mission.pk]), {"message": "Seul", "partner": ""})
+        assert Application.objects.get().partner is None
+
     def test_not_with_someone_elses_apprentice(self, published, compagnon):
         with pytest.raises(InvalidTransition):
             services.apply(published(), compagnon, message="À deux", partner=UserFactory(apprentice=True))

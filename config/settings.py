@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "compagnons.credentials",
     "compagnons.certification",
     "compagnons.showcase",
+    "compagnons.outcomes",
+    "compagnons.quality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

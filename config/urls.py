@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("compagnons.credentials.urls")),
     path("", include("compagnons.certification.urls")),
     path("", include("compagnons.showcase.urls")),
+    path("", include("compagnons.outcomes.urls")),
+    path("", include("compagnons.quality.urls")),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

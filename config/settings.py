@@ -348,3 +348,12 @@ LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELO
 # database, never served; back this directory up).
 APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
 CREDENTIALS_KEY_DIR = Path(env("CREDENTIALS_KEY_DIR", str(VAR_DIR / "keys")))
+# Outcomes (follow-up of the people who left the path): how long a personal survey link stays valid, the days
+# between an invitation and each of its two reminders, how late a survey may still be sent (older ones are left for
+# the team to take by phone), the smallest number of people a public figure may rest on, and whether working abroad
+# counts as a job (France Compétences neutralises it unless the trade is international).
+OUTCOMES_LINK_DAYS = env_int("OUTCOMES_LINK_DAYS", 60)
+OUTCOMES_REMINDER_DAYS = env_int("OUTCOMES_REMINDER_DAYS", 10)
+OUTCOMES_SEND_WITHIN_DAYS = env_int("OUTCOMES_SEND_WITHIN_DAYS", 60)
+OUTCOMES_PUBLIC_MIN_COUNT = env_int("OUTCOMES_PUBLIC_MIN_COUNT", 10)
+OUTCOMES_TRADE_IS_INTERNATIONAL = env_bool("OUTCOMES_TRADE_IS_INTERNATIONAL", False)

@@ -90,6 +90,18 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.active().filter(last_activity_at__lt=cutoff)
 
 
+class DropCause(models.TextChoices):
+    """Why an apprentice left the path: the causes the outcome indicators group drop-outs by (Qualiopi 12, 32)."""
+
+    WORK = "work", _("A trouvé du travail")
+    HEALTH = "health", _("Santé")
+    FAMILY = "family", _("Raisons familiales")
+    MONEY = "money", _("Difficultés financières")
+    TIME = "time", _("Manque de temps")
+    FIT = "fit", _("Le parcours ne lui convenait pas")
+    OTHER = "other", _("Autre raison")
+
+
 class Enrollment(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Demande d'inscription")
@@ -103,6 +115,7 @@ class Enrollment(models.Model):
     stage = models.CharField(_("étape"), max_length=12, choices=Stage, default=Stage.APPRENTICE)
     status = models.CharField(_("état"), max_length=12, choices=Status, default=Status.REQUESTED)
     drop_reason = models.TextField(_("motif d'abandon"), blank=True)
+    drop_cause = models.CharField(_("cause de l'abandon"), max_length=10, choices=DropCause, blank=True)
     requested_at = models.DateTimeField(_("demandée le"), default=timezone.now)
     enrolled_at = models.DateTimeField(_("inscrit·e le"), null=True, blank=True)
     ended_at = models.DateTimeField(_("sortie le"), null=True, blank=True)

@@ -16,6 +16,7 @@ from compagnons.accounts.models import Availability, Role, User
 from compagnons.apprenticeship.models import (
     AdoptionPiece,
     Cohort,
+    DropCause,
     Enrollment,
     Evidence,
     MentoringSession,
@@ -106,17 +107,20 @@ def accept_enrollment(enrollment: Enrollment, *, by: User) -> Enrollment:
 
 
 @transaction.atomic
-def drop_out(enrollment: Enrollment, *, by: User, reason: str) -> Enrollment:
+def drop_out(enrollment: Enrollment, *, by: User, reason: str, cause: str = DropCause.OTHER) -> Enrollment:
     _require_staff(by)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de l'abandon."))
+    if cause not in DropCause.values:
+        raise InvalidTransition(_("Choisissez la cause de l'abandon dans la liste."))
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise InvalidTransition(_("Seul un parcours en cours peut être abandonné."))
     enrollment.status = Enrollment.Status.DROPPED_OUT
     enrollment.drop_reason = reason.strip()
+    enrollment.drop_cause = cause
     enrollment.ended_at = timezone.now()
-    enrollment.save(update_fields=["status", "drop_reason", "ended_at"])
+    enrollment.save(update_fields=["status", "drop_reason", "drop_cause", "ended_at"])
     audit.log(by, "enrollment.dropped_out", enrollment)
     return enrollment
 

@@ -27,6 +27,7 @@ from compagnons.apprenticeship.forms import (
 from compagnons.apprenticeship.models import (
     AdoptionPiece,
     Cohort,
+    DropCause,
     Enrollment,
     Evidence,
     MentoringSession,
@@ -510,6 +511,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "enroll_form": enroll_form,
             "cutoff": cutoff,
             "drop_form": CommentForm(),
+            "drop_causes": DropCause.choices,
         },
     )
 
@@ -534,7 +536,10 @@ def enrollment_drop(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     try:
         services.drop_out(
-            enrollment, by=request.user, reason=request.POST.get("comment", "") if form.is_valid() else ""
+            enrollment,
+            by=request.user,
+            reason=request.POST.get("comment", "") if form.is_valid() else "",
+            cause=request.POST.get("cause") or DropCause.OTHER,
         )
     except ACTION_ERRORS as error:
         messages.error(request, str(error))

@@ -6,3 +6,11 @@ class OutcomesConfig(AppConfig):
     name = "compagnons.outcomes"
     label = "outcomes"
     verbose_name = _("Suivi des sortants et taux d'insertion")
+
+    def ready(self) -> None:
+        from compagnons.accounts.services import register_personal_data
+        from compagnons.core import dashboard
+        from compagnons.outcomes import panels, personal_data
+
+        dashboard.register_panel(panels.follow_up_panel, order=15)
+        register_personal_data("outcomes", export=personal_data.export, erase=personal_data.erase)

@@ -1,6 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from compagnons.outcomes import views  # noqa: F401
+from compagnons.outcomes import views
 
 app_name = "outcomes"
-urlpatterns: list = []
+urlpatterns = [
+    path("resultats/", views.results, name="results"),
+    path("suivi/reponse/<int:pk>/<str:token>/", views.answer, name="answer"),
+    path("suivi/tableau/", views.dashboard, name="dashboard"),
+    path("suivi/tableau/personnes/", views.people, name="people"),
+    path("suivi/tableau/indicateurs.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("suivi/tableau/indicateurs.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("suivi/enquetes/", views.follow_ups, name="follow_ups"),
+    path("suivi/enquetes/<int:pk>/saisie/", views.record, name="record"),
+]

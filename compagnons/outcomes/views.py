@@ -1,1 +1,209 @@
-"""Views."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from compagnons.core import audit, tokens
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import require_team
+from compagnons.outcomes import charts, exports, indicators, public, services
+from compagnons.outcomes.forms import AnswerForm, FiltersForm
+from compagnons.outcomes.indicators import HOLDERS, LEAVERS
+from compagnons.outcomes.models import FollowUp
+
+COHORTS_PER_PAGE = 20
+PEOPLE_PER_PAGE = 50
+SIX, TWO_YEARS = FollowUp.Wave.SIX_MONTHS, FollowUp.Wave.TWO_YEARS
+
+
+# --- The person's survey, through their personal link (no login) ------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    follow_up = FollowUp.objects.select_related("exit__member", "exit__cohort").filter(pk=pk).first()
+    if follow_up is None:
+        return render(request, "outcomes/link_refused.html", {"reason": _("Ce lien n'est pas valable.")}, status=404)
+    try:
+        services.check_link(follow_up, token)
+    except tokens.InvalidLink as error:
+        status = 410 if isinstance(error, tokens.ExpiredLink) else 403
+        return render(request, "outcomes/link_refused.html", {"reason": str(error)}, status=status)
+    if follow_up.answered_at is not None:
+        return render(request, "outcomes/answer_done.html", {"follow_up": follow_up})
+    form = AnswerForm(request.POST or None, instance=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_by_link(follow_up, form.answer())
+        except InvalidTransition as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("outcomes:answer", pk=pk, token=token)
+    return render(request, "outcomes/answer.html", {"form": form, "follow_up": follow_up})
+
+
+# --- Staff: the dashboard, the people behind a figure, the exports ------------------------------------------
+
+
+def _filters(request: HttpRequest):
+    form = FiltersForm(request.GET or None)
+    return form, form.filters()
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    form, filters = _filters(request)
+    report = indicators.report(filters)
+    years = indicators.year_rows(filters)
+    page = Paginator(filters.cohorts().order_by("-starts_on", "name"), COHORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = indicators.cohort_rows(list(page.object_list), filters)
+    query = filters.as_query()
+    year_labels = [str(row.year) for row in years]
+    context = {
+        "form": form,
+        "report": report,
+        "years": years,
+        "rows": rows,
+        "page": page,
+        "query": urlencode(query),
+        "people_query": urlencode(query) + ("&" if query else ""),
+        "insertion_rows": [
+            (_("Titulaires, à 6 mois"), report.insertion[(SIX, HOLDERS)]),
+            (_("Titulaires, à 2 ans"), report.insertion[(TWO_YEARS, HOLDERS)]),
+            (_("Indicateur interne : tous les sortants, à 6 mois"), report.insertion[(SIX, LEAVERS)]),
+            (_("Indicateur interne : tous les sortants, à 2 ans"), report.insertion[(TWO_YEARS, LEAVERS)]),
+        ],
+        "insertion_chart": charts.bar_chart(
+            _("Insertion des titulaires, par année de certification (%)"),
+            year_labels,
+            [
+                (_("Globale à 6 mois"), [row.six_months.overall.pct for row in years]),
+                (_("Dans le métier à 6 mois"), [row.six_months.trade.pct for row in years]),
+                (_("Dans le métier à 2 ans"), [row.two_years.trade.pct for row in years]),
+            ],
+        )
+        if years
+        else None,
+        "path_chart": charts.bar_chart(
+            _("Parcours, par promotion (%)"),
+            [row.cohort.name for row in rows],
+            [
+                (_("Parcours terminés"), [row.path.completion.pct for row in rows]),
+                (_("Abandons"), [row.path.dropout.pct for row in rows]),
+                (_("Certifiés"), [row.path.certification.pct for row in rows]),
+            ],
+        )
+        if rows
+        else None,
+    }
+    context.update(quality_section([row.cohort.pk for row in rows]))
+    return render(request, "outcomes/dashboard.html", context)
+
+
+def quality_section(cohort_ids: list[int]) -> dict:
+    """The Qualiopi evidence beside the outcomes (satisfaction, complaints, improvement actions)."""
+    from compagnons.quality.services import dashboard_context
+
+    return {"quality": dashboard_context(cohort_ids)}
+
+
+@login_required
+@require_safe
+def people(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    form, filters = _filters(request)
+    key = request.GET.get("figure", "")
+    found = indicators.people(filters, key)
+    if found is None:
+        raise Http404
+    kind, rows = found
+    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    query = {**filters.as_query(), "figure": key}
+    return render(
+        request,
+        "outcomes/people.html",
+        {"kind": kind, "page": page, "figure": key, "query": urlencode(query), "filters": filters, "form": form},
+    )
+
+
+@login_required
+@require_safe
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    require_team(request.user)
+    _form, filters = _filters(request)
+    stamp = timezone.localdate().isoformat()
+    audit.log(request.user, "outcomes.exported", None, format=fmt, **filters.as_query())
+    if fmt == "csv":
+        response = HttpResponse(exports.indicators_csv(filters), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.indicators_xlsx(filters),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="indicateurs-{stamp}.{fmt}"'
+    return response
+
+
+# --- Staff: surveys to take by phone --------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    wave = request.GET.get("wave", "")
+    due = FollowUp.objects.due().unanswered().select_related("exit__member", "exit__cohort").order_by("due_on", "pk")
+    if wave.isdigit() and int(wave) in FollowUp.Wave.values:
+        due = due.filter(wave=int(wave))
+    page = Paginator(due, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "outcomes/follow_ups.html",
+        {"page": page, "wave": wave, "waves": FollowUp.Wave.choices, "query": urlencode({"wave": wave})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    follow_up = get_object_or_404(FollowUp.objects.select_related("exit__member", "exit__cohort", "recorded_by"), pk=pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_by_phone(follow_up, form.answer(), by=request.user)
+        except (InvalidTransition, PermissionRefused) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Réponse enregistrée, à votre nom et à la date d'aujourd'hui."))
+            return redirect("outcomes:follow_ups")
+    return render(request, "outcomes/record.html", {"form": form, "follow_up": follow_up})
+
+
+# --- Public results (Qualiopi 1–3) -------------------------------------------------------------------------
+
+RESULTS_CACHE_SECONDS = 600
+
+
+@require_safe
+def results(request: HttpRequest) -> HttpResponse:
+    rows = cache.get(public.CACHE_KEY)
+    if rows is None:
+        rows = public.results_by_year()
+        cache.set(public.CACHE_KEY, rows, RESULTS_CACHE_SECONDS)
+    return render(
+        request,
+        "outcomes/results.html",
+        {"rows": rows, "threshold": settings.OUTCOMES_PUBLIC_MIN_COUNT, "chart": public.chart(rows)},
+    )

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from compagnons.apprenticeship.models import Cohort, Funding
+from compagnons.outcomes.indicators import Filters
+from compagnons.outcomes.models import FollowUp, in_work_situations
+
+YES_NO = [(True, _("Oui")), (False, _("Non"))]
+
+
+class AnswerForm(forms.ModelForm):
+    """The follow-up survey: short, plain French, the same for the person and for the team on the phone."""
+
+    in_target_trade = forms.TypedChoiceField(
+        label=_("Ce travail est-il dans le métier visé par la formation ?"),
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "situation",
+            "in_target_trade",
+            "since",
+            "income",
+            "clients_count",
+            "missions_count",
+            "bank_share",
+            "comment",
+        ]
+        labels = {
+            "situation": _("Quelle est votre situation aujourd'hui ?"),
+            "since": _("Depuis quand ? (date approximative)"),
+            "income": _("Votre revenu mensuel d'activité, à peu près"),
+            "clients_count": _("Combien de clients avez-vous eus depuis votre sortie ?"),
+            "missions_count": _("Combien de missions ?"),
+            "bank_share": _("Parmi ces missions, combien sont venues de la banque de missions des compagnons ?"),
+            "comment": _("Un mot pour l'équipe (facultatif)"),
+        }
+        widgets = {
+            "situation": forms.RadioSelect,
+            "since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "income": forms.RadioSelect,
+            "bank_share": forms.RadioSelect,
+            "comment": forms.Textarea({"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].required = True
+        self.fields["situation"].choices = self.fields["situation"].choices[1:]  # no empty radio
+        self.fields["income"].choices = self.fields["income"].choices[1:]
+        self.fields["bank_share"].choices = self.fields["bank_share"].choices[1:]
+        for name in ("clients_count", "missions_count"):
+            self.fields[name].widget.attrs.update({"min": 0, "max": 999})
+            self.fields[name].max_value = 999
+
+    def clean_since(self):
+        since = self.cleaned_data.get("since")
+        if since and since > timezone.localdate():
+            raise forms.ValidationError(_("Cette date est dans le futur : indiquez depuis quand, à peu près."))
+        return since
+
+    def clean(self):
+        data = super().clean()
+        if data.get("situation") in in_work_situations() and data.get("in_target_trade") is None:
+            self.add_error("in_target_trade", _("Dites-nous si ce travail est dans le métier visé par la formation."))
+        return data
+
+    def answer(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["comment"] = data.get("comment") or ""
+        return data
+
+
+class FiltersForm(forms.Form):
+    cohort = forms.ModelChoiceField(
+        label=_("Promotion"), queryset=Cohort.objects.order_by("-starts_on", "name"), required=False
+    )
+    year = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False, empty_value=None, choices=())
+    funding = forms.ChoiceField(label=_("Financement"), choices=[("", _("Tous")), *Funding.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in range(this_year, this_year - 12, -1)]
+        self.fields["cohort"].empty_label = _("Toutes")
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(cohort=data.get("cohort"), year=data.get("year"), funding=data.get("funding") or "")

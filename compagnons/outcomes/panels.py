@@ -1,0 +1,26 @@
+from django.utils import timezone
+
+from compagnons.core.dashboard import Panel
+from compagnons.outcomes import services
+from compagnons.outcomes.models import FollowUp
+
+
+def follow_up_panel(request) -> Panel | None:
+    """A person who left the path sees their open follow-up survey; the team sees how many await an answer.
+    One query either way."""
+    user = request.user
+    today = timezone.localdate()
+    if user.is_formateur:
+        waiting = FollowUp.objects.due(today).unanswered().filter(reminders_sent=2).count()
+        return Panel("outcomes/panel_staff.html", {"waiting": waiting})
+    pending = (
+        FollowUp.objects.due(today)
+        .unanswered()
+        .filter(exit__member=user, sent_at__isnull=False)
+        .select_related("exit")
+        .order_by("-due_on")
+        .first()
+    )
+    if pending is None:
+        return None
+    return Panel("outcomes/panel.html", {"follow_up": pending, "link": services.personal_link(pending)})

@@ -92,6 +92,11 @@ PAGES = [
     Page("directory search (visitor)", "/annuaire/?trade=graph&region=BRE"),
     Page("mini-site (visitor)", "/c/{profile}/"),
     Page("mini-site preview (compagnon)", "/vitrine/apercu/", "compagnon"),
+    Page("outcomes dashboard (formateur)", "/suivi/tableau/", "formateur"),
+    Page("outcomes dashboard, one year (formateur)", "/suivi/tableau/?year=2024", "formateur"),
+    Page("people behind a rate (formateur)", "/suivi/tableau/personnes/?figure=ins-6-holders-in_work", "formateur"),
+    Page("surveys without answer (formateur)", "/suivi/enquetes/", "formateur"),
+    Page("public results (visitor)", "/resultats/"),
 ]
 
 

@@ -123,7 +123,7 @@ class Report:
     insertion: dict[tuple[int, str], Insertion]
     exits: int
     with_mission: Rate
-    median_days_to_mission: float | None
+    median_days_to_mission: int | None
     missions_via_bank: int
     rows: list = field(default_factory=list)
 
@@ -291,7 +291,7 @@ def report(filters: Filters) -> Report:
         insertion=insertion,
         exits=exit_count,
         with_mission=Rate(len(delays), exit_count, "first-mission"),
-        median_days_to_mission=statistics.median(delays) if delays else None,
+        median_days_to_mission=round(statistics.median(delays)) if delays else None,
         missions_via_bank=missions,
     )
 

@@ -115,7 +115,7 @@ def quality_section(cohort_ids: list[int]) -> dict:
     """The Qualiopi evidence beside the outcomes (satisfaction, complaints, improvement actions)."""
     from compagnons.quality.services import dashboard_context
 
-    return {"quality": dashboard_context(cohort_ids)}
+    return dashboard_context(cohort_ids)
 
 
 @login_required

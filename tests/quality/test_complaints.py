@@ -1,0 +1,246 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.models import AuditLog
+from compagnons.quality import services
+from compagnons.quality.models import Complaint, ComplaintCounter
+from compagnons.quality.tasks import send_complaint_acknowledgement
+
+pytestmark = pytest.mark.django_db
+
+VISITOR = {
+    "kind": "complaint",
+    "topic": "mission",
+    "subject": "Mission non livrée",
+    "body": "Le livrable promis pour le 3 n'est jamais arrivé.",
+    "name": "Agnès Visiteuse",
+    "email": "agnes@exemple.test",
+}
+
+
+def _file(n: int = 1, **extra) -> list[Complaint]:
+    return [
+        services.file_complaint(
+            by=None,
+            subject=f"Sujet {i}",
+            body="Ce qui s'est passé.",
+            name="Agnès",
+            email="agnes@exemple.test",
+            ip=f"10.0.0.{i}",
+            **extra,
+        )
+        for i in range(n)
+    ]
+
+
+# --- Numbering and acknowledgement -------------------------------------------------------------
+
+
+def test_complaints_are_numbered_in_sequence_per_year(django_capture_on_commit_callbacks):
+    year = timezone.localdate().year
+    ComplaintCounter.objects.create(year=year, last=6)
+
+    first, second = _file(2)
+
+    assert (first.number, second.number) == (f"R-{year}-0007", f"R-{year}-0008")
+    assert ComplaintCounter.objects.get(year=year).last == 8
+    assert first.due_on == timezone.localdate() + services.complaint_delay()
+
+
+def test_a_new_year_starts_again_at_one():
+    year = timezone.localdate().year
+    ComplaintCounter.objects.create(year=year - 1, last=41)
+
+    [complaint] = _file(1)
+
+    assert complaint.number == f"R-{year}-0001"
+
+
+def test_a_visitor_files_a_complaint_and_gets_an_acknowledgement(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("quality:complaint_new"), VISITOR)
+
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (complaint.filer, complaint.name, complaint.email) == (None, "Agnès Visiteuse", "agnes@exemple.test")
+    assert complaint.status == Complaint.Status.RECEIVED
+    assert complaint.acknowledged_at is not None
+    [mail] = mailoutbox
+    assert mail.to == ["agnes@exemple.test"]
+    assert complaint.number in mail.subject and complaint.number in mail.body
+    assert complaint.due_on.strftime("%Y") in mail.body
+    assert AuditLog.objects.filter(action="quality.complaint_filed").exists()
+
+
+def test_the_acknowledgement_is_never_sent_twice(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        [complaint] = _file(1)
+
+    assert send_complaint_acknowledgement.call(complaint.pk) is False
+    assert len(mailoutbox) == 1
+
+
+def test_a_visitor_must_give_a_name_and_an_address(client):
+    response = client.post(reverse("quality:complaint_new"), {**VISITOR, "name": "", "email": ""})
+
+    assert response.status_code == 200
+    assert "Mission non livrée" in response.text  # what was typed is kept
+    assert not Complaint.objects.exists()
+
+
+def test_a_member_files_without_giving_their_address_and_sees_it_in_their_space(
+    client, apprenti, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(apprenti)
+    form = client.get(reverse("quality:complaint_new"))
+    assert 'name="email"' not in form.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("quality:complaint_new"), {k: v for k, v in VISITOR.items() if k not in ("name", "email")})
+
+    complaint = Complaint.objects.get()
+    assert (complaint.filer, complaint.email) == (apprenti, "")
+    assert mailoutbox[0].to == [apprenti.email]
+    mine = client.get(reverse("quality:my_complaints"))
+    assert complaint.number in mine.text
+
+
+def test_the_honeypot_turns_bots_away(client):
+    response = client.post(reverse("quality:complaint_new"), {**VISITOR, "website": "http://spam.example"})
+
+    assert response.status_code == 200
+    assert not Complaint.objects.exists()
+
+
+def test_the_public_form_is_rate_limited_per_address(client):
+    limit = services.complaints_per_ip_per_hour()
+    for _ in range(limit):
+        client.post(reverse("quality:complaint_new"), VISITOR)
+
+    response = client.post(reverse("quality:complaint_new"), VISITOR)
+
+    assert response.status_code == 200
+    assert "Trop de messages" in response.text
+    assert Complaint.objects.count() == limit
+
+
+def test_my_complaints_needs_an_account_and_shows_only_mine(client, apprenti, outsider):
+    response = client.get(reverse("quality:my_complaints"))
+    assert response.status_code == 302
+    [theirs] = _file(1)
+    client.force_login(outsider)
+    assert theirs.number not in client.get(reverse("quality:my_complaints")).text
+
+
+# --- The register ----------------------------------------------------------------------------
+
+
+def test_overdue_complaints_are_flagged_counted_and_filtered(client, formateur):
+    late, on_time, answered_late = _file(3)
+    Complaint.objects.filter(pk__in=[late.pk, answered_late.pk]).update(due_on=timezone.localdate() - timedelta(days=1))
+    services.answer_complaint(answered_late, "Voici notre réponse.", by=formateur)
+
+    assert list(Complaint.objects.overdue()) == [late]
+    assert services.complaint_counts() == {"open": 2, "overdue": 1}
+    client.force_login(formateur)
+    response = client.get(reverse("quality:complaints"), {"overdue": "on"})
+    assert late.number in response.text
+    assert on_time.number not in response.text and answered_late.number not in response.text
+    assert "En retard" in response.text
+
+
+def test_the_register_filters_by_status(client, formateur):
+    received, answered = _file(2)
+    services.answer_complaint(answered, "Réponse.", by=formateur)
+    client.force_login(formateur)
+
+    response = client.get(reverse("quality:complaints"), {"status": "answered"})
+
+    assert answered.number in response.text
+    assert received.number not in response.text
+
+
+def test_staff_assign_answer_and_close(client, formateur, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        [complaint] = _file(1)
+    client.force_login(formateur)
+    url = reverse("quality:complaint", args=[complaint.pk])
+
+    client.post(url, {"assign": "1", "owner": formateur.pk})
+    complaint.refresh_from_db()
+    assert (complaint.owner, complaint.status) == (formateur, Complaint.Status.IN_PROGRESS)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"send_answer": "1", "answer": "Nous avons relancé le membre."})
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.ANSWERED
+    assert complaint.answer == "Nous avons relancé le membre."
+    assert mailoutbox[-1].to == ["agnes@exemple.test"]
+    assert "Nous avons relancé le membre." in mailoutbox[-1].body
+
+    client.post(url, {"close": "1"})
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.CLOSED
+    assert set(AuditLog.objects.filter(action__startswith="quality.complaint").values_list("action", flat=True)) == {
+        "quality.complaint_filed",
+        "quality.complaint_assigned",
+        "quality.complaint_answered",
+        "quality.complaint_closed",
+    }
+
+
+def test_services_refuse_non_staff_and_bad_transitions(formateur, outsider, compagnon):
+    [complaint] = _file(1)
+    with pytest.raises(PermissionRefused):
+        services.answer_complaint(complaint, "Réponse", by=outsider)
+    with pytest.raises(InvalidTransition):
+        services.assign_complaint(complaint, compagnon, by=formateur)  # not in the team
+    with pytest.raises(InvalidTransition):
+        services.close_complaint(complaint, by=formateur)  # not answered yet
+    with pytest.raises(InvalidTransition):
+        services.answer_complaint(complaint, "   ", by=formateur)
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.answer, complaint.owner) == (Complaint.Status.RECEIVED, "", None)
+
+
+def test_register_pages_are_for_staff_only(client, outsider, apprenti):
+    [complaint] = _file(1)
+    urls = [reverse("quality:complaints"), reverse("quality:complaint", args=[complaint.pk])]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    for who in (outsider, apprenti):
+        client.force_login(who)
+        for url in urls:
+            assert client.get(url).status_code == 403
+    assert client.post(urls[1], {"close": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [3, 15])
+def test_the_register_runs_a_bounded_number_of_queries(client, formateur, rows, django_assert_max_num_queries):
+    complaints = _file(rows)
+    for complaint in complaints[::2]:
+        services.assign_complaint(complaint, formateur, by=formateur)
+    client.force_login(formateur)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("quality:complaints"))
+    assert response.status_code == 200
+
+
+def test_the_detail_page_runs_a_bounded_number_of_queries(client, formateur, django_assert_max_num_queries):
+    [complaint] = _file(1)
+    client.force_login(formateur)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("quality:complaint", args=[complaint.pk]))
+    assert complaint.subject in response.text
+
+
+def test_the_public_form_runs_few_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("quality:complaint_new")).status_code == 200

@@ -29,7 +29,7 @@ PROFILES = [
     ("certified", {0: (W, True), 6: (W, True), 24: (W, True)}),
     ("certified", {0: (S, None), 6: (S, None), 24: (W, True)}),
     ("certified", {0: (T, None), 6: (T, None), 24: (Situation.EMPLOYED, False)}),
-    ("certified", {0: (S, None), 6: (W, True), 24: None}),
+    ("certified", {0: (S, None), 6: (W, True), 24: (W, True)}),
     ("certified", {0: (W, True), 6: (Situation.ABROAD, True), 24: (Situation.ABROAD, True)}),
     ("certified", {0: (S, None), 6: (W, True), 24: (W, True)}),
     ("certified", {0: (S, None), 6: (Situation.BOTH, True), 24: (Situation.UNABLE, None)}),

@@ -47,6 +47,11 @@ FC_COLUMNS = [
     "TAUX_INSERTION_GLOBAL_6MOIS",
     "TAUX_INSERTION_METIER_6MOIS",
     "TAUX_INSERTION_METIER_2ANS",
+    # Ours, after France Compétences' own fields: what each rate rests on.
+    "REPONDANTS_6MOIS",
+    "TAUX_REPONSE_6MOIS",
+    "REPONDANTS_2ANS",
+    "TAUX_REPONSE_2ANS",
 ]
 BLOCK_COLUMNS = ["CODE", "LIBELLE", "LISTE_COMPETENCES", "MODALITES_EVALUATION"]
 
@@ -93,6 +98,9 @@ def cohort_table(filters: Filters) -> list[list]:
 
 
 def france_competences_table(filters: Filters) -> list[list]:
+    """Per year of certification, every holder of the title (path and VAE): only the certification and the year
+    filters apply (a cohort or a funding source would leave the VAE holders out)."""
+    filters = Filters(certification=filters.certification, year=filters.year)
     return [
         [
             row.year,
@@ -101,13 +109,17 @@ def france_competences_table(filters: Filters) -> list[list]:
             row.six_months.overall.pct,
             row.six_months.trade.pct,
             row.two_years.trade.pct,
+            row.six_months.respondents,
+            row.six_months.response.pct,
+            row.two_years.respondents,
+            row.two_years.response.pct,
         ]
         for row in indicators.year_rows(filters)
     ]
 
 
-def block_table() -> list[list]:
-    certification = Certification.objects.current()
+def block_table(filters: Filters | None = None) -> list[list]:
+    certification = (filters and filters.certification) or Certification.objects.current()
     if certification is None:
         return []
     return [
@@ -122,7 +134,12 @@ def block_table() -> list[list]:
 
 
 def _cell(value):
-    return "" if value is None else value
+    """French spreadsheets read `66,7` as a number, `66.7` as text (or a date)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value}".replace(".", ",")
+    return value
 
 
 def indicators_csv(filters: Filters | None = None) -> str:
@@ -142,7 +159,7 @@ def indicators_xlsx(filters: Filters | None = None) -> bytes:
     sheets = [
         ("Indicateurs par promotion", COHORT_COLUMNS, cohort_table(filters)),
         ("France Compétences", FC_COLUMNS, france_competences_table(filters)),
-        ("Blocs", BLOCK_COLUMNS, block_table()),
+        ("Blocs", BLOCK_COLUMNS, block_table(filters)),
     ]
     for index, (title, columns, rows) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()

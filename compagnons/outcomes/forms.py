@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from compagnons.apprenticeship.models import Cohort, Funding
 from compagnons.outcomes.indicators import Filters
 from compagnons.outcomes.models import FollowUp, in_work_situations
+from compagnons.skills.models import Certification
 
 YES_NO = [(True, _("Oui")), (False, _("Non"))]
 
@@ -78,7 +79,13 @@ class AnswerForm(forms.ModelForm):
         return data
 
 
+COHORTS_OFFERED = 100
+
+
 class FiltersForm(forms.Form):
+    certification = forms.ModelChoiceField(
+        label=_("Certification"), queryset=Certification.objects.order_by("slug", "-version"), required=False
+    )
     cohort = forms.ModelChoiceField(
         label=_("Promotion"), queryset=Cohort.objects.order_by("-starts_on", "name"), required=False
     )
@@ -90,9 +97,22 @@ class FiltersForm(forms.Form):
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in range(this_year, this_year - 12, -1)]
         self.fields["cohort"].empty_label = _("Toutes")
+        self.fields["certification"].empty_label = _("Toutes")
+        # Any cohort is accepted (the table's links filter on any of them), but the list offers the most recent
+        # ones: a select of thousands of options helps nobody and costs a lot to render.
+        offered = list(Cohort.objects.order_by("-starts_on", "name").values_list("pk", "name")[:COHORTS_OFFERED])
+        chosen = self.data.get("cohort") if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
+            offered += list(Cohort.objects.filter(pk=int(chosen)).values_list("pk", "name"))
+        self.fields["cohort"].widget.choices = [("", _("Toutes")), *offered]
 
     def filters(self) -> Filters:
         if not self.is_valid():
             return Filters()
         data = self.cleaned_data
-        return Filters(cohort=data.get("cohort"), year=data.get("year"), funding=data.get("funding") or "")
+        return Filters(
+            cohort=data.get("cohort"),
+            year=data.get("year"),
+            funding=data.get("funding") or "",
+            certification=data.get("certification"),
+        )

@@ -13,10 +13,11 @@ who left the path (drop-outs included) are an internal indicator, labelled as su
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -24,6 +25,7 @@ from compagnons.apprenticeship.models import Cohort, DropCause, Enrollment, Ment
 from compagnons.certification.models import BlockDecision, Route
 from compagnons.missions.models import Application
 from compagnons.outcomes.models import BankShare, Exit, FollowUp, in_work_situations, neutralised_situations
+from compagnons.skills.models import Certification
 
 HOLDERS, LEAVERS = "holders", "leavers"
 INSERTION_WAVES = (FollowUp.Wave.SIX_MONTHS, FollowUp.Wave.TWO_YEARS)
@@ -130,14 +132,18 @@ class Report:
 
 @dataclass
 class Filters:
-    """The dashboard's filters: a cohort, a year (cohorts ending that year; exits that year), a funding source."""
+    """The dashboard's filters: a certification (all its versions' cohorts and holders, VAE included), a cohort,
+    a year (cohorts ending that year; exits that year), a funding source."""
 
     cohort: Cohort | None = None
     year: int | None = None
     funding: str = ""
+    certification: Certification | None = None
 
     def enrollments(self) -> QuerySet:
         qs = Enrollment.objects.exclude(status=Enrollment.Status.REQUESTED).filter(enrolled_at__isnull=False)
+        if self.certification is not None:
+            qs = qs.filter(cohort__certification__slug=self.certification.slug)
         if self.cohort is not None:
             qs = qs.filter(cohort=self.cohort)
         if self.year:
@@ -148,6 +154,8 @@ class Filters:
 
     def exits(self) -> QuerySet:
         qs = Exit.objects.all()
+        if self.certification is not None:
+            qs = qs.filter(certification__slug=self.certification.slug)
         if self.cohort is not None:
             qs = qs.filter(cohort=self.cohort)
         if self.year:
@@ -158,6 +166,8 @@ class Filters:
 
     def cohorts(self) -> QuerySet:
         qs = Cohort.objects.all()
+        if self.certification is not None:
+            qs = qs.filter(certification__slug=self.certification.slug)
         if self.cohort is not None:
             qs = qs.filter(pk=self.cohort.pk)
         if self.year:
@@ -168,6 +178,8 @@ class Filters:
 
     def as_query(self) -> dict[str, str]:
         query = {}
+        if self.certification is not None:
+            query["certification"] = str(self.certification.pk)
         if self.cohort is not None:
             query["cohort"] = str(self.cohort.pk)
         if self.year:
@@ -196,10 +208,16 @@ def _path_counts(enrollments: QuerySet, *, by_cohort: bool = False) -> list[dict
 
 
 def _mentoring_minutes(enrollments: QuerySet, *, by_cohort: bool = False):
-    """Confirmed (signed by both) session minutes of these enrollments' members, during their enrollment."""
+    """Confirmed (signed by both) session minutes of these enrollments' members, from the cohort's start to the
+    member's exit (still running: to this day). One filter() call: every condition is on the same enrollment."""
+    enrollment_window = Q(apprentice__enrollments__ended_at__isnull=True) | Q(
+        date__lte=TruncDate("apprentice__enrollments__ended_at")
+    )
     sessions = MentoringSession.objects.filter(
+        enrollment_window,
         status=MentoringSession.Status.CONFIRMED,
         apprentice__enrollments__in=enrollments,
+        date__gte=F("apprentice__enrollments__cohort__starts_on"),
     )
     if by_cohort:
         rows = sessions.values("apprentice__enrollments__cohort_id").annotate(minutes=Sum("duration_minutes"))
@@ -207,16 +225,25 @@ def _mentoring_minutes(enrollments: QuerySet, *, by_cohort: bool = False):
     return sessions.aggregate(minutes=Coalesce(Sum("duration_minutes"), 0))["minutes"]
 
 
+def answer_window_days() -> int:
+    """How long a survey may still be answered after its date: the last reminder's link, valid OUTCOMES_LINK_DAYS."""
+    return settings.OUTCOMES_LINK_DAYS + 2 * settings.OUTCOMES_REMINDER_DAYS
+
+
 def _surveys(exits: QuerySet, today: date) -> QuerySet:
-    """The insertion surveys of these exits whose date has come (the people surveyed)."""
-    return FollowUp.objects.filter(exit__in=exits, wave__in=INSERTION_WAVES, due_on__lte=today)
+    """The people surveyed: insertion surveys of these exits that were answered, or whose answering window has
+    closed unanswered (a survey still open is not yet a non-response)."""
+    closed = today - timedelta(days=answer_window_days())
+    return FollowUp.objects.filter(exit__in=exits, wave__in=INSERTION_WAVES, due_on__lte=today).filter(
+        Q(answered_at__isnull=False) | Q(due_on__lte=closed)
+    )
 
 
 def _insertion_counts(surveys: QuerySet, group: tuple[str, ...] = ()) -> list[dict]:
     answered = Q(answered_at__isnull=False)
     working = answered & Q(situation__in=in_work_situations())
     return list(
-        surveys.values(*group, "wave", "exit__kind")
+        surveys.values(*group, "wave", "exit__kind", "exit__route")
         .annotate(
             surveyed=Count("pk"),
             respondents=Count("pk", filter=answered),
@@ -234,7 +261,8 @@ def _fold_insertion(rows: list[dict]) -> dict[tuple[int, str], Insertion]:
     for row in rows:
         if row["exit__kind"] == Exit.Kind.CERTIFIED:
             result[(row["wave"], HOLDERS)].add(row)
-        result[(row["wave"], LEAVERS)].add(row)
+        if row["exit__route"] == Route.PATH:  # the internal indicator follows the path, not VAE
+            result[(row["wave"], LEAVERS)].add(row)
     return result
 
 
@@ -246,6 +274,13 @@ def first_bank_mission(exits: QuerySet) -> QuerySet:
     first = won.order_by("mission__starts_on").values("mission__starts_on")[:1]
     count = won.order_by().values("status").annotate(n=Count("pk")).values("n")[:1]
     return exits.annotate(first_mission_on=Subquery(first), missions_won=Subquery(count, output_field=IntegerField()))
+
+
+def _validated_blocks(filters: Filters) -> QuerySet:
+    blocks = BlockDecision.objects.filter(validated=True)
+    if filters.certification is not None:
+        blocks = blocks.filter(block__certification__slug=filters.certification.slug)
+    return blocks
 
 
 def _cause_label(value: str) -> str:
@@ -269,7 +304,8 @@ def report(filters: Filters) -> Report:
     ]
     blocks = [
         (row, Rate(row["n"], path.entered, f"bloc-{row['block_id']}"))
-        for row in BlockDecision.objects.filter(validated=True, decision__candidate__in=enrollments.values("member_id"))
+        for row in _validated_blocks(filters)
+        .filter(decision__candidate__in=enrollments.values("member_id"))
         .values("block_id", "block__code", "block__label")
         .annotate(n=Count("decision__candidate", distinct=True))
         .order_by("block__code")
@@ -397,7 +433,7 @@ def people(filters: Filters, key: str) -> tuple[str, QuerySet] | None:
         rows = filters.enrollments().filter(ENROLLMENT_FIGURES[key]).select_related("member", "cohort")
         return "enrollment", rows.order_by("member__last_name", "member__first_name", "pk")
     if key.startswith("bloc-") and key[5:].isdigit():
-        holders = BlockDecision.objects.filter(validated=True, block_id=int(key[5:])).values("decision__candidate_id")
+        holders = _validated_blocks(filters).filter(block_id=int(key[5:])).values("decision__candidate_id")
         rows = filters.enrollments().filter(member_id__in=holders).select_related("member", "cohort")
         return "enrollment", rows.order_by("member__last_name", "member__first_name", "pk")
     if key == "first-mission":
@@ -408,8 +444,7 @@ def people(filters: Filters, key: str) -> tuple[str, QuerySet] | None:
         wave, scope, condition = int(parts[1]), parts[2], _survey_part(parts[3])
         if wave not in INSERTION_WAVES or condition is None:
             return None
-        rows = _surveys(filters.exits(), timezone.localdate()).filter(condition, wave=wave)
-        if scope == HOLDERS:
-            rows = rows.filter(exit__kind=Exit.Kind.CERTIFIED)
+        population = Q(exit__kind=Exit.Kind.CERTIFIED) if scope == HOLDERS else Q(exit__route=Route.PATH)
+        rows = _surveys(filters.exits(), timezone.localdate()).filter(condition, population, wave=wave)
         return "survey", rows.select_related("exit__member", "exit__cohort").order_by("exit__member__last_name", "pk")
     return None

@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from compagnons.core.dashboard import Panel
+from compagnons.core.permissions import is_team
 from compagnons.outcomes import services
 from compagnons.outcomes.models import FollowUp
 
@@ -10,7 +11,7 @@ def follow_up_panel(request) -> Panel | None:
     One query either way."""
     user = request.user
     today = timezone.localdate()
-    if user.is_formateur:
+    if is_team(user):
         waiting = FollowUp.objects.due(today).unanswered().filter(reminders_sent=2).count()
         return Panel("outcomes/panel_staff.html", {"waiting": waiting})
     pending = (

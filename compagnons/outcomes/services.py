@@ -8,6 +8,7 @@ runs of the job) never send the same one twice.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,23 @@ ANSWER_FIELDS = (
 )
 
 
+# --- Cache of the computed figures ------------------------------------------------------------
+
+VERSION_KEY = "outcomes:version"
+
+
+def figures_version() -> int:
+    """Part of every cached figure's key: a new answer or a new exit makes new figures at once."""
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def figures_changed() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
 # --- Exits and their surveys ----------------------------------------------------------------
 
 
@@ -60,9 +78,15 @@ def record_exit_of_enrollment(enrollment: Enrollment) -> Exit | None:
         return existing
     decision = None
     if enrollment.status == Enrollment.Status.CERTIFIED:
+        # The jury decision that made this title: the path, this certification, on or before the exit.
         decision = (
             Decision.objects.filter(
-                candidate_id=enrollment.member_id, outcome=Decision.Outcome.VALIDATED, exit__isnull=True
+                candidate_id=enrollment.member_id,
+                outcome=Decision.Outcome.VALIDATED,
+                route=Route.PATH,
+                candidacy__masterpiece__certification__slug=enrollment.cohort.certification.slug,
+                decided_at__lte=enrollment.ended_at + timedelta(days=1),
+                exit__isnull=True,
             )
             .order_by("-decided_at")
             .first()
@@ -119,6 +143,8 @@ def sync_exits() -> int:
     for decision in vae.iterator(chunk_size=500):
         if record_exit_of_vae(decision) is not None:
             created += 1
+    if created:
+        figures_changed()
     return created
 
 
@@ -205,6 +231,7 @@ def answer_by_link(follow_up: FollowUp, answer: dict) -> FollowUp:
     """The person answers through their personal link (the view has checked the token)."""
     follow_up = _save_answer(follow_up, answer, channel=FollowUp.Channel.LINK, by=None)
     audit.log(follow_up.exit.member, "outcomes.answered", follow_up)
+    transaction.on_commit(figures_changed)
     return follow_up
 
 
@@ -215,4 +242,5 @@ def record_by_phone(follow_up: FollowUp, answer: dict, *, by: User) -> FollowUp:
         raise PermissionRefused(_("Seule l'équipe saisit une réponse prise par téléphone."))
     follow_up = _save_answer(follow_up, answer, channel=FollowUp.Channel.PHONE, by=by)
     audit.log(by, "outcomes.recorded_by_phone", follow_up)
+    transaction.on_commit(figures_changed)
     return follow_up

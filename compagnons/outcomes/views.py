@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -36,6 +36,8 @@ def answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     except tokens.InvalidLink as error:
         status = 410 if isinstance(error, tokens.ExpiredLink) else 403
         return render(request, "outcomes/link_refused.html", {"reason": str(error)}, status=status)
+    if not follow_up.exit.member.is_active:
+        return render(request, "outcomes/link_refused.html", {"reason": _("Ce lien n'est plus valable.")}, status=403)
     if follow_up.answered_at is not None:
         return render(request, "outcomes/answer_done.html", {"follow_up": follow_up})
     form = AnswerForm(request.POST or None, instance=None)
@@ -62,22 +64,42 @@ def _filters(request: HttpRequest):
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     form, filters = _filters(request)
-    report = indicators.report(filters)
-    years = indicators.year_rows(filters)
     page = Paginator(filters.cohorts().order_by("-starts_on", "name"), COHORTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = indicators.cohort_rows(list(page.object_list), filters)
     query = filters.as_query()
-    year_labels = [str(row.year) for row in years]
+    language = translation.get_language()
+    key = f"outcomes:dashboard:{services.figures_version()}:{language}:{urlencode(sorted(query.items()))}:{page.number}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _dashboard_figures(filters, list(page.object_list))
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    rows = figures["rows"]
     context = {
         "form": form,
-        "report": report,
-        "years": years,
-        "rows": rows,
         "page": page,
         "query": urlencode(query),
         "people_query": urlencode(query) + ("&" if query else ""),
+        **figures,
+    }
+    context.update(quality_section([row.cohort.pk for row in rows]))
+    return render(request, "outcomes/dashboard.html", context)
+
+
+FIGURES_CACHE_SECONDS = 300
+
+
+def _dashboard_figures(filters, cohorts: list) -> dict:
+    """The heavy part of the dashboard (aggregates over every exit and survey), cached FIGURES_CACHE_SECONDS per
+    filter set and page, and recomputed at once after a new answer or exit (services.figures_version)."""
+    report = indicators.report(filters)
+    years = indicators.year_rows(filters)
+    rows = indicators.cohort_rows(cohorts, filters)
+    year_labels = [str(row.year) for row in years]
+    return {
+        "report": report,
+        "years": years,
+        "rows": rows,
         "insertion_rows": [
             (_("Titulaires, à 6 mois"), report.insertion[(SIX, HOLDERS)]),
             (_("Titulaires, à 2 ans"), report.insertion[(TWO_YEARS, HOLDERS)]),
@@ -107,8 +129,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if rows
         else None,
     }
-    context.update(quality_section([row.cohort.pk for row in rows]))
-    return render(request, "outcomes/dashboard.html", context)
 
 
 def quality_section(cohort_ids: list[int]) -> dict:
@@ -158,6 +178,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- Staff: surveys to take by phone --------------------------------------------------------------------
 
 
+FOLLOW_UPS_LOOKBACK_DAYS = 365
+
+
 @login_required
 @require_safe
 def follow_ups(request: HttpRequest) -> HttpResponse:
@@ -198,10 +221,11 @@ RESULTS_CACHE_SECONDS = 600
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
-    rows = cache.get(public.CACHE_KEY)
+    key = f"{public.CACHE_KEY}:{services.figures_version()}:{translation.get_language()}"
+    rows = cache.get(key)
     if rows is None:
         rows = public.results_by_year()
-        cache.set(public.CACHE_KEY, rows, RESULTS_CACHE_SECONDS)
+        cache.set(key, rows, RESULTS_CACHE_SECONDS)
     return render(
         request,
         "outcomes/results.html",

@@ -1,6 +1,6 @@
 """A fixture cohort whose indicators were computed by hand (see test_indicators.py for the arithmetic).
 
-Promotion « Fixture » (OPCO), ended about 800 days ago, so the 6-month and 2-year surveys are both due:
+Promotion « Fixture » (OPCO), ended 850 days ago, so the 6-month and 2-year surveys are both due:
 - h1…h6 certified through the path, c1 completed without the title, d1 and d2 dropped out (work, health),
   a1 still in the path, r1 only requested (not counted);
 - v1 certified through VAE (no enrollment), decided the same day;
@@ -26,7 +26,7 @@ from compagnons.outcomes.models import FollowUp, Situation
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory
 
-EXIT_DAYS_AGO = 800
+EXIT_DAYS_AGO = 850
 
 
 def aware(day):

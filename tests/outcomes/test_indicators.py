@@ -29,6 +29,17 @@ class TestPath:
         assert (blocks["BC01"].num, blocks["BC01"].den) == (3, 10)
         assert (blocks["BC02"].num, blocks["BC02"].den) == (2, 10)
 
+    def test_mentoring_hours_count_the_enrollment_only(self, world):
+        from datetime import timedelta
+
+        from compagnons.apprenticeship.models import MentoringSession
+
+        session = MentoringSession.objects.filter(apprentice=world.people["h1"], status="confirmed").get()
+        MentoringSession.objects.filter(pk=session.pk).update(date=world.cohort.starts_on - timedelta(days=1))
+        assert fixture_report(world).path.mentoring_minutes == 0
+        MentoringSession.objects.filter(pk=session.pk).update(date=world.exited_on + timedelta(days=1))
+        assert fixture_report(world).path.mentoring_minutes == 0
+
     def test_mentoring_hours_count_confirmed_sessions_only(self, world):
         path = fixture_report(world).path
         assert path.mentoring_minutes == 90
@@ -59,6 +70,25 @@ class TestInsertion:
         # Adds c1 (unable: neutralised), d1 (independent, in the trade) and d2 (silent) to the cohort's holders.
         assert (ins.surveyed, ins.respondents, ins.neutralised, ins.counted) == (9, 7, 3, 4)
         assert (ins.overall.num, ins.trade.num) == (3, 2)
+
+    def test_the_internal_indicator_leaves_vae_out(self, world):
+        ins = indicators.report(Filters()).insertion[(FollowUp.Wave.SIX_MONTHS, LEAVERS)]
+        # Everyone who left the path: h1…h6, c1, d1, d2 and o1 — not v1, who came by VAE.
+        assert ins.surveyed == 10
+        assert ins.respondents == 8
+
+    def test_a_survey_still_open_is_not_yet_a_non_response(self, world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        recent = timezone.localdate() - timedelta(days=indicators.answer_window_days() - 1)
+        FollowUp.objects.filter(exit__member=world.people["h5"], wave=6).update(due_on=recent)
+        ins = fixture_report(world).insertion[(FollowUp.Wave.SIX_MONTHS, HOLDERS)]
+        assert (ins.surveyed, ins.respondents) == (5, 5)  # h5 may still answer
+        FollowUp.objects.filter(exit__member=world.people["h5"], wave=6).update(due_on=recent - timedelta(days=1))
+        ins = fixture_report(world).insertion[(FollowUp.Wave.SIX_MONTHS, HOLDERS)]
+        assert (ins.surveyed, ins.respondents) == (6, 5)
 
     def test_abroad_is_a_job_when_the_trade_is_international(self, world, settings):
         settings.OUTCOMES_TRADE_IS_INTERNATIONAL = True
@@ -126,3 +156,18 @@ class TestPeopleBehind:
     def test_unknown_keys_mean_nothing(self, world):
         for key in ("", "ins-7-holders-in_work", "ins-6-all-in_work", "ins-6-holders-drop", "bloc-x", "nope"):
             assert indicators.people(Filters(), key) is None
+
+
+class TestPerCertification:
+    def test_a_certification_counts_its_holders_of_every_route(self, world):
+        certification = world.cohort.certification
+        ins = indicators.report(Filters(certification=certification)).insertion[(FollowUp.Wave.SIX_MONTHS, HOLDERS)]
+        assert (ins.surveyed, ins.respondents) == (8, 7)  # the same as all holders: one title here, VAE included
+
+    def test_another_certification_counts_nobody(self, world):
+        from compagnons.skills.models import Certification
+
+        other = Certification.objects.create(slug="autre-titre", name="Autre titre", kind="RS")
+        report = indicators.report(Filters(certification=other))
+        assert report.path.entered == 0
+        assert report.insertion[(FollowUp.Wave.SIX_MONTHS, HOLDERS)].surveyed == 0

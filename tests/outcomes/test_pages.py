@@ -25,7 +25,7 @@ STAFF_PAGES = [
 ]
 
 
-def add_cohort(formateur, n_holders: int, *, answered=True, name="Promotion Extra", days_ago=800):
+def add_cohort(formateur, n_holders: int, *, answered=True, name="Promotion Extra", days_ago=850):
     """More data of the same shape: the query counts must not move."""
     exited_on = timezone.localdate() - timedelta(days=days_ago)
     cohort = Cohort.objects.create(
@@ -96,6 +96,20 @@ class TestDashboard:
         with django_assert_max_num_queries(len(before.captured_queries)):
             assert client.get(url).status_code == 200
 
+    def test_figures_are_cached_until_a_new_answer(
+        self, client, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    ):
+        client.force_login(world.staff)
+        url, query = reverse("outcomes:dashboard"), {"cohort": world.cohort.pk}
+        with django_assert_max_num_queries(40) as cold:
+            assert "(2 / 3)" in client.get(url, query).content.decode()
+        with django_assert_max_num_queries(len(cold.captured_queries) - 8):  # the aggregates come from the cache
+            assert "(2 / 3)" in client.get(url, query).content.decode()
+        h5 = FollowUp.objects.get(exit__member=world.people["h5"], wave=6)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.record_by_phone(h5, {"situation": "independent", "in_target_trade": True}, by=world.staff)
+        assert "(3 / 4)" in client.get(url, query).content.decode()
+
     def test_bad_filters_are_ignored_not_fatal(self, client, world):
         client.force_login(world.staff)
         assert client.get(reverse("outcomes:dashboard"), {"year": "abc", "cohort": "999999"}).status_code == 200
@@ -127,7 +141,7 @@ class TestExports:
         assert [row[0] for row in rows[1:]] == ["Promotion Fixture"]
         fixture = dict(zip(rows[0], rows[1], strict=True))
         assert fixture["Entrés"] == "10"
-        assert fixture["Insertion globale à 6 mois (%)"] == "66.7"
+        assert fixture["Insertion globale à 6 mois (%)"] == "66,7"  # a decimal comma: French spreadsheets
 
     def test_xlsx_france_competences_sheet(self, client, world):
         client.force_login(world.staff)
@@ -137,7 +151,7 @@ class TestExports:
         assert workbook.sheetnames == ["Indicateurs par promotion", "France Compétences", "Blocs"]
         sheet = workbook["France Compétences"]
         header = [cell.value for cell in sheet[1]]
-        assert header == [
+        assert header[:6] == [
             "ANNEE",
             "NOMBRE_CERTIFIES",
             "NOMBRE_CERTIFIES_VAE",
@@ -145,11 +159,21 @@ class TestExports:
             "TAUX_INSERTION_METIER_6MOIS",
             "TAUX_INSERTION_METIER_2ANS",
         ]
+        assert header[6:] == ["REPONDANTS_6MOIS", "TAUX_REPONSE_6MOIS", "REPONDANTS_2ANS", "TAUX_REPONSE_2ANS"]
         values = [cell.value for cell in sheet[2]]
-        assert values == [world.exited_on.year, 8, 1, 80.0, 60.0, 100.0]
+        # 8 holders (h1…h6, o1, v1 by VAE); 6 months: 4 in work and 3 in the trade of 5 counted, 7 of 8 answered;
+        # 2 years: h1 alone answered, in the trade.
+        assert values == [world.exited_on.year, 8, 1, 80.0, 60.0, 100.0, 7, 87.5, 1, 12.5]
         blocks = workbook["Blocs"]
         assert [cell.value for cell in blocks[1]] == ["CODE", "LIBELLE", "LISTE_COMPETENCES", "MODALITES_EVALUATION"]
         assert blocks["A2"].value == "BC01"
+
+    def test_the_france_competences_sheet_ignores_cohort_and_funding(self, client, world):
+        """A cohort or funding filter would leave out the VAE holders, who have neither."""
+        client.force_login(world.staff)
+        response = client.get(reverse("outcomes:export_xlsx"), {"cohort": world.cohort.pk, "funding": "opco"})
+        sheet = load_workbook(io.BytesIO(response.content))["France Compétences"]
+        assert [cell.value for cell in sheet[2]][:3] == [world.exited_on.year, 8, 1]
 
     def test_exports_are_audited(self, client, world):
         from compagnons.core.models import AuditLog
@@ -167,6 +191,12 @@ class TestPublicResults:
         assert "non publié" in body
         assert "73 %" in body  # completion: 8 / 11 (h1…h6, c1, o1)
         assert "80 %" not in body
+        from compagnons.outcomes import public
+
+        (row,) = public.results_by_year()
+        assert row["completion"] == {"pct": 72.7, "base": 11, "hidden": False}
+        assert row["insertion_6"] == {"pct": None, "base": None, "hidden": True}  # 5 counted holders: too few
+        assert row["satisfaction"]["hidden"]  # nobody answered
 
     def test_the_threshold_is_a_setting(self, client, world, settings):
         settings.OUTCOMES_PUBLIC_MIN_COUNT = 5

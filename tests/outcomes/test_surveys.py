@@ -210,6 +210,13 @@ class TestPersonalLink:
         tampered = url[:-3] + ("A" if url[-3] != "A" else "B") + url[-2:]
         assert client.get(tampered).status_code == 403
 
+    def test_a_deactivated_persons_link_no_longer_works(self, client, leaver):
+        services.sync_exits()
+        url = link_of(survey(leaver))
+        type(leaver).objects.filter(pk=leaver.pk).update(is_active=False)
+        assert client.post(url, GOOD_ANSWER).status_code == 403
+        assert FollowUp.objects.answered().count() == 0
+
     def test_a_survey_not_yet_due_cannot_be_answered(self, leaver):
         services.sync_exits()
         with pytest.raises(InvalidTransition):

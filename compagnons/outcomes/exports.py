@@ -8,6 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from compagnons.core.spreadsheets import safe_cell
 from compagnons.outcomes import indicators
 from compagnons.outcomes.indicators import HOLDERS, LEAVERS, Filters
 from compagnons.outcomes.models import FollowUp
@@ -139,7 +140,7 @@ def _cell(value):
         return ""
     if isinstance(value, float):
         return f"{value}".replace(".", ",")
-    return value
+    return safe_cell(value)
 
 
 def indicators_csv(filters: Filters | None = None) -> str:

@@ -17,7 +17,7 @@ def follow_up_panel(request) -> Panel | None:
     pending = (
         FollowUp.objects.due(today)
         .unanswered()
-        .filter(exit__member=user, sent_at__isnull=False)
+        .filter(exit__member=user)
         .select_related("exit")
         .order_by("-due_on")
         .first()

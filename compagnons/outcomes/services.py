@@ -176,6 +176,7 @@ def mark_invitations_due(now=None) -> list[int]:
         due_on__lte=today,
         due_on__gte=today - timedelta(days=settings.OUTCOMES_SEND_WITHIN_DAYS),
         exit__member__is_active=True,
+        exit__member__notify_by_email=True,  # who asked for no e-mail finds the survey in « Mon espace »
     )
     marked = []
     for pk in candidates.values_list("pk", flat=True).iterator(chunk_size=500):
@@ -192,7 +193,11 @@ def mark_reminders_due(now=None) -> list[int]:
     cutoff = now - timedelta(days=settings.OUTCOMES_REMINDER_DAYS)
     expiry = now - timedelta(days=settings.OUTCOMES_LINK_DAYS)
     candidates = FollowUp.objects.unanswered().filter(
-        sent_at__gt=expiry, reminders_sent__lt=2, last_sent_at__lte=cutoff, exit__member__is_active=True
+        sent_at__gt=expiry,
+        reminders_sent__lt=2,
+        last_sent_at__lte=cutoff,
+        exit__member__is_active=True,
+        exit__member__notify_by_email=True,
     )
     marked = []
     for pk, count in candidates.values_list("pk", "reminders_sent").iterator(chunk_size=500):

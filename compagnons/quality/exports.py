@@ -8,7 +8,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession, PlanGoal
 from compagnons.certification.models import Decision, Evaluation
+from compagnons.core.spreadsheets import safe_cell
 from compagnons.quality import services
 from compagnons.quality.models import Complaint, ImprovementAction, Survey
 from compagnons.skills.models import Positioning
@@ -33,7 +34,7 @@ def csv_bytes(header: list[str], rows) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -42,7 +43,12 @@ def _dt(value) -> str:
 
 
 def _d(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """A date as the French read it; a moment is first brought to local time (23:30 UTC is the next day here)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
 
 
 def zip_bytes(files: list[tuple[str, bytes]]) -> bytes:

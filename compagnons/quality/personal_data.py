@@ -8,7 +8,7 @@ import re
 
 from django.db.models import Q
 
-from compagnons.quality.models import Complaint, Survey
+from compagnons.quality.models import AuditExport, Complaint, Survey
 
 ERASED = "—"
 
@@ -67,6 +67,11 @@ def erase(user, traces: list[str]) -> None:
     """Survey comments are cleared (scores stay, anonymous in the figures). Complaints the person filed (as a member
     or with the same address) lose the visitor's name and address, and their traces in subject, body and answer."""
     Survey.objects.filter(person=user).update(liked="", improve="")
+    # The person's audit dossiers (their sessions, evaluations, decisions…) go with the account.
+    for export in AuditExport.objects.filter(apprentice=user):
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
     # By now the account's address is the erased one: the real one is among the traces.
     emails = [t for t in traces if "@" in t] + [user.email]
     for complaint in _complaints_of(user, emails):

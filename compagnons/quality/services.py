@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -94,6 +94,12 @@ def _mentor_of_record(mentorships: list[Mentorship], at) -> int | None:
     return mentor_id
 
 
+def _surveyed(kind: str):
+    """The apprentice's survey of this kind for the enrollment (OuterRef): events already surveyed are skipped, so
+    each run takes the next BATCH events, not the same ones again."""
+    return Survey.objects.filter(enrollment_id=OuterRef("pk"), kind=kind, audience=Survey.Audience.APPRENTICE)
+
+
 def create_due_surveys(now=None) -> int:
     """Create the surveys the data calls for (ended stages and paths, six-month follow-ups, closed missions).
 
@@ -106,21 +112,26 @@ def create_due_surveys(now=None) -> int:
 
     transitions = list(
         StageTransition.objects.filter(at__gte=since, at__lte=now, to_stage=Stage.ASPIRANT)
+        .exclude(Exists(Survey.objects.filter(transition_id=OuterRef("pk"), audience=Survey.Audience.APPRENTICE)))
         .select_related("enrollment")
         .order_by("at")[:BATCH]
     )
     ended = list(
-        Enrollment.objects.filter(status__in=ENDED, ended_at__gte=since, ended_at__lte=now).order_by("ended_at")[:BATCH]
+        Enrollment.objects.filter(status__in=ENDED, ended_at__gte=since, ended_at__lte=now)
+        .exclude(Exists(_surveyed(Survey.Kind.PATH_HOT)))
+        .order_by("ended_at")[:BATCH]
     )
     cold = list(
         Enrollment.objects.filter(
             status__in=ENDED, ended_at__gte=since - cold_delay(), ended_at__lte=now - cold_delay()
-        ).order_by("ended_at")[:BATCH]
+        )
+        .exclude(Exists(_surveyed(Survey.Kind.PATH_COLD)))
+        .order_by("ended_at")[:BATCH]
     )
     missions = list(
-        Mission.objects.filter(status=Mission.Status.CLOSED, closed_at__gte=since, closed_at__lte=now).order_by(
-            "closed_at"
-        )[:BATCH]
+        Mission.objects.filter(status=Mission.Status.CLOSED, closed_at__gte=since, closed_at__lte=now)
+        .exclude(Exists(Survey.objects.filter(mission_id=OuterRef("pk"))))
+        .order_by("closed_at")[:BATCH]
     )
     apprentices = {t.enrollment.member_id for t in transitions} | {e.member_id for e in ended}
     mentors = _mentors_at(apprentices)
@@ -219,6 +230,8 @@ def answer_survey(survey: Survey, answers: dict, *, by: User | None) -> Survey:
         raise PermissionRefused(_("Ce questionnaire ne vous est pas adressé."))
     if survey.answered_at is not None:
         raise InvalidTransition(_("Vous avez déjà répondu à ce questionnaire. Merci !"))
+    if not User.objects.filter(pk=survey.person_id, is_active=True).exists():
+        raise InvalidTransition(_("Ce questionnaire est clos."))
     if survey.closes_at <= timezone.now():
         raise InvalidTransition(_("Ce questionnaire est clos."))
     if answers.get("satisfaction") not in (1, 2, 3, 4):
@@ -268,9 +281,9 @@ def file_complaint(
     if not subject.strip() or not body.strip():
         raise InvalidTransition(_("Indiquez l'objet et décrivez la situation."))
     ip_key = f"quality:complaint:ip:{hashlib.sha256((ip or '?').encode()).hexdigest()}"
-    if cache.get(ip_key, 0) >= complaints_per_ip_per_hour():
+    cache.add(ip_key, 0, 3600)
+    if cache.incr(ip_key) > complaints_per_ip_per_hour():  # add + incr: parallel requests each count
         raise InvalidTransition(_("Trop de messages envoyés : réessayez un peu plus tard."))
-    cache.set(ip_key, cache.get(ip_key, 0) + 1, 3600)
     now = timezone.now()
     sequence, number = _next_number(timezone.localdate(now).year)
     complaint = Complaint.objects.create(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.apprenticeship.models import Cohort
-from compagnons.core import tokens
+from compagnons.core import audit, tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import require_team
 from compagnons.core.views import client_ip
@@ -238,6 +238,7 @@ def attendance_pdf(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     if not form.is_valid() and request.GET:
         return redirect("quality:attendance", apprentice_pk=apprentice.pk)
     pdf = exports.attendance_pdf(exports.attendance_context(apprentice, period.get("du"), period.get("au")))
+    audit.log(request.user, "quality.attendance_downloaded", apprentice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="emargement-{apprentice.pk}.pdf"'
     return response
@@ -324,6 +325,7 @@ def export_file(request: HttpRequest, pk: int) -> FileResponse:
     found = permissions.get_export_for_staff(request.user, pk)
     if found.status != AuditExport.Status.READY or not found.file:
         raise Http404
+    audit.log(request.user, "quality.dossier_downloaded", found)
     response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename())
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -246,3 +246,13 @@ class TestByPhone:
     def test_enrollment_status_reaches_the_exit(self, leaver):
         services.sync_exits()
         assert Enrollment.objects.get(member=leaver).exit.kind == Exit.Kind.COMPLETED
+
+
+class TestNoEmailWanted:
+    def test_no_survey_email_for_who_turned_them_off_but_the_space_shows_it(self, client, leaver, mailoutbox):
+        type(leaver).objects.filter(pk=leaver.pk).update(notify_by_email=False)
+        tasks.run_follow_ups.call()
+        assert not [m for m in mailoutbox if leaver.email in m.to]
+        assert survey(leaver).sent_at is None
+        client.force_login(leaver)
+        assert "/suivi/reponse/" in client.get(reverse("accounts:dashboard")).content.decode()

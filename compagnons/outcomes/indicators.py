@@ -152,17 +152,22 @@ class Filters:
             qs = qs.filter(cohort__funding=self.funding)
         return qs
 
-    def exits(self) -> QuerySet:
-        qs = Exit.objects.all()
+    def exit_q(self, prefix: str = "") -> Q:
+        """The exits these filters keep, as conditions on `<prefix>` (e.g. "exit__" from a survey): a join, not
+        an `IN (SELECT …)` over every exit."""
+        q = Q()
         if self.certification is not None:
-            qs = qs.filter(certification__slug=self.certification.slug)
+            q &= Q(**{f"{prefix}certification__slug": self.certification.slug})
         if self.cohort is not None:
-            qs = qs.filter(cohort=self.cohort)
+            q &= Q(**{f"{prefix}cohort": self.cohort})
         if self.year:
-            qs = qs.filter(exited_on__year=self.year)
+            q &= Q(**{f"{prefix}exited_on__year": self.year})
         if self.funding:
-            qs = qs.filter(cohort__funding=self.funding)
-        return qs
+            q &= Q(**{f"{prefix}cohort__funding": self.funding})
+        return q
+
+    def exits(self) -> QuerySet:
+        return Exit.objects.filter(self.exit_q())
 
     def cohorts(self) -> QuerySet:
         qs = Cohort.objects.all()
@@ -230,11 +235,11 @@ def answer_window_days() -> int:
     return settings.OUTCOMES_LINK_DAYS + 2 * settings.OUTCOMES_REMINDER_DAYS
 
 
-def _surveys(exits: QuerySet, today: date) -> QuerySet:
-    """The people surveyed: insertion surveys of these exits that were answered, or whose answering window has
-    closed unanswered (a survey still open is not yet a non-response)."""
+def _surveys(filters: Filters, today: date) -> QuerySet:
+    """The people surveyed: insertion surveys of the filtered exits that were answered, or whose answering window
+    has closed unanswered (a survey still open is not yet a non-response)."""
     closed = today - timedelta(days=answer_window_days())
-    return FollowUp.objects.filter(exit__in=exits, wave__in=INSERTION_WAVES, due_on__lte=today).filter(
+    return FollowUp.objects.filter(filters.exit_q("exit__"), wave__in=INSERTION_WAVES, due_on__lte=today).filter(
         Q(answered_at__isnull=False) | Q(due_on__lte=closed)
     )
 
@@ -310,7 +315,7 @@ def report(filters: Filters) -> Report:
         .annotate(n=Count("decision__candidate", distinct=True))
         .order_by("block__code")
     ]
-    insertion = _fold_insertion(_insertion_counts(_surveys(exits, today)))
+    insertion = _fold_insertion(_insertion_counts(_surveys(filters, today)))
     exit_count = exits.count()
     delays, missions = [], 0
     for exited_on, first_on, won in (
@@ -351,7 +356,8 @@ def cohort_rows(cohorts: list[Cohort], filters: Filters) -> list[CohortRow]:
     counts = {row["cohort_id"]: row for row in _path_counts(enrollments, by_cohort=True)}
     minutes = _mentoring_minutes(enrollments, by_cohort=True)
     per_cohort: dict[int, list[dict]] = {}
-    for row in _insertion_counts(_surveys(filters.exits().filter(cohort_id__in=ids), today), ("exit__cohort_id",)):
+    surveys = _surveys(filters, today).filter(exit__cohort_id__in=ids)
+    for row in _insertion_counts(surveys, ("exit__cohort_id",)):
         per_cohort.setdefault(row["exit__cohort_id"], []).append(row)
     rows = []
     for cohort in cohorts:
@@ -394,7 +400,7 @@ def year_rows(filters: Filters) -> list[YearRow]:
     )
     rows = {row["year"]: YearRow(row["year"], row["n"], row["vae"]) for row in holders}
     per_year: dict[int, list[dict]] = {}
-    surveys = _surveys(exits, today).annotate(year=ExtractYear("exit__exited_on"))
+    surveys = _surveys(filters, today).annotate(year=ExtractYear("exit__exited_on"))
     for row in _insertion_counts(surveys, ("year",)):
         per_year.setdefault(row["year"], []).append(row)
     for year, row in rows.items():
@@ -445,6 +451,7 @@ def people(filters: Filters, key: str) -> tuple[str, QuerySet] | None:
         if wave not in INSERTION_WAVES or condition is None:
             return None
         population = Q(exit__kind=Exit.Kind.CERTIFIED) if scope == HOLDERS else Q(exit__route=Route.PATH)
-        rows = _surveys(filters.exits(), timezone.localdate()).filter(condition, population, wave=wave)
-        return "survey", rows.select_related("exit__member", "exit__cohort").order_by("exit__member__last_name", "pk")
+        rows = _surveys(filters, timezone.localdate()).filter(condition, population, wave=wave)
+        # Most recent first: it follows an index (wave, due_on) instead of sorting every row by name.
+        return "survey", rows.select_related("exit__member", "exit__cohort").order_by("-due_on", "-pk")
     return None

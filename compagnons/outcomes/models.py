@@ -170,7 +170,11 @@ class FollowUp(models.Model):
             ),
             models.CheckConstraint(condition=Q(reminders_sent__lte=2), name="followup_at_most_two_reminders"),
         ]
-        indexes = [models.Index(fields=["wave", "due_on"], name="followup_wave_due_idx")]
+        indexes = [
+            models.Index(fields=["wave", "due_on"], name="followup_wave_due_idx"),
+            # The surveys still without an answer, by date: the phone list and the team's panel read only these.
+            models.Index(fields=["due_on"], condition=Q(answered_at__isnull=True), name="followup_open_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Enquête de suivi n°{self.pk}"

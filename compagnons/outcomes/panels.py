@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from django.utils import timezone
 
 from compagnons.core.dashboard import Panel
 from compagnons.core.permissions import is_team
 from compagnons.outcomes import services
 from compagnons.outcomes.models import FollowUp
+
+PHONE_LIST_DAYS = 365  # as the list of surveys to take by phone (views.FOLLOW_UPS_LOOKBACK_DAYS)
 
 
 def follow_up_panel(request) -> Panel | None:
@@ -12,7 +16,8 @@ def follow_up_panel(request) -> Panel | None:
     user = request.user
     today = timezone.localdate()
     if is_team(user):
-        waiting = FollowUp.objects.due(today).unanswered().filter(reminders_sent=2).count()
+        recent = today - timedelta(days=PHONE_LIST_DAYS)
+        waiting = FollowUp.objects.due(today).unanswered().filter(due_on__gte=recent, reminders_sent=2).count()
         return Panel("outcomes/panel_staff.html", {"waiting": waiting})
     pending = (
         FollowUp.objects.due(today)

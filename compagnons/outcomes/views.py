@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from compagnons.core import audit, tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import require_team
-from compagnons.outcomes import charts, exports, indicators, public, services
+from compagnons.outcomes import charts, exports, indicators, panels, public, services
 from compagnons.outcomes.forms import AnswerForm, FiltersForm
 from compagnons.outcomes.indicators import HOLDERS, LEAVERS
 from compagnons.outcomes.models import FollowUp
@@ -178,7 +178,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- Staff: surveys to take by phone --------------------------------------------------------------------
 
 
-FOLLOW_UPS_LOOKBACK_DAYS = 365
+FOLLOW_UPS_LOOKBACK_DAYS = panels.PHONE_LIST_DAYS
 
 
 @login_required

@@ -438,6 +438,9 @@ def people(filters: Filters, key: str) -> tuple[str, QuerySet] | None:
     if key in ENROLLMENT_FIGURES:
         rows = filters.enrollments().filter(ENROLLMENT_FIGURES[key]).select_related("member", "cohort")
         return "enrollment", rows.order_by("member__last_name", "member__first_name", "pk")
+    if key.startswith("cause-") and key[6:] in [*DropCause.values, ""]:
+        rows = filters.enrollments().filter(status=Enrollment.Status.DROPPED_OUT, drop_cause=key[6:])
+        return "enrollment", rows.select_related("member", "cohort").order_by("member__last_name", "pk")
     if key.startswith("bloc-") and key[5:].isdigit():
         holders = _validated_blocks(filters).filter(block_id=int(key[5:])).values("decision__candidate_id")
         rows = filters.enrollments().filter(member_id__in=holders).select_related("member", "cohort")

@@ -75,6 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         figures = _dashboard_figures(filters, list(page.object_list))
         cache.set(key, figures, FIGURES_CACHE_SECONDS)
     rows = figures["rows"]
+    for row in rows:  # each cohort's figures lead to that cohort's people
+        row.people_query = urlencode({**query, "cohort": row.cohort.pk}) + "&"
+    for year_row in figures["years"]:
+        year_row.people_query = urlencode({**query, "year": year_row.year}) + "&"
     context = {
         "form": form,
         "page": page,

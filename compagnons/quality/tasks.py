@@ -61,12 +61,17 @@ def send_complaint_acknowledgement(complaint_id: int) -> bool:
         body = render_to_string(
             "quality/email/complaint_ack.txt", {"complaint": complaint, "site_url": settings.SITE_URL}
         )
-        send_mail(
-            f"[Compagnons] Nous avons bien reçu votre message {complaint.number}",
-            body,
-            None,
-            [complaint.contact_email],
-        )
+        try:
+            send_mail(
+                f"[Compagnons] Nous avons bien reçu votre message {complaint.number}",
+                body,
+                None,
+                [complaint.contact_email],
+            )
+        except Exception:
+            # Not sent: the register must not say it was; the task's retry (or the next one) will send it.
+            Complaint.objects.filter(pk=complaint_id).update(acknowledged_at=None)
+            raise
     return True
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.apprenticeship.models import Cohort
+from compagnons.apprenticeship.models import Cohort, Enrollment
 from compagnons.core import audit, tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import require_team
@@ -307,6 +307,8 @@ def export_apprentice(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     """From an apprentice's attendance page: build their dossier."""
     require_team(request.user)
     apprentice = permissions.get_apprentice_for_attendance(request.user, apprentice_pk)
+    if not Enrollment.objects.filter(member=apprentice).exists():  # as the dossier form: a path to put in it
+        raise Http404
     return redirect(services.request_export(by=request.user, apprentice=apprentice))
 
 

@@ -126,6 +126,17 @@ class TestPeople:
         assert "H3 Fixture" in body and "H6 Fixture" in body
         assert "H1 Fixture" not in body
 
+    def test_each_cohorts_figures_lead_to_that_cohorts_people(self, client, world):
+        client.force_login(world.staff)
+        body = client.get(reverse("outcomes:dashboard")).content.decode()
+        assert f"cohort={world.other.pk}&amp;figure=certified" in body
+        assert f"cohort={world.cohort.pk}&amp;figure=ins-6-holders-in_work" in body
+
+    def test_a_drop_out_cause_lists_its_people(self, client, world):
+        client.force_login(world.staff)
+        body = client.get(reverse("outcomes:people"), {"figure": "cause-health"}).content.decode()
+        assert "D2 Fixture" in body and "D1 Fixture" not in body
+
     def test_unknown_figure_is_404(self, client, world):
         client.force_login(world.staff)
         assert client.get(reverse("outcomes:people"), {"figure": "ins-6-nobody-x"}).status_code == 404

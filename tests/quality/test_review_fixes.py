@@ -62,3 +62,22 @@ def test_downloading_an_attendance_sheet_is_audit_logged(client, enrolled, appre
     response = client.get(reverse("quality:attendance_pdf", args=[apprenti.pk]))
     assert response.status_code == 200
     assert AuditLog.objects.filter(action="quality.attendance_downloaded", actor=apprenti).exists()
+
+
+def test_an_acknowledgement_that_failed_is_not_recorded_as_sent(monkeypatch):
+    from compagnons.quality.models import Complaint
+
+    def fail(*args, **kwargs):
+        raise OSError("SMTP indisponible")
+
+    complaint = services.file_complaint(by=None, subject="Objet", body="Texte", name="Visiteur", email="v@exemple.test")
+    monkeypatch.setattr(tasks, "send_mail", fail)
+    with pytest.raises(OSError):
+        tasks.send_complaint_acknowledgement.call(complaint.pk)
+    complaint.refresh_from_db()
+    assert complaint.acknowledged_at is None
+    monkeypatch.undo()
+    assert tasks.send_complaint_acknowledgement.call(complaint.pk) is True  # the retry sends it
+    complaint.refresh_from_db()
+    assert complaint.acknowledged_at is not None
+    assert Complaint.objects.count() == 1

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession, PlanGoal
@@ -312,7 +313,7 @@ def complaints_csv() -> bytes:
         _("Responsable"),
         _("État"),
         _("En retard"),
-        _("Objet"),
+        pgettext("réclamation", "Objet"),
         _("Description"),
         _("Réponse"),
         _("Répondue le"),

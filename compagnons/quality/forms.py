@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compagnons.accounts.models import User
 from compagnons.quality.models import Agreement, Complaint, ImprovementAction, Recommend, Satisfaction, Survey
@@ -15,7 +16,7 @@ class ComplaintForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Vous souhaitez"), choices=Complaint.Kind.choices, widget=forms.RadioSelect)
     topic = forms.ChoiceField(label=_("À propos de"), choices=Complaint.Topic.choices)
-    subject = forms.CharField(label=_("Objet"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("réclamation", "Objet"), max_length=200)
     body = forms.CharField(
         label=_("Décrivez la situation"),
         max_length=6000,

@@ -19,7 +19,12 @@ def shown(rate: Rate) -> dict:
     """What the public may see of a rate: nothing below the threshold."""
     threshold = settings.OUTCOMES_PUBLIC_MIN_COUNT
     visible = rate.den >= threshold
-    return {"pct": rate.pct if visible else None, "base": rate.den if visible else None, "hidden": not visible}
+    return {
+        "pct": rate.pct if visible else None,
+        "num": rate.num if visible else None,
+        "base": rate.den if visible else None,
+        "hidden": not visible,
+    }
 
 
 def _path_by_year() -> dict[int, dict]:
@@ -68,7 +73,17 @@ def results_by_year() -> list[dict]:
         )
         table[-1]["public_figures"] = [
             table[-1][name]
-            for name in ("satisfaction", "completion", "dropout", "certification", "insertion_6", "trade_6", "trade_24")
+            for name in (
+                "satisfaction",
+                "completion",
+                "dropout",
+                "certification",
+                "insertion_6",
+                "trade_6",
+                "trade_24",
+                "response_6",
+                "response_24",
+            )
         ]
     return table
 

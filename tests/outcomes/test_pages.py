@@ -205,8 +205,8 @@ class TestPublicResults:
         from compagnons.outcomes import public
 
         (row,) = public.results_by_year()
-        assert row["completion"] == {"pct": 72.7, "base": 11, "hidden": False}
-        assert row["insertion_6"] == {"pct": None, "base": None, "hidden": True}  # 5 counted holders: too few
+        assert row["completion"] == {"pct": 72.7, "num": 8, "base": 11, "hidden": False}
+        assert row["insertion_6"] == {"pct": None, "num": None, "base": None, "hidden": True}  # 5 counted: too few
         assert row["satisfaction"]["hidden"]  # nobody answered
 
     def test_the_threshold_is_a_setting(self, client, world, settings):

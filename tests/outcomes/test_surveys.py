@@ -170,12 +170,25 @@ class TestPersonalLink:
         follow_up.refresh_from_db()
         assert follow_up.answered_at is None
 
-    def test_expired(self, client, leaver, settings):
+    def test_expired(self, client, leaver, settings, monkeypatch):
+        import time
+
         services.sync_exits()
-        settings.OUTCOMES_LINK_DAYS = -1
-        response = client.get(link_of(survey(leaver)))
+        url = link_of(survey(leaver))
+        later = time.time() + (settings.OUTCOMES_LINK_DAYS + 1) * 86_400
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)  # the link was made 61 days ago
+        response = client.get(url)
         assert response.status_code == 410
         assert "Ce lien a expiré" in response.content.decode()
+
+    def test_still_valid_the_day_before_it_expires(self, client, leaver, settings, monkeypatch):
+        import time
+
+        services.sync_exits()
+        url = link_of(survey(leaver))
+        later = time.time() + (settings.OUTCOMES_LINK_DAYS - 1) * 86_400
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        assert client.get(url).status_code == 200
 
     def test_another_persons_token_is_refused(self, client, leaver, formateur):
         services.sync_exits()

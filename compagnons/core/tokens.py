@@ -21,12 +21,23 @@ class ExpiredLink(InvalidLink):
     pass
 
 
+def refused(request, error: InvalidLink):
+    """The page for a link that cannot serve: 410 when it has expired, 403 otherwise, with the error's message."""
+    from django.shortcuts import render
+
+    status = 410 if isinstance(error, ExpiredLink) else 403
+    return render(request, "core/link_refused.html", {"message": str(error)}, status=status)
+
+
 def make(purpose: str, obj_pk: int, person_pk: int) -> str:
     return signing.dumps({"u": purpose, "o": obj_pk, "p": person_pk}, salt=f"{SALT}:{purpose}", compress=True)
 
 
-def check(token: str, *, purpose: str, obj_pk: int, person_pk: int, max_age: timedelta) -> None:
-    """Raise ExpiredLink or InvalidLink unless `token` was made for exactly this purpose, object and person."""
+def check(
+    token: str, *, purpose: str, obj_pk: int, person_pk: int, max_age: timedelta, person_active: bool = True
+) -> None:
+    """Raise ExpiredLink or InvalidLink unless `token` was made for exactly this purpose, object and person, and
+    that person's account is still active (a deactivated or erased account's links no longer answer)."""
     try:
         data = signing.loads(token, salt=f"{SALT}:{purpose}", max_age=max_age)
     except signing.SignatureExpired as error:
@@ -35,3 +46,5 @@ def check(token: str, *, purpose: str, obj_pk: int, person_pk: int, max_age: tim
         raise InvalidLink(_("Ce lien n'est pas valable. Vérifiez qu'il a été copié en entier.")) from error
     if data != {"u": purpose, "o": obj_pk, "p": person_pk}:
         raise InvalidLink(_("Ce lien n'est pas valable pour ce questionnaire."))
+    if not person_active:
+        raise InvalidLink(_("Ce lien n'est plus valable."))

@@ -107,8 +107,10 @@ class FiltersForm(forms.Form):
         self.fields["cohort"].widget.choices = [("", _("Toutes")), *offered]
 
     def filters(self) -> Filters:
-        if not self.is_valid():
+        """The valid filters; a wrong one is left out (and said so beside its field), the others still apply."""
+        if not self.is_bound:
             return Filters()
+        self.is_valid()
         data = self.cleaned_data
         return Filters(
             cohort=data.get("cohort"),

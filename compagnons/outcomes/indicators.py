@@ -197,9 +197,9 @@ class Filters:
 # --- The aggregate queries ------------------------------------------------------------------
 
 
-def _path_counts(enrollments: QuerySet, *, by_cohort: bool = False) -> list[dict]:
+def path_counts(enrollments: QuerySet, group: tuple[str, ...] = ()) -> list[dict]:
+    """Entered, active, completed, certified and dropped out: one row for all, or one per value of `group`."""
     S = Enrollment.Status
-    qs = enrollments.values("cohort_id") if by_cohort else enrollments
     counts = {
         "entered": Count("pk"),
         "active": Count("pk", filter=Q(status=S.ACTIVE)),
@@ -207,9 +207,9 @@ def _path_counts(enrollments: QuerySet, *, by_cohort: bool = False) -> list[dict
         "certified": Count("pk", filter=Q(status=S.CERTIFIED)),
         "dropped": Count("pk", filter=Q(status=S.DROPPED_OUT)),
     }
-    if by_cohort:
-        return list(qs.annotate(**counts).order_by())
-    return [qs.aggregate(**counts)]
+    if group:
+        return list(enrollments.values(*group).annotate(**counts).order_by())
+    return [enrollments.aggregate(**counts)]
 
 
 def _mentoring_minutes(enrollments: QuerySet, *, by_cohort: bool = False):
@@ -298,7 +298,7 @@ def report(filters: Filters) -> Report:
     enrollments = filters.enrollments()
     exits = filters.exits()
     path = PathFigures()
-    path.add(_path_counts(enrollments)[0])
+    path.add(path_counts(enrollments)[0])
     path.mentoring_minutes = _mentoring_minutes(enrollments)
     causes = [
         (row["drop_cause"], _cause_label(row["drop_cause"]), row["n"])
@@ -353,7 +353,7 @@ def cohort_rows(cohorts: list[Cohort], filters: Filters) -> list[CohortRow]:
     today = timezone.localdate()
     ids = [c.pk for c in cohorts]
     enrollments = filters.enrollments().filter(cohort_id__in=ids)
-    counts = {row["cohort_id"]: row for row in _path_counts(enrollments, by_cohort=True)}
+    counts = {row["cohort_id"]: row for row in path_counts(enrollments, ("cohort_id",))}
     minutes = _mentoring_minutes(enrollments, by_cohort=True)
     per_cohort: dict[int, list[dict]] = {}
     surveys = _surveys(filters, today).filter(exit__cohort_id__in=ids)

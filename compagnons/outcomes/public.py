@@ -3,14 +3,13 @@ and insertion rates with the number of people each rests on. A figure resting on
 OUTCOMES_PUBLIC_MIN_COUNT is not shown, so that no one can be recognised behind it."""
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnons.apprenticeship.models import Enrollment
 from compagnons.outcomes import charts
-from compagnons.outcomes.indicators import Filters, Rate, year_rows
+from compagnons.outcomes.indicators import Filters, PathFigures, Rate, path_counts, year_rows
 
 CACHE_KEY = "outcomes:public-results"
 
@@ -27,23 +26,18 @@ def shown(rate: Rate) -> dict:
     }
 
 
-def _path_by_year() -> dict[int, dict]:
+def _path_by_year() -> dict[int, PathFigures]:
     """Cohorts that have ended, by the year they ended."""
-    S = Enrollment.Status
-    rows = (
-        Enrollment.objects.exclude(status=S.REQUESTED)
+    enrollments = (
+        Enrollment.objects.exclude(status=Enrollment.Status.REQUESTED)
         .filter(enrolled_at__isnull=False, cohort__ends_on__lt=timezone.localdate())
         .annotate(year=ExtractYear("cohort__ends_on"))
-        .values("year")
-        .annotate(
-            entered=Count("pk"),
-            finished=Count("pk", filter=Q(status__in=[S.COMPLETED, S.CERTIFIED])),
-            certified=Count("pk", filter=Q(status=S.CERTIFIED)),
-            dropped=Count("pk", filter=Q(status=S.DROPPED_OUT)),
-        )
-        .order_by("year")
     )
-    return {row["year"]: row for row in rows}
+    figures = {}
+    for row in path_counts(enrollments, ("year",)):
+        figures[row["year"]] = PathFigures()
+        figures[row["year"]].add(row)
+    return figures
 
 
 def results_by_year() -> list[dict]:
@@ -54,16 +48,16 @@ def results_by_year() -> list[dict]:
     satisfaction = satisfaction_by_year()
     table = []
     for year in sorted(set(path) | set(insertion) | set(satisfaction), reverse=True):
-        p = path.get(year, {"entered": 0, "finished": 0, "certified": 0, "dropped": 0})
+        p = path.get(year, PathFigures())
         satisfied, respondents = satisfaction.get(year, (0, 0))
         row = insertion.get(year)
         table.append(
             {
                 "year": year,
                 "satisfaction": shown(Rate(satisfied, respondents)),
-                "completion": shown(Rate(p["finished"], p["entered"])),
-                "dropout": shown(Rate(p["dropped"], p["entered"])),
-                "certification": shown(Rate(p["certified"], p["entered"])),
+                "completion": shown(p.completion),
+                "dropout": shown(p.dropout),
+                "certification": shown(p.certification),
                 "insertion_6": shown(row.six_months.overall) if row else shown(Rate(0, 0)),
                 "trade_6": shown(row.six_months.trade) if row else shown(Rate(0, 0)),
                 "trade_24": shown(row.two_years.trade) if row else shown(Rate(0, 0)),

@@ -157,13 +157,15 @@ def personal_link(follow_up: FollowUp) -> str:
 
 
 def check_link(follow_up: FollowUp, token: str) -> None:
-    """Raise tokens.InvalidLink (or ExpiredLink) unless the token is this survey's, for this person, still valid."""
+    """Raise tokens.InvalidLink (or ExpiredLink) unless the token is this survey's, for this person (still active),
+    still valid."""
     tokens.check(
         token,
         purpose=TOKEN_PURPOSE,
         obj_pk=follow_up.pk,
         person_pk=follow_up.exit.member_id,
         max_age=timedelta(days=settings.OUTCOMES_LINK_DAYS),
+        person_active=follow_up.exit.member.is_active,
     )
 
 
@@ -222,8 +224,6 @@ def _save_answer(follow_up: FollowUp, answer: dict, *, channel: str, by: User | 
         raise InvalidTransition(_("Indiquez votre situation actuelle."))
     for field in ANSWER_FIELDS:
         setattr(follow_up, field, answer.get(field, getattr(follow_up, field)))
-    if follow_up.comment is None:
-        follow_up.comment = ""
     follow_up.answered_at = timezone.now()
     follow_up.channel = channel
     follow_up.recorded_by = by if channel == FollowUp.Channel.PHONE else None

@@ -30,17 +30,14 @@ SIX, TWO_YEARS = FollowUp.Wave.SIX_MONTHS, FollowUp.Wave.TWO_YEARS
 def answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     follow_up = FollowUp.objects.select_related("exit__member", "exit__cohort").filter(pk=pk).first()
     if follow_up is None:
-        return render(request, "outcomes/link_refused.html", {"reason": _("Ce lien n'est pas valable.")}, status=404)
+        raise Http404
     try:
         services.check_link(follow_up, token)
     except tokens.InvalidLink as error:
-        status = 410 if isinstance(error, tokens.ExpiredLink) else 403
-        return render(request, "outcomes/link_refused.html", {"reason": str(error)}, status=status)
-    if not follow_up.exit.member.is_active:
-        return render(request, "outcomes/link_refused.html", {"reason": _("Ce lien n'est plus valable.")}, status=403)
+        return tokens.refused(request, error)
     if follow_up.answered_at is not None:
         return render(request, "outcomes/answer_done.html", {"follow_up": follow_up})
-    form = AnswerForm(request.POST or None, instance=None)
+    form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_by_link(follow_up, form.answer())

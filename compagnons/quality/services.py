@@ -214,7 +214,14 @@ def survey_link(survey: Survey) -> str:
 
 def check_survey_token(survey: Survey, token: str) -> None:
     """Raise tokens.ExpiredLink or tokens.InvalidLink (French message) unless the link is this person's."""
-    tokens.check(token, purpose=SURVEY_PURPOSE, obj_pk=survey.pk, person_pk=survey.person_id, max_age=link_max_age())
+    tokens.check(
+        token,
+        purpose=SURVEY_PURPOSE,
+        obj_pk=survey.pk,
+        person_pk=survey.person_id,
+        max_age=link_max_age(),
+        person_active=survey.person.is_active,
+    )
 
 
 ANSWER_FIELDS = ["satisfaction", "expectations", "support", "recommend", "liked", "improve"]

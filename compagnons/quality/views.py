@@ -65,7 +65,7 @@ def survey_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     try:
         services.check_survey_token(found, token)
     except tokens.InvalidLink as error:
-        return render(request, "quality/link_refused.html", {"message": str(error)}, status=403)
+        return tokens.refused(request, error)
     return _survey_page(request, found, by=None, action=request.path)
 
 

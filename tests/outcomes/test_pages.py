@@ -110,9 +110,15 @@ class TestDashboard:
             services.record_by_phone(h5, {"situation": "independent", "in_target_trade": True}, by=world.staff)
         assert "(3 / 4)" in client.get(url, query).content.decode()
 
-    def test_bad_filters_are_ignored_not_fatal(self, client, world):
+    def test_a_bad_filter_is_said_and_left_out_the_others_apply(self, client, world):
         client.force_login(world.staff)
-        assert client.get(reverse("outcomes:dashboard"), {"year": "abc", "cohort": "999999"}).status_code == 200
+        response = client.get(reverse("outcomes:dashboard"), {"year": "abc", "funding": "region"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Filtre ignoré" in body
+        # The funding filter still applies: only the region-funded cohort in the table.
+        assert f'?cohort={world.other.pk}">Promotion Autre</a>' in body
+        assert f'?cohort={world.cohort.pk}">Promotion Fixture</a>' not in body
 
 
 class TestPeople:
@@ -223,6 +229,32 @@ class TestPublicResults:
         add_cohort(formateur, 12, name="Promotion Grande", days_ago=500)
         with django_assert_max_num_queries(len(before.captured_queries)):
             client.get(reverse("outcomes:results"))
+
+
+class TestBoundedQueries:
+    def test_the_exports_do_not_grow_with_cohorts(self, client, world, django_assert_max_num_queries):
+        client.force_login(world.staff)
+        with django_assert_max_num_queries(30) as before:
+            client.get(reverse("outcomes:export_xlsx"))
+        for i in range(3):
+            add_cohort(world.staff, 4, name=f"Promotion X{i}")
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            assert client.get(reverse("outcomes:export_xlsx")).status_code == 200
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            assert client.get(reverse("outcomes:export_csv")).status_code == 200
+
+    def test_the_survey_and_the_phone_form_run_few_queries(self, client, world, django_assert_max_num_queries):
+        from compagnons.core import tokens
+
+        follow_up = FollowUp.objects.get(exit__member=world.people["h5"], wave=6)
+        link = reverse(
+            "outcomes:answer", args=[follow_up.pk, tokens.make("follow-up", follow_up.pk, world.people["h5"].pk)]
+        )
+        with django_assert_max_num_queries(4):
+            assert client.get(link).status_code == 200
+        client.force_login(world.staff)
+        with django_assert_max_num_queries(6):
+            assert client.get(reverse("outcomes:record", args=[follow_up.pk])).status_code == 200
 
 
 class TestFollowUpsAndPanel:

@@ -209,7 +209,7 @@ def test_an_expired_link_is_refused(client, enrolled, apprenti):
     with mock.patch("django.core.signing.time.time", return_value=later):
         response = client.post(url, ANSWERS)
 
-    assert response.status_code == 403
+    assert response.status_code == 410  # Gone: the same answer as the follow-up surveys
     assert "expiré" in response.text
     survey.refresh_from_db()
     assert survey.answered_at is None

@@ -1,6 +1,9 @@
 # Compagnons — the commands a newcomer needs. See README.md.
 SHELL := /bin/bash
 PORT ?= 8000
+# The address the demo's credentials, links and QR codes are built with: it follows PORT from the first step on
+# (migrate, seed_demo), not only once the server starts.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 # Development defaults; production sets its own environment (see docs/environment.md).
 export DEBUG ?= 1
 VENV := .venv
@@ -10,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format bench messages lock clean check-python venv
+.PHONY: run test lint format bench messages lock clean check-python venv system-packages-run system-packages-test
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -26,8 +29,13 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock | check-python
 
 venv: $(VENV)/.installed
 
+# The Debian packages (PDF libraries; Chromium for the browser tests): installed when missing if root with apt,
+# otherwise make stops with the command to run. Instant when they are there. See scripts/system-packages.
+system-packages-run system-packages-test: system-packages-%:
+	@bash scripts/system-packages $*
+
 ## make run: set everything up and serve the platform with its worker and periodic jobs.
-run: $(VENV)/.installed
+run: system-packages-run $(VENV)/.installed
 	@mkdir -p var/mail var/media
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
@@ -35,7 +43,7 @@ run: $(VENV)/.installed
 	PORT=$(PORT) PY=$(PY) scripts/run-dev
 
 ## make test: the whole suite (unit, integration, browser). DATABASE_URL=postgres://… for PostgreSQL.
-test: $(VENV)/.installed
+test: system-packages-test $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -130,7 +130,12 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'compagnons.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+# Persistent connections: one per serving thread. gunicorn's sync workers are a bounded number (workers × threads ≤
+# PostgreSQL's max_connections); the threaded development server opens a thread per request, each keeping its
+# connection for CONN_MAX_AGE: a burst of requests would exhaust the server. So 0 (close after each request) with DEBUG.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -348,6 +353,9 @@ LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELO
 # database, never served; back this directory up).
 APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
 CREDENTIALS_KEY_DIR = Path(env("CREDENTIALS_KEY_DIR", str(VAR_DIR / "keys")))
+# The base of the credentials' issuer (`<it>/verifier/emetteur`) and of its keys' ids. Empty: SITE_URL (read at use,
+# so that it follows SITE_URL). Read through credentials.services.issuer_id() only.
+CREDENTIALS_ISSUER_URL = env("CREDENTIALS_ISSUER_URL", "").rstrip("/")
 # Outcomes (follow-up of the people who left the path): how long a personal survey link stays valid, the days
 # between an invitation and each of its two reminders, how late a survey may still be sent (older ones are left for
 # the team to take by phone), the smallest number of people a public figure may rest on, and whether working abroad

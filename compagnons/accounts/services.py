@@ -40,7 +40,26 @@ def register_member(user: User, *, intents: list[str]) -> User:
         user.save(update_fields=["transmit_requested_at"])
     user.__dict__.pop("roles", None)
     audit.log(user, "account.signed_up", user, intents=sorted(intents))
+    welcome_member(user)
     return user
+
+
+# Apps above accounts give a new member something at sign-up (the ledger opens their account with its welcome
+# grant): each registers a step from its AppConfig.ready(), so this layer never imports them. Not a signal: the
+# steps run here, explicitly, inside the sign-up transaction.
+_welcome_steps: list = []
+
+
+def register_welcome_step(step) -> None:
+    """`step(user)`: what a higher app does for every new member. It must be idempotent."""
+    if step not in _welcome_steps:
+        _welcome_steps.append(step)
+
+
+def welcome_member(user: User) -> None:
+    """Run every registered welcome step for `user` (sign-up, demo data). Idempotent."""
+    for step in _welcome_steps:
+        step(user)
 
 
 def _check_staff(by: User) -> None:

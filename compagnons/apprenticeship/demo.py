@@ -49,8 +49,8 @@ def seed(world: dict) -> None:
     services.record_adoption_piece(
         sylvie, by=staff, description="Trois mois de télésecrétariat pour un cabinet d'infirmiers, sans réclamation."
     )
+    # Receiving her ends the mentorship (receive_as_compagnon): Jean-Pierre no longer lists her as his apprentice.
     services.receive_as_compagnon(sylvie, by=staff, grounds="Chef-d'œuvre reçu par le jury du 12 septembre.")
-    services.end_mentorship(first, by=staff, reason="Parcours terminé : Sylvie est compagnon.")
 
     # This year's cohort.
     cohort = services.save_cohort(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from compagnons.accounts.models import Role, User
 from compagnons.apprenticeship.models import Cohort, Evidence, MentoringSession, PathProfile
 from compagnons.apprenticeship.uploads import check_upload
+from compagnons.core.ids import IdsMultipleChoiceField
 from compagnons.skills.models import Certification, Competence, Level
 
 
@@ -16,7 +17,7 @@ def current_competences():
     return certification.competences.select_related("block").order_by("block__position", "position")
 
 
-class CompetenceChoiceField(forms.ModelMultipleChoiceField):
+class CompetenceChoiceField(IdsMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} — {obj.label}"
 

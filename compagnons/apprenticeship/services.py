@@ -220,6 +220,11 @@ def receive_as_compagnon(apprentice: User, *, by: User, grounds: str) -> Enrollm
     enrollment.save(update_fields=["status", "ended_at"])
     accounts_services.grant_role(apprentice, Role.COMPAGNON, by=by, reason=grounds)
     accounts_services.revoke_role(apprentice, Role.APPRENTICE, by=by)
+    # The accompanied path is accomplished: the mentor no longer lists them among their apprentices (la chaîne keeps
+    # who trained whom, from ended mentorships too).
+    mentorship = Mentorship.objects.active().filter(apprentice=apprentice).first()
+    if mentorship is not None:
+        end_mentorship(mentorship, by=by, reason=_("Reçu·e compagnon : le parcours accompagné est accompli."))
     return enrollment
 
 

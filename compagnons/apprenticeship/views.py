@@ -37,6 +37,7 @@ from compagnons.apprenticeship.models import (
     PlanStep,
 )
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.ids import parse_page
 from compagnons.core.permissions import require_team
 from compagnons.core.views import client_ip
 
@@ -583,10 +584,7 @@ def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def chain_page(request: HttpRequest) -> HttpResponse:
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = parse_page(request.GET.get("page"))
     firsts, pages = chain.roots(for_member=request.user.is_authenticated, page=page)
     return render(
         request,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.forms import CompetenceChoiceField, DateInput, current_competences
 from compagnons.certification.models import JurySession, Masterpiece
+from compagnons.core.ids import IdsMultipleChoiceField
 from compagnons.missions.models import Mission
 
 
@@ -102,3 +103,20 @@ class DecisionForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(label=_("Votre texte"), widget=forms.Textarea({"rows": 4}))
+
+
+class AppealAnswerForm(TextForm):
+    """Staff answer an appeal and may withdraw validated blocs of that decision (services.withdraw_block)."""
+
+    withdraw = IdsMultipleChoiceField(
+        label=_("Retirer ces blocs validés (la réponse en est le motif)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["withdraw"]
+        field.queryset = decision.blocks.filter(validated=True, withdrawn_at__isnull=True).select_related("block")
+        field.label_from_instance = lambda b: f"{b.block.code} — {b.block.label}"

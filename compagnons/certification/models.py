@@ -166,14 +166,31 @@ class BlockDecision(models.Model):
     block = models.ForeignKey("skills.Block", on_delete=models.PROTECT, related_name="+")
     validated = models.BooleanField(_("validé"))
     reasons = models.TextField(_("motifs"), blank=True)
+    # A validated bloc may later be withdrawn (on appeal, or for an error or a fraud found later): its credential
+    # is revoked and its compétences are withdrawn by a later jury assessment (services.withdraw_block).
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("motif du retrait"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("décision par bloc")
         verbose_name_plural = _("décisions par bloc")
-        constraints = [models.UniqueConstraint(fields=["decision", "block"], name="blockdecision_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "block"], name="blockdecision_unique"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | (Q(validated=True) & ~Q(withdrawn_reason="")),
+                name="blockdecision_withdrawn_validated_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Bloc n°{self.pk}"
+
+    @property
+    def standing(self) -> bool:
+        return self.validated and self.withdrawn_at is None
 
 
 class Appeal(models.Model):

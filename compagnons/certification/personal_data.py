@@ -14,7 +14,15 @@ def export(user) -> dict:
                 "date": d.decided_at.isoformat(),
                 "route": d.route,
                 "outcome": d.outcome,
-                "blocks": [{"code": b.block.code, "validated": b.validated} for b in d.blocks.select_related("block")],
+                "blocks": [
+                    {
+                        "code": b.block.code,
+                        "validated": b.validated,
+                        "withdrawn": b.withdrawn_at.isoformat() if b.withdrawn_at else None,
+                        "withdrawn_reason": b.withdrawn_reason,
+                    }
+                    for b in d.blocks.select_related("block")
+                ],
             }
             for d in Decision.objects.filter(candidate=user)
         ],

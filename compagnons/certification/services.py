@@ -32,6 +32,8 @@ from compagnons.certification.models import (
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.missions.models import Mission
+from compagnons.skills import services as skills_services
+from compagnons.skills.models import Assessment, Level
 
 MIN_MEMBERS = 3
 
@@ -216,10 +218,70 @@ def evaluate(
 
 
 def validated_blocks(candidate) -> set[int]:
-    """Blocs validated by any jury for this person: a partial validation keeps them."""
+    """Blocs validated by any jury for this person: a partial validation keeps them (a withdrawn bloc no more)."""
     return set(
-        BlockDecision.objects.filter(decision__candidate=candidate, validated=True).values_list("block_id", flat=True)
+        BlockDecision.objects.filter(
+            decision__candidate=candidate, validated=True, withdrawn_at__isnull=True
+        ).values_list("block_id", flat=True)
     )
+
+
+def _certify_competences(block_decision: BlockDecision, *, by) -> None:
+    """A validated bloc: its compétences are known through the jury (skills' one door, the bloc as evidence).
+    Migration 0003_jury_assessments_backfill writes the same rows for decisions made before this existed."""
+    candidate = block_decision.decision.candidate
+    for competence in block_decision.block.competences.all():
+        skills_services.record_assessment(
+            candidate, competence, Level.ACQUIRED, source=Assessment.Source.JURY, by=by, evidence=block_decision
+        )
+
+
+@transaction.atomic
+def withdraw_block(block_decision: BlockDecision, *, by, reason: str) -> BlockDecision:
+    """Withdraw a validated bloc (on appeal, or for an error or a fraud found later). Nothing is deleted: the bloc
+    is marked withdrawn, its compétences get a later jury judgement « non acquis » (which supersedes the
+    validation by skills' level rule), and its credential — and the title's, which needs every bloc — is revoked."""
+    _require_staff(by)
+    if not reason.strip():
+        raise InvalidTransition(_("Indiquez le motif du retrait du bloc."))
+    block_decision = (
+        BlockDecision.objects.select_for_update(of=("self",))
+        .select_related("decision__candidate", "block__certification")
+        .get(pk=block_decision.pk)
+    )
+    if not block_decision.validated:
+        raise InvalidTransition(_("Seul un bloc validé peut être retiré."))
+    if block_decision.withdrawn_at is not None:
+        raise InvalidTransition(_("Ce bloc est déjà retiré."))
+    block_decision.withdrawn_at = timezone.now()
+    block_decision.withdrawn_reason = reason.strip()
+    block_decision.withdrawn_by = by
+    block_decision.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
+    decision, block = block_decision.decision, block_decision.block
+    for competence in block.competences.all():
+        skills_services.record_assessment(
+            decision.candidate,
+            competence,
+            Level.NOT_ACQUIRED,
+            source=Assessment.Source.JURY,
+            by=by,
+            comment=_("Bloc %(code)s retiré : %(reason)s") % {"code": block.code, "reason": reason.strip()},
+        )
+    from compagnons.credentials import services as credentials
+    from compagnons.credentials.models import IssuedCredential
+
+    certification = block.certification
+    key = f"{certification.slug}/v{certification.version}"
+    for credential in IssuedCredential.objects.filter(
+        member=decision.candidate, achievement_key__in=[f"{key}/{block.code}", key], revoked_at__isnull=True
+    ):
+        credentials.revoke(
+            credential,
+            by=by,
+            reason=_("Bloc %(code)s retiré : %(reason)s") % {"code": block.code, "reason": reason.strip()},
+        )
+    audit.log(by, "jury.block_withdrawn", decision, block=block.code)
+    return block_decision
 
 
 @transaction.atomic
@@ -273,6 +335,10 @@ def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by, re
         BlockDecision(decision=decision, block_id=pk, validated=ok, reasons=why.strip())
         for pk, (ok, why) in results.items()
     )
+    for block_decision in (
+        decision.blocks.filter(validated=True).select_related("block").prefetch_related("block__competences")
+    ):
+        _certify_competences(block_decision, by=by)
     masterpiece.status = Masterpiece.Status.JUDGED
     masterpiece.save(update_fields=["status"])
     audit.log(by, "jury.decided", decision, outcome=outcome, route=masterpiece.route)
@@ -323,13 +389,19 @@ def appeal(decision: Decision, *, by, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def answer_appeal(case: Appeal, *, by, answer: str) -> Appeal:
+def answer_appeal(case: Appeal, *, by, answer: str, withdraw=()) -> Appeal:
+    """Staff answer the appeal; `withdraw`: validated blocs of that decision the answer withdraws (withdraw_block,
+    the answer as its reason)."""
     _require_staff(by)
     if not answer.strip():
         raise InvalidTransition(_("Écrivez la réponse."))
     case = Appeal.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status != Appeal.Status.OPEN:
         raise InvalidTransition(_("Cet appel a déjà reçu sa réponse."))
+    for block_decision in withdraw:
+        if block_decision.decision_id != case.decision_id:
+            raise InvalidTransition(_("Ce bloc n'appartient pas à la décision faisant l'objet de l'appel."))
+        withdraw_block(block_decision, by=by, reason=answer)
     case.status = Appeal.Status.ANSWERED
     case.answer = answer.strip()
     case.handled_by = by

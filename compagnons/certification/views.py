@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from compagnons.apprenticeship.services import is_mentor_of
 from compagnons.certification import services
 from compagnons.certification.forms import (
+    AppealAnswerForm,
     CandidateForm,
     DecisionForm,
     GridForm,
@@ -109,15 +110,20 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     is_candidate = user.pk == decision.candidate_id
     if not (is_candidate or user.is_formateur or session.members.filter(user=user).exists()):
         raise Http404
-    form = TextForm(request.POST or None)
     case = getattr(decision, "appeal", None) if hasattr(decision, "appeal") else None
+    if case is not None and not is_candidate and user.is_formateur:
+        form = AppealAnswerForm(request.POST or None, decision=decision)
+    else:
+        form = TextForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             if is_candidate:
                 services.appeal(decision, by=user, reason=form.cleaned_data["text"])
                 messages.success(request, _("Votre appel est enregistré : l'équipe vous répondra."))
             elif case is not None:
-                services.answer_appeal(case, by=user, answer=form.cleaned_data["text"])
+                services.answer_appeal(
+                    case, by=user, answer=form.cleaned_data["text"], withdraw=form.cleaned_data.get("withdraw") or ()
+                )
             else:
                 raise Http404
         except ERRORS as error:
@@ -135,6 +141,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "appeal_case": case,
             "form": form,
             "is_candidate": is_candidate,
+            "answering": isinstance(form, AppealAnswerForm),
             "credentials": IssuedCredential.objects.filter(
                 member=decision.candidate,
                 evidence_type=ContentType.objects.get_for_model(Decision),

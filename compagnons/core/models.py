@@ -60,3 +60,20 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateLimitCounter(models.Model):
+    """How many times a key (an address, a page, a client) was counted in its current window: the rate limiter's
+    memory when no Redis is configured (compagnons/core/ratelimit.py). Old rows are purged daily."""
+
+    key = models.CharField(_("clé"), max_length=200, unique=True)
+    window_start = models.DateTimeField(_("début de la fenêtre"))
+    count = models.PositiveIntegerField(_("nombre"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur de limite")
+        verbose_name_plural = _("compteurs de limite")
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -39,3 +39,11 @@ def prune_audit_log() -> int:
     cutoff = timezone.now() - timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
     deleted, _ = AuditLog.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@task
+def purge_rate_limits() -> int:
+    """Forget rate-limit counters whose window is long past (compagnons/core/ratelimit.py). Idempotent."""
+    from compagnons.core import ratelimit
+
+    return ratelimit.purge()

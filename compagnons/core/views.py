@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from compagnons.core.ids import parse_page
 from compagnons.core.models import AuditLog
 from compagnons.core.permissions import require_team
 
@@ -34,10 +35,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action__startswith=action)
     # No COUNT(*) over a table that grows for ever: fetch one row more than a page to know if there is a next.
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = parse_page(request.GET.get("page"))
     start = (number - 1) * AUDIT_PAGE_SIZE
     rows = list(entries[start : start + AUDIT_PAGE_SIZE + 1])
     return render(

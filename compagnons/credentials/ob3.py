@@ -32,6 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from jsonschema import Draft201909Validator
+from pyld.canon import URDNA2015
 from pyld.jsonld import JsonLdError, JsonLdProcessor
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT201909
@@ -56,12 +57,14 @@ __all__ = [
     "build_credential",
     "build_status_list_credential",
     "canonicalize",
+    "check_bounds",
     "document_loader",
     "format_datetime",
     "generate_key",
     "hash_data",
     "hash_identity",
     "is_revoked",
+    "json_text_too_deep",
     "load_private_key",
     "multikey_document",
     "private_key_to_pem",
@@ -108,6 +111,26 @@ _STATUS_LIST_MAX_BYTES = 16 * 1024 * 1024  # refuse to inflate anything bigger (
 _MULTICODEC_ED25519_PUB = b"\xed\x01"
 
 MSG_TAMPERED = "La signature ne correspond pas : le document a été modifié."
+
+# Bounds on what is canonicalized. RDFC-1.0 is exponential in the worst case (blank nodes it cannot tell apart),
+# pyld recurses with the nesting and cannot be interrupted: an untrusted document is measured BEFORE any JSON-LD
+# processing, then its RDF dataset before RDFC-1.0 proper. Real credentials are far below: the largest official
+# OB 3.0 example (1EdTech's complete.json) nests 10 levels deep, with 87 objects (33 without an id), 553 JSON
+# values, no blank node label and no blank node that first-degree hashing cannot tell apart.
+MAX_DEPTH = 32  #: nesting of objects and arrays
+MAX_OBJECTS = 1_000
+MAX_ANONYMOUS_OBJECTS = 250  #: objects without id / @id, i.e. blank nodes
+MAX_VALUES = 20_000  #: every JSON value, containers included
+MAX_BLANK_NODE_LABELS = 16  #: strings written "_:…" (explicit blank nodes, which can link to each other)
+MAX_QUADS = 5_000  #: RDF quads after expansion
+#: Blank nodes sharing a first-degree hash ("twins"): RDFC-1.0 tells them apart by trying every permutation of
+#: them (n!). complete.json has 20 twins, in groups of at most 4 (its embedded endorsements repeat a profile).
+MAX_TWINS_PER_GROUP = 4
+MAX_TWIN_BLANK_NODES = 64
+#: Calls of RDFC-1.0's Hash N-Degree Quads (each permutes at most MAX_TWINS_PER_GROUP nodes): a last guard.
+MAX_N_DEGREE_HASHES = 2_000
+#: An Ed25519 signature is 64 bytes, 86–88 base58 characters; base58 decoding is quadratic in the length.
+MAX_PROOF_VALUE_CHARS = 100
 MSG_VALID = "Signature valide."
 
 
@@ -237,6 +260,109 @@ def multikey_document(verification_method: str, controller: str, public_key: Ed2
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Bounds on untrusted documents (checked before any canonicalization)
+# --------------------------------------------------------------------------------------------------------------
+
+_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET_RE = re.compile(r"[\[\]{}]")
+
+
+def json_text_too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON text nests objects/arrays deeper than ``limit``, found without parsing it (the parser itself
+    recurses: 100,000 × ``[`` is a ``RecursionError``). Linear: strings are skipped, then brackets counted."""
+    depth = 0
+    for match in _JSON_BRACKET_RE.finditer(_JSON_STRING_RE.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def check_bounds(document: Any) -> str | None:
+    """``None`` if ``document`` is within the bounds above, else the French reason for refusing it.
+
+    Iterative (no recursion, whatever the depth) and stops at the first bound exceeded.
+    """
+    objects = anonymous = values = labels = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            return (
+                f"Document trop volumineux : plus de {MAX_VALUES} valeurs JSON (un titre en compte quelques centaines)."
+            )
+        if isinstance(value, dict | list) and depth > MAX_DEPTH:
+            return f"Document trop imbriqué : plus de {MAX_DEPTH} niveaux (un titre en compte une dizaine)."
+        if isinstance(value, dict):
+            objects += 1
+            if "id" not in value and "@id" not in value:
+                anonymous += 1
+            labels += sum(1 for key in value if isinstance(key, str) and key.startswith("_:"))
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and value.startswith("_:"):
+            labels += 1
+        if objects > MAX_OBJECTS:
+            return f"Document trop volumineux : plus de {MAX_OBJECTS} objets (un titre en compte moins d'une centaine)."
+        if anonymous > MAX_ANONYMOUS_OBJECTS:
+            return (
+                f"Document trop complexe : plus de {MAX_ANONYMOUS_OBJECTS} objets sans identifiant "
+                "(un titre en compte quelques dizaines)."
+            )
+        if labels > MAX_BLANK_NODE_LABELS:
+            return (
+                f"Document trop complexe : plus de {MAX_BLANK_NODE_LABELS} nœuds anonymes nommés « _: » "
+                "(un titre n'en a pas)."
+            )
+    return None
+
+
+def _dataset_problem(dataset: Mapping[str, list]) -> str | None:
+    """Bounds on the RDF dataset (after expansion, before RDFC-1.0 proper): quads, and the blank nodes whose
+    first-degree hashes collide, which RDFC-1.0 tells apart by trying every permutation of them."""
+    quads = sum(len(triples) for triples in dataset.values())
+    if quads > MAX_QUADS:
+        return f"Document trop volumineux : plus de {MAX_QUADS} affirmations RDF (un titre en compte une centaine)."
+    probe = URDNA2015()  # its steps 2 and 5 only (linear): first-degree hashes, on copies of the quads
+    for graph_name, triples in dataset.items():
+        for triple in triples:
+            quad = dict(triple)
+            if graph_name != "@default":
+                quad["name"] = {"type": "blank node" if graph_name.startswith("_:") else "IRI", "value": graph_name}
+            for key, component in quad.items():
+                if key != "predicate" and component["type"] == "blank node":
+                    probe.blank_node_info.setdefault(component["value"], {"quads": []})["quads"].append(quad)
+    hashes: dict[str, int] = {}
+    for node in probe.blank_node_info:
+        digest = probe.hash_first_degree_quads(node)
+        hashes[digest] = hashes.get(digest, 0) + 1
+    largest = max(hashes.values(), default=0)
+    twins = sum(n for n in hashes.values() if n > 1)
+    if largest > MAX_TWINS_PER_GROUP or twins > MAX_TWIN_BLANK_NODES:
+        return (
+            f"Document trop complexe : {max(largest, twins)} nœuds anonymes indiscernables "
+            f"(au plus {MAX_TWINS_PER_GROUP} semblables, {MAX_TWIN_BLANK_NODES} en tout ; un titre en a peu ou pas)."
+        )
+    return None
+
+
+class _BoundedRDFC(URDNA2015):
+    """RDFC-1.0 with a budget of Hash N-Degree Quads calls: a deterministic guard, not a timer."""
+
+    def __init__(self):
+        super().__init__()
+        self.n_degree_hashes = 0
+
+    def hash_n_degree_quads(self, id_, issuer):
+        self.n_degree_hashes += 1
+        if self.n_degree_hashes > MAX_N_DEGREE_HASHES:
+            raise CanonicalizationError("Document trop complexe : sa forme canonique demanderait trop de calculs.")
+        return super().hash_n_degree_quads(id_, issuer)
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Canonicalization (RDFC-1.0 == URDNA2015) and hashing
 # --------------------------------------------------------------------------------------------------------------
 
@@ -252,16 +378,30 @@ def _refuse_dropped_property(expanded_property: str | None) -> None:
 def canonicalize(doc: Mapping[str, Any]) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document, contexts loaded from disk only.
 
-    Raises :class:`CanonicalizationError` for invalid JSON-LD, an unknown context or an undefined term.
+    Raises :class:`CanonicalizationError` for invalid JSON-LD, an unknown context, an undefined term, or a
+    document beyond the bounds (:func:`check_bounds`, then the dataset's size and twin blank nodes), which is
+    refused before RDFC-1.0 runs: what pyld is given always finishes quickly.
     """
+    problem = check_bounds(doc)
+    if problem:
+        raise CanonicalizationError(problem)
     processor = JsonLdProcessor(on_property_dropped=_refuse_dropped_property)
     try:
-        return processor.normalize(
-            copy.deepcopy(dict(doc)),
-            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
+        # what JsonLdProcessor.normalize does, with the dataset measured between its two steps
+        dataset = processor.to_rdf(
+            copy.deepcopy(dict(doc)), {"documentLoader": document_loader, "produceGeneralizedRdf": False}
         )
     except JsonLdError as exc:
         raise CanonicalizationError(f"Document JSON-LD invalide : {_jsonld_reason(exc)}") from exc
+    problem = _dataset_problem(dataset)
+    if problem:
+        raise CanonicalizationError(problem)
+    return _rdfc(dataset)
+
+
+def _rdfc(dataset: dict[str, list]) -> str:
+    """RDFC-1.0 proper (exponential in the twin blank nodes: only ever given a bounded dataset)."""
+    return _BoundedRDFC().main(dataset, {"format": "application/n-quads"})
 
 
 def _jsonld_reason(exc: BaseException) -> str:
@@ -350,6 +490,9 @@ def verify(
     """
     if not isinstance(credential, Mapping):
         return False, "Le document n'est pas un objet JSON."
+    problem = check_bounds(credential)
+    if problem:
+        return False, problem
     proofs = credential.get("proof")
     if isinstance(proofs, Mapping):
         proofs = [proofs]
@@ -393,6 +536,8 @@ def _verify_proof(
     proof_value = proof.get("proofValue")
     if not isinstance(proof_value, str) or not proof_value.startswith("z"):
         return False, "Valeur de preuve absente ou mal encodée (proofValue multibase base58btc attendu)."
+    if len(proof_value) > MAX_PROOF_VALUE_CHARS:
+        return False, "Valeur de preuve invalide : bien trop longue pour une signature Ed25519 (64 octets)."
     try:
         signature = base58btc_decode(proof_value[1:])
     except ValueError:

@@ -27,7 +27,15 @@ def url(name: str, *args) -> str:
 
 
 def issuer_id() -> str:
-    return url("credentials:issuer")
+    """The credentials' issuer: the ONE place it is built (its keys' ids follow it). `CREDENTIALS_ISSUER_URL`,
+    else `SITE_URL`, read at each call so that it follows the port `make run` serves on."""
+    base = settings.CREDENTIALS_ISSUER_URL or settings.SITE_URL
+    return f"{base.rstrip('/')}{reverse('credentials:issuer')}"
+
+
+def page_url(credential: IssuedCredential) -> str:
+    """The public page of a credential, as links and QR codes give it (the credential's `id` when issued)."""
+    return url("credentials:verify", credential.uuid)
 
 
 def verification_method(key: SigningKey) -> str:
@@ -145,7 +153,7 @@ def issue(
     )
     now = timezone.now()
     unsigned = ob3.build_credential(
-        credential_id=url("credentials:verify", credential.uuid),
+        credential_id=page_url(credential),
         issuer_id=issuer_id(),
         issuer_name=ISSUER_NAME,
         issuer_url=settings.SITE_URL,
@@ -189,6 +197,66 @@ def issue(
     return credential
 
 
+def _rebased(value, old: str, new: str):
+    """`value` with every string at the address `old` (a site's base URL) moved to `new`."""
+    if isinstance(value, dict):
+        return {k: _rebased(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebased(v, old, new) for v in value]
+    if isinstance(value, str) and (value == old or value.startswith((old + "/", old + "#"))):
+        return new + value[len(old) :]
+    return value
+
+
+def _issuer_of(document: dict) -> str:
+    issuer = document.get("issuer")
+    return str(issuer.get("id", "")) if isinstance(issuer, dict) else str(issuer or "")
+
+
+@transaction.atomic
+def reissue_foreign_credentials(*, by) -> int:
+    """Development only: re-sign with the current key and issuer every credential another issuer signed (the demo
+    seeded under another port or SITE_URL, whose proofs name a key nobody here publishes). A credential keeps its
+    uuid (its page's address), status index, recipient hash, `validFrom` and revocation; the previous site's
+    addresses inside it move to the current SITE_URL. Returns how many were re-signed."""
+    if not settings.DEBUG:
+        raise PermissionRefused(_("Seul le développement réémet les titres d'un autre émetteur."))
+    current = issuer_id()
+    foreign = [
+        c
+        for c in IssuedCredential.objects.select_for_update(of=("self",)).order_by("pk")
+        if _issuer_of(c.document) != current
+    ]
+    if not foreign:
+        return 0
+    key = active_key()
+    private = _private_key(key)
+    for credential in foreign:
+        document = {k: v for k, v in credential.document.items() if k != "proof"}
+        suffix = reverse("credentials:verify", args=[credential.uuid])
+        previous_site = str(document.get("id", "")).removesuffix(suffix)
+        if previous_site != document.get("id"):
+            document = _rebased(document, previous_site, settings.SITE_URL)
+        document["id"] = page_url(credential)
+        document["issuer"] = {**document.get("issuer", {}), "id": current}
+        if "credentialStatus" in document:
+            document["credentialStatus"] = {
+                **document["credentialStatus"],
+                "id": f"{status_list_url()}#{credential.status_index}",
+                "statusListCredential": status_list_url(),
+            }
+        signed = ob3.sign(document, private, verification_method(key), timezone.now())
+        errors = ob3.validate_schema(signed)
+        if errors:
+            raise InvalidTransition(
+                _("Le titre ne respecte pas le schéma Open Badges 3.0 : %(e)s") % {"e": "; ".join(errors)}
+            )
+        credential.document = signed
+        credential.save(update_fields=["document"])
+        audit.log(by, "credentials.reissued", credential, kid=key.kid)
+    return len(foreign)
+
+
 @transaction.atomic
 def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
     if not (by.is_authenticated and by.is_formateur):
@@ -212,7 +280,10 @@ def status_list_credential() -> dict:
     from django.db.models import Count
 
     state = IssuedCredential.objects.aggregate(n=Count("pk"), revoked=Count("revoked_at"), top=Max("status_index"))
-    cache_key = f"credentials:status-list:{state['n']}:{state['revoked']}:{state['top']}"
+    # the addresses are in the key too: served on another port, the list names another issuer
+    cache_key = (
+        f"credentials:status-list:{state['n']}:{state['revoked']}:{state['top']}:{issuer_id()}:{status_list_url()}"
+    )
     cached = cache.get(cache_key)
     if cached is not None:
         return cached
@@ -246,26 +317,45 @@ class Verdict:
     dates_ok: bool = True
     dates_reason: str = ""
     credential: IssuedCredential | None = None
+    refusal: str = ""  # beyond the verifier's bounds: nothing else was checked
 
     @property
     def ok(self) -> bool:
-        return not self.schema_errors and self.signature_ok and self.status == "valide" and self.dates_ok
+        return (
+            not self.refusal
+            and not self.schema_errors
+            and self.signature_ok
+            and self.status == "valide"
+            and self.dates_ok
+        )
 
 
 def check(document: dict) -> Verdict:
+    refusal = ob3.check_bounds(document)
+    if refusal:
+        # before the schema and the signature: JSON-LD canonicalization must never see such a document
+        return Verdict(refusal=refusal, signature_reason=refusal, dates_ok=False)
     verdict = Verdict(schema_errors=ob3.validate_schema(document))
     verdict.signature_ok, verdict.signature_reason = ob3.verify(document, resolve_key)
-    prefix = f"{settings.SITE_URL}/verifier/"
+    # Ours if its id is the id of a credential we issued, whatever host name it was issued under.
     credential_id = str(document.get("id", ""))
-    if credential_id.startswith(prefix):
-        uid = credential_id[len(prefix) :].strip("/")
-        verdict.credential = IssuedCredential.objects.filter(uuid=uid).first() if _is_uuid(uid) else None
+    uid = credential_id.rstrip("/").rsplit("/", 1)[-1]
+    if "/verifier/" in credential_id and _is_uuid(uid):
+        found = IssuedCredential.objects.filter(uuid=uid).first()
+        verdict.credential = found if found and found.document.get("id") == credential_id else None
     if verdict.credential is not None:
         verdict.status = "révoqué" if verdict.credential.is_revoked else "valide"
     now = timezone.now()
     valid_from, valid_until = _parse(document.get("validFrom")), _parse(document.get("validUntil"))
     if document.get("validFrom") and valid_from is None:
         verdict.dates_ok, verdict.dates_reason = False, _("La date de début de validité est illisible.")
+    elif document.get("validUntil") and valid_until is None:
+        verdict.dates_ok, verdict.dates_reason = False, _("La date de fin de validité est illisible.")
+    elif _naive(valid_from) or _naive(valid_until):
+        verdict.dates_ok, verdict.dates_reason = (
+            False,
+            _("Les dates de validité doivent indiquer leur fuseau horaire (par exemple 2026-01-31T09:30:00Z)."),
+        )
     elif valid_from and valid_from > now:
         verdict.dates_ok, verdict.dates_reason = False, _("Ce titre n'est pas encore valable.")
     elif valid_until and valid_until < now:
@@ -280,6 +370,10 @@ def _parse(value):
         return datetime.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def _naive(value) -> bool:
+    return value is not None and timezone.is_naive(value)
 
 
 def _is_uuid(value: str) -> bool:

@@ -1,7 +1,9 @@
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import require_team
-from compagnons.credentials import services
+from compagnons.credentials import ob3, services
 from compagnons.credentials.models import IssuedCredential
 
 MAX_PASTE_BYTES = 256 * 1024
@@ -70,13 +72,21 @@ def check(request: HttpRequest) -> HttpResponse:
             else:
                 text = upload.read().decode("utf-8", errors="replace")
         else:
-            text = request.POST.get("document", "")[:MAX_PASTE_BYTES]
+            text = request.POST.get("document", "")
+            if len(text) > MAX_PASTE_BYTES:
+                error, text = _("Le texte collé est trop long pour être un titre (256 Ko au plus)."), ""
+        if not error and ob3.json_text_too_deep(text):
+            # refused before parsing: the JSON parser recurses, and 100,000 × « [ » would exhaust it
+            error = _(
+                "Ce texte imbrique trop de niveaux (plus de %(n)s) pour être un titre : vérifiez le copier-coller."
+            ) % {"n": ob3.MAX_DEPTH}
+            text = ""
         if not error:
             try:
                 document = json.loads(text)
                 if not isinstance(document, dict):
                     raise ValueError
-            except ValueError:
+            except (ValueError, RecursionError):
                 error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
             else:
                 verdict = services.check(document)
@@ -110,7 +120,11 @@ def staff(request: HttpRequest) -> HttpResponse:
             raise Http404
         credential = get_object_or_404(IssuedCredential, uuid=request.POST.get("uuid"))
         try:
-            services.revoke(credential, by=request.user, reason=request.POST.get("reason", ""))
+            # Read through a form field: a NUL byte gets Django's message, not a database error.
+            reason = forms.CharField(required=False).clean(request.POST.get("reason", ""))
+            services.revoke(credential, by=request.user, reason=reason)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         except (InvalidTransition, PermissionRefused) as error:
             messages.error(request, str(error))
         else:

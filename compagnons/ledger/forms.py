@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,18 @@ from compagnons.accounts.models import User
 from compagnons.ledger.models import Transaction
 
 
-class DeclareHelpForm(forms.Form):
+class OnceForm(forms.Form):
+    """A form whose posting counts once: `request_id` is drawn when the form is shown and becomes the posting's
+    idempotency key, so a double submit (a double click, a resent request) writes nothing twice."""
+
+    request_id = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def request_key(self) -> str | None:
+        value = self.cleaned_data.get("request_id")
+        return value.hex if value else None
+
+
+class DeclareHelpForm(OnceForm):
     email = forms.EmailField(label=_("Adresse e-mail de la personne aidée"))
     kind = forms.ChoiceField(
         label=_("Nature"),
@@ -29,7 +42,7 @@ class DeclareHelpForm(forms.Form):
         return email
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(OnceForm):
     minutes = forms.IntegerField(
         label=_("Minutes (positif : crédit, négatif : débit)"), min_value=-6000, max_value=6000
     )

@@ -10,14 +10,26 @@ from compagnons.ledger.models import Movement, Transaction
 
 
 def summary(account) -> dict:
-    """Given (credits) and received (debits) by kind, and month by month over the last year. Two queries."""
+    """Given (credits) and received (debits) by kind, and month by month over the last year. Two queries.
+
+    The welcome grant is a credit too, but nobody gave anything for it: the association offers it. It is counted
+    apart (`granted`), never as time the member gave."""
     counted = Movement.objects.counted().filter(account=account)
+    welcome = Q(transaction__kind=Transaction.Kind.WELCOME)
+    credit, debit = Q(minutes__gt=0), Q(minutes__lt=0)
     by_kind = counted.values("transaction__kind").annotate(
-        gave=Sum("minutes", filter=Q(minutes__gt=0)), received=Sum("minutes", filter=Q(minutes__lt=0))
+        gave=Sum("minutes", filter=credit & ~welcome),
+        received=Sum("minutes", filter=debit),
+        granted=Sum("minutes", filter=credit & welcome),
     )
     labels = dict(Transaction.Kind.choices)
     kinds = [
-        {"kind": labels[row["transaction__kind"]], "gave": row["gave"] or 0, "received": -(row["received"] or 0)}
+        {
+            "kind": labels[row["transaction__kind"]],
+            "gave": row["gave"] or 0,
+            "received": -(row["received"] or 0),
+            "granted": row["granted"] or 0,
+        }
         for row in by_kind
     ]
     since = (timezone.now() - timedelta(days=365)).replace(day=1)
@@ -25,7 +37,7 @@ def summary(account) -> dict:
         counted.filter(created_at__gte=since)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(gave=Sum("minutes", filter=Q(minutes__gt=0)), received=Sum("minutes", filter=Q(minutes__lt=0)))
+        .annotate(gave=Sum("minutes", filter=credit & ~welcome), received=Sum("minutes", filter=debit))
         .order_by("month")
     )
     timeline = [{"month": m["month"], "gave": m["gave"] or 0, "received": -(m["received"] or 0)} for m in months]
@@ -33,6 +45,7 @@ def summary(account) -> dict:
         "kinds": kinds,
         "gave": sum(k["gave"] for k in kinds),
         "received": sum(k["received"] for k in kinds),
+        "granted": sum(k["granted"] for k in kinds),
         "timeline": timeline,
         "chart": chart(timeline),
     }

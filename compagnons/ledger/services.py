@@ -5,6 +5,7 @@ Help flows from who gives to who receives: a mentoring session moves minutes fro
 mentor's; a lead or a welcome comes from the commons; a mission won moves the promised hour to the commons.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,6 +47,11 @@ def account_of(member) -> Account:
         )
         account.refresh_from_db()
     return account
+
+
+def open_account(member) -> None:
+    """Sign-up step (registered with accounts): open the new member's account and post the welcome grant."""
+    account_of(member)
 
 
 def post(
@@ -188,8 +194,17 @@ def reverse(tx: Transaction, *, by, reason: str) -> Transaction:
 
 
 @transaction.atomic
-def adjust(member, minutes: int, *, by, reason: str) -> Transaction:
-    """A staff adjustment: positive credits the member from the commons, negative the reverse."""
+def _once(key: str, message) -> str:
+    """An idempotency key carried by the form (its `request_id`, drawn when the form is shown): a double submit
+    finds the first posting and is told so, and nothing is written twice."""
+    if Transaction.objects.filter(idempotency_key=key).exists():
+        raise InvalidTransition(message)
+    return key
+
+
+def adjust(member, minutes: int, *, by, reason: str, request_id: str | None = None) -> Transaction:
+    """A staff adjustment: positive credits the member from the commons, negative the reverse. `request_id`
+    (the form's) makes a double submit post once."""
     if not (by.is_authenticated and by.is_formateur):
         raise PermissionRefused(_("Seule l'équipe ajuste un compte."))
     if not reason.strip():
@@ -203,7 +218,10 @@ def adjust(member, minutes: int, *, by, reason: str) -> Transaction:
         from_account=source,
         to_account=target,
         minutes=abs(minutes),
-        idempotency_key=f"adjustment:{member.pk}:{timezone.now().timestamp()}:{by.pk}",
+        idempotency_key=_once(
+            f"adjustment:{member.pk}:{by.pk}:{request_id or uuid.uuid4().hex}",
+            _("Cet ajustement est déjà enregistré : un double envoi ne compte qu'une fois."),
+        ),
         beneficiary=member,
         confirmed=True,
         note=reason.strip(),
@@ -242,13 +260,19 @@ def credit_lead(lead, *, author) -> Transaction:
     )
 
 
-def credit_review(evidence_object, *, reviewer, reviewed) -> Transaction:
+def credit_review(evidence_object, *, reviewer, reviewed, once_per: str = "") -> Transaction:
+    """A review of a page or a pitch, credited to the reviewer once per evidence object; with `once_per`, once per
+    that scope instead (a pitch: once per member, reviewer and month, however many versions are written)."""
     return post(
         Kind.REVIEW,
         from_account=account_of(reviewed),
         to_account=account_of(reviewer),
         minutes=settings.LEDGER_REVIEW_MINUTES,
-        idempotency_key=f"review:{ContentType.objects.get_for_model(evidence_object).pk}:{evidence_object.pk}:{reviewer.pk}",
+        idempotency_key=(
+            f"review:{once_per}:{reviewer.pk}"
+            if once_per
+            else f"review:{ContentType.objects.get_for_model(evidence_object).pk}:{evidence_object.pk}:{reviewer.pk}"
+        ),
         beneficiary=reviewer,
         confirmer=reviewed,
         evidence=evidence_object,
@@ -300,8 +324,9 @@ def cancel_mission_debit(mission, *, member) -> Transaction | None:
 
 
 @transaction.atomic
-def declare_help(giver, receiver, *, kind: str, minutes: int, note: str) -> Transaction:
-    """Coaching or community help declared by who gave it; pending until who received it confirms."""
+def declare_help(giver, receiver, *, kind: str, minutes: int, note: str, request_id: str | None = None) -> Transaction:
+    """Coaching or community help declared by who gave it; pending until who received it confirms. `request_id`
+    (the form's) makes a double submit post once."""
     if kind not in (Kind.COACHING, Kind.COMMUNITY):
         raise InvalidTransition(_("Cette nature de contrepartie ne se déclare pas."))
     if giver.pk == receiver.pk:
@@ -315,7 +340,10 @@ def declare_help(giver, receiver, *, kind: str, minutes: int, note: str) -> Tran
         from_account=account_of(receiver),
         to_account=account_of(giver),
         minutes=minutes,
-        idempotency_key=f"{kind}:{giver.pk}:{receiver.pk}:{timezone.now().isoformat()}",
+        idempotency_key=_once(
+            f"{kind}:{giver.pk}:{receiver.pk}:{request_id or uuid.uuid4().hex}",
+            _("Cette aide est déjà déclarée : un double envoi ne compte qu'une fois."),
+        ),
         beneficiary=giver,
         confirmer=receiver,
         note=note.strip(),

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from compagnons.accounts.models import User
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
 from compagnons.ledger import giveback, report, services
 from compagnons.ledger.forms import AdjustForm, DeclareHelpForm, ReverseForm
@@ -60,6 +61,7 @@ def declare(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 minutes=form.cleaned_data["minutes"],
                 note=form.cleaned_data["note"],
+                request_id=form.request_key(),
             )
         except ERRORS as error:
             form.add_error(None, str(error))
@@ -118,14 +120,15 @@ def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
                     adjust_form.cleaned_data["minutes"],
                     by=request.user,
                     reason=adjust_form.cleaned_data["reason"],
+                    request_id=adjust_form.request_key(),
                 )
                 messages.success(request, _("Ajustement enregistré."))
                 return redirect("ledger:staff_member", member_id=member.pk)
             if "reverse" in request.POST and reverse_form.is_valid():
-                tx_id = request.POST.get("transaction", "")
-                if not tx_id.isdigit():
+                tx_id = parse_id(request.POST.get("transaction"))
+                if tx_id is None:
                     raise Http404
-                tx = get_object_or_404(Transaction, pk=int(tx_id), movements__account=account)
+                tx = get_object_or_404(Transaction, pk=tx_id, movements__account=account)
                 services.reverse(tx, by=request.user, reason=reverse_form.cleaned_data["reason"])
                 messages.success(request, _("Contre-passation enregistrée."))
                 return redirect("ledger:staff_member", member_id=member.pk)

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from compagnons.apprenticeship.forms import CompetenceChoiceField, DateInput, current_competences
-from compagnons.apprenticeship.uploads import check_upload
+from compagnons.core.uploads import check_upload
 from compagnons.missions import services
-from compagnons.missions.models import HOURS_PER_DAY, Attestation, Mission, WorkerProfile
+from compagnons.missions.models import HOURS_PER_DAY, Attestation, Dispute, Mission, WorkerProfile
 from compagnons.skills.models import Trade
 
 
@@ -271,3 +271,31 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["competence"].queryset = current_competences()
         self.fields["competence"].label_from_instance = lambda c: f"{c.code} — {c.label}"
+
+
+class DisputeDecisionForm(forms.Form):
+    """Staff's decision on a mediation: for whom, what follows for the mission (the outcomes its state allows), why."""
+
+    decided_for = forms.ChoiceField(
+        label=_("En faveur de qui"),
+        choices=Dispute.DecidedFor.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Dites en faveur de qui la décision est rendue.")},
+    )
+    outcome = forms.ChoiceField(
+        label=_("Ce qui suit pour la mission"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez ce qui suit pour la mission.")},
+    )
+    reasons = forms.CharField(
+        label=_("Motifs de la décision"),
+        help_text=_("Lus par les deux parties : les faits retenus et ce qui fonde la décision."),
+        widget=forms.Textarea({"rows": 5}),
+        error_messages={"required": _("Écrivez les motifs de la décision.")},
+    )
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (value, Dispute.Outcome(value).label) for value in services.dispute_outcomes(mission)
+        ]

@@ -64,6 +64,11 @@ class WorkerProfile(models.Model):
             return bool(self.structure)
         return self.legal_status == self.LegalStatus.UNDER_COMPAGNON
 
+    @property
+    def can_invoice(self) -> bool:
+        """Declared work that invoices itself; an apprentice under their compagnon's responsibility does not."""
+        return self.is_declared and self.legal_status != self.LegalStatus.UNDER_COMPAGNON
+
 
 class MissionQuerySet(models.QuerySet):
     def published(self) -> "MissionQuerySet":
@@ -300,14 +305,35 @@ class Dispute(models.Model):
         APPEALED = "appealed", _("En appel")
         FINAL = "final", _("Décision d'appel rendue")
 
+    class DecidedFor(models.TextChoices):
+        CLIENT = "client", _("En faveur du donneur d'ordre")
+        MEMBER = "member", _("En faveur du membre retenu")
+        SHARED = "shared", _("Partagée entre les deux parties")
+
+    class Outcome(models.TextChoices):
+        """What follows for the mission; which ones apply depends on its state (`services.DISPUTE_OUTCOMES`)."""
+
+        ACCEPT = "accept", _("Livraison acceptée, mission clôturée")
+        REDO = "redo", _("Livraison à reprendre (la mission repasse « en cours »)")
+        CANCEL = "cancel", _("Mission annulée")
+        UNCHANGED = "unchanged", _("La mission reste en l'état")
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="disputes")
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("ce qui ne va pas"))
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    decision = models.TextField(_("décision"), blank=True)
+    response = models.TextField(_("réponse de l'autre partie"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decided_for = models.CharField(_("décision en faveur de"), max_length=10, choices=DecidedFor, blank=True)
+    outcome = models.CharField(_("suite pour la mission"), max_length=10, choices=Outcome, blank=True)
+    decision = models.TextField(_("motifs de la décision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from compagnons.accounts.models import Availability, Role, User
 from compagnons.apprenticeship import services as path_services
@@ -49,10 +50,14 @@ def fairness_problem(budget_cents: int, hours: int) -> str | None:
     if hours <= 0 or budget_cents <= 0:
         return _("Indiquez un budget et un effort estimé.")
     if budget_cents < minimum_budget_cents(hours):
-        return _(
+        return ngettext(
             "Le taux horaire effectif (%(rate)s de l'heure) est sous le plancher de %(floor)s de l'heure : "
             "c'est ce qu'il faut à un indépendant pour gagner environ le SMIC une fois ses charges et son temps "
-            "non facturé payés. Pour %(hours)s heures, le budget minimum est de %(minimum)s."
+            "non facturé payés. Pour %(hours)s heure, le budget minimum est de %(minimum)s.",
+            "Le taux horaire effectif (%(rate)s de l'heure) est sous le plancher de %(floor)s de l'heure : "
+            "c'est ce qu'il faut à un indépendant pour gagner environ le SMIC une fois ses charges et son temps "
+            "non facturé payés. Pour %(hours)s heures, le budget minimum est de %(minimum)s.",
+            hours,
         ) % {
             "rate": euros(budget_cents // hours),
             "floor": euros(settings.MISSION_HOURLY_FLOOR_CENTS),
@@ -239,6 +244,8 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
         raise InvalidTransition(_("Écrivez quelques mots : votre approche, vos disponibilités, vos questions."))
     if partner is not None and not path_services.is_mentor_of(applicant, partner):
         raise InvalidTransition(_("Un binôme réunit un compagnon et l'apprenti qu'il accompagne."))
+    if partner is None and _works_under_compagnon(applicant):
+        raise InvalidTransition(str(UNDER_COMPAGNON_ALONE))
     if request_review and not path_services.Mentorship.objects.active().filter(apprentice=applicant).exists():
         raise InvalidTransition(_("Pour une relecture, il faut un compagnon qui vous accompagne."))
     if not request_review:
@@ -293,6 +300,8 @@ def send_application(application: Application, *, by, message: str | None = None
         raise InvalidTransition(_("Cette candidature est déjà partie."))
     if application.mission.status != S.PUBLISHED:
         raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
+    if application.partner_id is None and _works_under_compagnon(by):
+        raise InvalidTransition(str(UNDER_COMPAGNON_ALONE))
     User.objects.select_for_update(of=("self",)).filter(pk=by.pk).first()
     _check_cap(by)
     if message is not None and message.strip():
@@ -329,12 +338,30 @@ def shortlist(application: Application, *, by) -> Application:
     return application
 
 
+def _works_under_compagnon(member) -> bool:
+    return WorkerProfile.objects.filter(member=member, legal_status=WorkerProfile.LegalStatus.UNDER_COMPAGNON).exists()
+
+
+UNDER_COMPAGNON_ALONE = gettext_lazy(
+    "Vous travaillez sous la responsabilité de votre compagnon : c'est lui ou elle qui facture, vous ne pouvez donc "
+    "pas candidater seul·e. Demandez à votre compagnon de candidater en binôme avec vous. Si vous avez votre propre "
+    "statut (micro-entreprise avec SIRET, portage salarial ou coopérative), indiquez-le d'abord dans « Mon statut »."
+)
+
+
 def declared_work_problem(member, mission: Mission) -> str | None:
+    """Why `member` may not be the one who invoices this mission (the chosen applicant: in a binôme, the
+    compagnon), or None."""
     profile = WorkerProfile.objects.filter(member=member).first()
     if profile is None or not profile.is_declared:
         return _(
             "%(name)s n'a pas encore indiqué son statut (micro-entreprise avec SIRET, portage salarial "
             "ou coopérative) : une mission ne peut être confiée qu'à un travail déclaré."
+        ) % {"name": member.display_name}
+    if not profile.can_invoice:
+        return _(
+            "%(name)s travaille sous la responsabilité de son compagnon et ne facture pas : une mission ne lui est "
+            "confiée qu'en binôme, facturée par son compagnon."
         ) % {"name": member.display_name}
     if mission.budget_cents >= settings.VIGILANCE_THRESHOLD_CENTS and not profile.urssaf_attestation:
         return _(
@@ -495,21 +522,105 @@ def open_dispute(mission: Mission, *, by, reason: str) -> Dispute:
     return dispute
 
 
+def _parties(mission: Mission) -> set[int]:
+    chosen = mission.chosen
+    return {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} - {None} if chosen else set())
+
+
 @transaction.atomic
-def decide_dispute(dispute: Dispute, *, by, decision: str) -> Dispute:
+def respond_to_dispute(dispute: Dispute, *, by, text: str) -> Dispute:
+    """The other side gives its version before staff decide (or before the appeal is decided). It may be rewritten
+    until then; each version is audited."""
+    dispute = Dispute.objects.select_for_update(of=("self",)).select_related("mission__chosen").get(pk=dispute.pk)
+    mission = dispute.mission
+    if by.pk not in _parties(mission):
+        raise PermissionRefused(_("Seules les parties de la mission répondent à une médiation."))
+    opener_is_client = dispute.opened_by_id == mission.client_id
+    if (by.pk == mission.client_id) == opener_is_client:
+        raise PermissionRefused(_("C'est l'autre partie qui répond : vous avez déjà exposé ce qui ne va pas."))
+    if dispute.status not in (Dispute.Status.OPEN, Dispute.Status.APPEALED):
+        raise InvalidTransition(_("L'équipe a déjà rendu sa décision : la réponse est close."))
+    if not text.strip():
+        raise InvalidTransition(_("Écrivez votre version des faits."))
+    dispute.response, dispute.responded_by, dispute.responded_at = text.strip(), by, timezone.now()
+    dispute.save(update_fields=["response", "responded_by", "responded_at"])
+    audit.log(by, "dispute.answered", dispute)
+    return dispute
+
+
+# What a decision may do to the mission, by the mission's state (docs/missions.md, « Mediation »).
+DISPUTE_OUTCOMES = {
+    S.ASSIGNED: (Dispute.Outcome.UNCHANGED, Dispute.Outcome.CANCEL),
+    S.IN_PROGRESS: (Dispute.Outcome.UNCHANGED, Dispute.Outcome.CANCEL),
+    S.DELIVERED: (
+        Dispute.Outcome.ACCEPT,
+        Dispute.Outcome.REDO,
+        Dispute.Outcome.CANCEL,
+        Dispute.Outcome.UNCHANGED,
+    ),
+}
+
+
+def dispute_outcomes(mission: Mission) -> tuple:
+    """The outcomes a decision may take for this mission now (a closed or cancelled one stays as it is)."""
+    return DISPUTE_OUTCOMES.get(mission.status, (Dispute.Outcome.UNCHANGED,))
+
+
+def _apply_outcome(mission: Mission, outcome: str, *, by, dispute: Dispute, reasons: str) -> None:
+    if outcome == Dispute.Outcome.ACCEPT:
+        delivery = _latest_delivery(mission)
+        delivery.status = Delivery.Status.ACCEPTED
+        delivery.answered_at = timezone.now()
+        delivery.save(update_fields=["status", "answered_at"])
+        mission.closed_at = timezone.now()
+        _move(mission, (S.DELIVERED,), S.CLOSED, by=by, fields=["closed_at"], dispute=dispute.pk)
+    elif outcome == Dispute.Outcome.REDO:
+        delivery = _latest_delivery(mission)
+        delivery.status = Delivery.Status.CHANGES
+        delivery.answer = reasons
+        delivery.answered_at = timezone.now()
+        delivery.save(update_fields=["status", "answer", "answered_at"])
+        _move(mission, (S.DELIVERED,), S.IN_PROGRESS, by=by, changes=True, dispute=dispute.pk)
+    elif outcome == Dispute.Outcome.CANCEL:
+        _move(mission, (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED), S.CANCELLED, by=by, dispute=dispute.pk)
+        if mission.chosen_id:
+            # The work is called off: what winning it asked in return is given back, as for any cancellation.
+            ledger_services.cancel_mission_debit(mission, member=mission.chosen.applicant)
+        mission.applications.filter(status__in=[*Application.OPEN, Application.Status.DRAFT]).update(
+            status=Application.Status.NOT_CHOSEN
+        )
+
+
+@transaction.atomic
+def decide_dispute(dispute: Dispute, *, by, decided_for: str, outcome: str, reasons: str) -> Dispute:
+    """Staff decide: for whom (client, member, shared), what follows for the mission (an outcome its state allows,
+    applied here through the same transitions), and why (required). Open → decided; appealed → final."""
     _require_staff(by)
     dispute = Dispute.objects.select_for_update(of=("self",)).get(pk=dispute.pk)
-    if not decision.strip():
-        raise InvalidTransition(_("Écrivez la décision."))
+    mission = _locked(dispute.mission)
     if dispute.status == Dispute.Status.OPEN:
-        dispute.status = Dispute.Status.DECIDED
+        status = Dispute.Status.DECIDED
     elif dispute.status == Dispute.Status.APPEALED:
-        dispute.status = Dispute.Status.FINAL
+        status = Dispute.Status.FINAL
     else:
         raise InvalidTransition(_("Cette médiation attend un appel, ou elle est close."))
-    dispute.decision, dispute.decided_by = decision.strip(), by
-    dispute.save(update_fields=["status", "decision", "decided_by"])
-    audit.log(by, "dispute.decided", dispute, status=dispute.status)
+    if decided_for not in Dispute.DecidedFor.values:
+        raise InvalidTransition(_("Dites en faveur de qui la décision est rendue."))
+    if outcome not in dispute_outcomes(mission):
+        raise InvalidTransition(
+            _("Pour une mission « %(status)s », choisissez une suite parmi : %(choices)s.")
+            % {
+                "status": mission.get_status_display(),
+                "choices": ", ".join(str(Dispute.Outcome(o).label) for o in dispute_outcomes(mission)),
+            }
+        )
+    if not reasons.strip():
+        raise InvalidTransition(_("Écrivez les motifs de la décision."))
+    _apply_outcome(mission, outcome, by=by, dispute=dispute, reasons=reasons.strip())
+    dispute.status, dispute.decided_for, dispute.outcome = status, decided_for, outcome
+    dispute.decision, dispute.decided_by, dispute.decided_at = reasons.strip(), by, timezone.now()
+    dispute.save(update_fields=["status", "decided_for", "outcome", "decision", "decided_by", "decided_at"])
+    audit.log(by, "dispute.decided", dispute, status=status, decided_for=decided_for, outcome=outcome)
     return dispute
 
 
@@ -709,13 +820,14 @@ def client_record(client) -> dict:
 
 # --- Matching: transparent, never by price ---------------------------------------------------
 
+# Lazy: this list is built at import time, and each reason is read in the language of the request.
 SOURCE_RANK = [
-    (Assessment.Source.JURY, 4, _("certifiée par le jury")),
-    (Assessment.Source.CLIENT, 3, _("attestée par un client")),
-    (Assessment.Source.EVIDENCE, 2, _("validée par un compagnon")),
-    (Assessment.Source.MENTOR, 2, _("validée par un compagnon")),
-    (Assessment.Source.STAFF, 2, _("validée par un formateur")),
-    (Assessment.Source.SELF, 1, _("déclarée")),
+    (Assessment.Source.JURY, 4, gettext_lazy("certifiée par le jury")),
+    (Assessment.Source.CLIENT, 3, gettext_lazy("attestée par un client")),
+    (Assessment.Source.EVIDENCE, 2, gettext_lazy("validée par un compagnon")),
+    (Assessment.Source.MENTOR, 2, gettext_lazy("validée par un compagnon")),
+    (Assessment.Source.STAFF, 2, gettext_lazy("validée par un formateur")),
+    (Assessment.Source.SELF, 1, gettext_lazy("déclarée")),
 ]
 
 

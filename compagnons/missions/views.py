@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Mentorship
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.models import AuditLog
 from compagnons.core.permissions import require_team
 from compagnons.missions import permissions, services
 from compagnons.missions.forms import (
@@ -19,6 +22,7 @@ from compagnons.missions.forms import (
     ClientFactsForm,
     ConvertLeadForm,
     DeliveryForm,
+    DisputeDecisionForm,
     FilterForm,
     LeadForm,
     MissionForm,
@@ -137,6 +141,17 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Posting (clients) ----------------------------------------------------------------------
 
 
+def _posted_text(form, field: str = "text") -> str:
+    """Free text read through its form: a NUL byte or a malformed value gets the form's French message, never a
+    500. A missing text is passed on empty: the service says what it expects."""
+    if form.is_valid():
+        return form.cleaned_data[field]
+    problems = form.errors.as_data().get(field, [])
+    if problems and all(problem.code == "required" for problem in problems):
+        return ""
+    raise InvalidTransition(" ".join(form.errors.get(field, [])) or _("Vérifiez votre texte."))
+
+
 def _require_client_role(user) -> None:
     if not (user.is_client or user.is_formateur):
         raise Http404
@@ -225,7 +240,8 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         elif action == "withdraw":
             services.withdraw(application, by=request.user)
         elif action == "send":
-            services.send_application(application, by=request.user, message=request.POST.get("message"))
+            message = _posted_text(TextForm({"text": request.POST.get("message", "")}))
+            services.send_application(application, by=request.user, message=message)
             messages.success(request, _("Candidature envoyée."))
         else:
             raise Http404
@@ -330,10 +346,10 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
                 services.accept_delivery(mission, by=user)
             elif action == "changes":
                 answer_form = TextForm(request.POST)
-                services.request_changes(mission, by=user, answer=request.POST.get("text", ""))
+                services.request_changes(mission, by=user, answer=_posted_text(answer_form))
             elif action == "testimonial":
                 testimonial_form = TextForm(request.POST)
-                services.write_testimonial(mission, by=user, text=request.POST.get("text", ""))
+                services.write_testimonial(mission, by=user, text=_posted_text(testimonial_form))
             elif action == "attest":
                 attestation_form = AttestationForm(request.POST, competences=competences)
                 if not attestation_form.is_valid():
@@ -346,7 +362,12 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
                 services.record_client_facts(mission, by=user, **facts_form.cleaned_data)
             elif action == "dispute":
                 dispute_form = TextForm(request.POST)
-                services.open_dispute(mission, by=user, reason=request.POST.get("text", ""))
+                services.open_dispute(mission, by=user, reason=_posted_text(dispute_form))
+            elif action == "dispute_response":
+                dispute = mission.disputes.exclude(status=Dispute.Status.FINAL).order_by("-created_at").first()
+                if dispute is None:
+                    raise InvalidTransition(_("Il n'y a pas de médiation en cours."))
+                services.respond_to_dispute(dispute, by=user, text=_posted_text(TextForm(request.POST)))
             elif action == "appeal":
                 dispute = mission.disputes.order_by("-created_at").first()
                 if dispute is None:
@@ -361,6 +382,8 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("missions:work", pk=mission.pk)
     mission.refresh_from_db()
     visible = services.testimonials_visible(mission)
+    my_testimonial = mission.testimonials.filter(author=user).first()
+    disputes = list(mission.disputes.select_related("opened_by"))
     return render(
         request,
         "missions/work.html",
@@ -370,11 +393,21 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
             "deliveries": mission.deliveries.all(),
             "testimonials": mission.testimonials.select_related("author") if visible else [],
             "testimonials_hidden": not visible,
-            "mine_written": mission.testimonials.filter(author=user).exists(),
+            "my_testimonial": my_testimonial,
+            "mine_written": my_testimonial is not None,
             "attested": mission.attestations.exists(),
             "attestations": mission.attestations.select_related("competence", "member"),
             "facts": getattr(mission, "client_facts", None) if hasattr(mission, "client_facts") else None,
-            "disputes": mission.disputes.all(),
+            "disputes": disputes,
+            "respond_to": next(
+                (
+                    d.pk
+                    for d in disputes
+                    if d.status in (Dispute.Status.OPEN, Dispute.Status.APPEALED)
+                    and (d.opened_by_id == mission.client_id) != is_client
+                ),
+                None,
+            ),
             "has_urssaf": is_client
             and WorkerProfile.objects.filter(member_id=mission.chosen.applicant_id)
             .exclude(urssaf_attestation="")
@@ -532,18 +565,80 @@ def convert_lead(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "missions/convert_lead.html", {"lead": lead, "form": form})
 
 
+HISTORY_LABELS = {
+    "dispute.opened": gettext_lazy("Médiation demandée"),
+    "dispute.answered": gettext_lazy("Réponse de l'autre partie"),
+    "dispute.decided": gettext_lazy("Décision de l'équipe"),
+    "dispute.appealed": gettext_lazy("Appel de la décision"),
+    "testimonial.written": gettext_lazy("Témoignage écrit"),
+    "mission.attested": gettext_lazy("Attestation de compétences"),
+    "mission.client_facts": gettext_lazy("Faits déclarés sur le donneur d'ordre"),
+}
+
+
+def _mission_history(mission: Mission) -> list[dict]:
+    """The mission's audit entries and those of its mediations, oldest first: one query (content types are cached)."""
+    entries = (
+        AuditLog.objects.filter(
+            Q(target_type=ContentType.objects.get_for_model(Mission), target_id=str(mission.pk))
+            | Q(
+                target_type=ContentType.objects.get_for_model(Dispute),
+                target_id__in=[str(pk) for pk in mission.disputes.values_list("pk", flat=True)],
+            )
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")[:200]
+    )
+    history = []
+    for entry in entries:
+        label = HISTORY_LABELS.get(entry.action)
+        if label is None and entry.action.startswith("mission."):
+            status = entry.action.removeprefix("mission.")
+            if status in Mission.Status.values:
+                label = _("Mission : %(status)s") % {"status": Mission.Status(status).label}
+        history.append({"at": entry.created_at, "actor": entry.actor, "label": label or entry.action})
+    return history
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff's mediation page: both sides, the mission's history and deliveries, and the decision to take."""
     require_team(request.user)
-    dispute = get_object_or_404(Dispute.objects.select_related("mission"), pk=pk)
-    form = TextForm(request.POST or None)
+    dispute = get_object_or_404(
+        Dispute.objects.select_related(
+            "mission__client", "mission__chosen__applicant", "mission__chosen__partner", "opened_by", "responded_by"
+        ),
+        pk=pk,
+    )
+    mission = dispute.mission
+    form = DisputeDecisionForm(request.POST or None, mission=mission)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decide_dispute(dispute, by=request.user, decision=form.cleaned_data["text"])
+            services.decide_dispute(
+                dispute,
+                by=request.user,
+                decided_for=form.cleaned_data["decided_for"],
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+            )
         except ERRORS as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Décision enregistrée."))
             return redirect("missions:staff_queue")
-    return render(request, "missions/dispute.html", {"dispute": dispute, "form": form})
+    opener_is_client = dispute.opened_by_id == mission.client_id
+    return render(
+        request,
+        "missions/dispute.html",
+        {
+            "dispute": dispute,
+            "mission": mission,
+            "opener_is_client": opener_is_client,
+            "decidable": dispute.status in (Dispute.Status.OPEN, Dispute.Status.APPEALED),
+            "deliveries": mission.deliveries.select_related("delivered_by").order_by("delivered_at", "pk"),
+            "history": _mission_history(mission),
+            "earlier": mission.disputes.exclude(pk=dispute.pk).order_by("created_at"),
+            "form": form,
+        },
+    )

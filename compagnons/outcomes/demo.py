@@ -37,6 +37,24 @@ PROFILES = [
     ("completed", {0: (S, None), 6: (S, None), 24: (Situation.EMPLOYED, False)}),
     ("dropped_out", {0: (Situation.EMPLOYED, False), 6: None, 24: None}),
 ]
+# The 2024 promotion has its own story (its 24-month survey is still to come): fewer titles — two paths completed
+# without it, two drop-outs — and other situations, so /resultats/ shows two different years.
+PROFILES_2024 = [
+    ("certified", {0: (W, True), 6: (W, True), 24: (W, True)}),
+    ("certified", {0: (S, None), 6: (Situation.EMPLOYED, False), 24: (Situation.EMPLOYED, True)}),
+    ("certified", {0: (S, None), 6: (W, True), 24: (W, True)}),
+    ("certified", {0: (T, None), 6: (W, True), 24: (W, True)}),
+    ("certified", {0: (S, None), 6: (S, None), 24: (S, None)}),
+    ("certified", {0: (W, True), 6: (Situation.BOTH, True), 24: (W, True)}),
+    ("certified", {0: None, 6: None, 24: (W, True)}),
+    ("certified", {0: (S, None), 6: (W, True), 24: (W, True)}),
+    ("certified", {0: (S, None), 6: (W, False), 24: (W, True)}),
+    ("certified", {0: (W, True), 6: (W, True), 24: (W, True)}),
+    ("completed", {0: (S, None), 6: (W, True), 24: (W, True)}),
+    ("completed", {0: (T, None), 6: (T, None), 24: (Situation.EMPLOYED, False)}),
+    ("dropped_out", {0: (Situation.EMPLOYED, False), 6: None, 24: None}),
+    ("dropped_out", {0: (S, None), 6: (S, None), 24: None}),
+]
 COMMENTS = [
     "Le compagnonnage m'a appris à parler de mon travail. J'ai trois clients réguliers.",
     "La banque de missions m'a donné mes deux premiers clients.",
@@ -70,7 +88,7 @@ def seed(world: dict) -> None:
             capacity=14,
             open_for_requests=False,
         )
-        for n, (kind, _answers) in enumerate(PROFILES):
+        for n, (kind, _answers) in enumerate(PROFILES if index == 0 else PROFILES_2024):
             member = User.objects.create(
                 email=f"promo{starts_on.year}-{n + 1:02d}@demo.test",
                 first_name=FIRST[(n + index * 5) % len(FIRST)],
@@ -85,8 +103,20 @@ def seed(world: dict) -> None:
                 member=member,
                 stage=Stage.COMPAGNON if kind == "certified" else Stage.APPRENTICE,
                 status=kind,
-                drop_reason="A trouvé un emploi salarié à temps plein." if dropped else "",
-                drop_cause=DropCause.WORK if dropped else "",
+                drop_reason=(
+                    ""
+                    if not dropped
+                    else "A trouvé un emploi salarié à temps plein."
+                    if _answers[0] and _answers[0][0] == Situation.EMPLOYED
+                    else "Une situation familiale qui ne laissait plus le temps du parcours."
+                ),
+                drop_cause=(
+                    ""
+                    if not dropped
+                    else DropCause.WORK
+                    if _answers[0] and _answers[0][0] == Situation.EMPLOYED
+                    else DropCause.FAMILY
+                ),
                 requested_at=_aware(starts_on - timedelta(days=20)),
                 enrolled_at=_aware(starts_on),
                 ended_at=_aware(ended_on),
@@ -102,7 +132,8 @@ def seed(world: dict) -> None:
         if follow_up.due_on > today:
             continue
         number = int(follow_up.exit.member.email.split("-")[1][:2]) - 1
-        answer = PROFILES[number][1].get(follow_up.wave)
+        profiles = PROFILES_2024 if follow_up.exit.member.email.startswith("promo2024-") else PROFILES
+        answer = profiles[number][1].get(follow_up.wave)
         follow_up.sent_at = follow_up.last_sent_at = _aware(follow_up.due_on)
         if answer is None:  # no answer: two reminders went, the team may call
             follow_up.reminders_sent = 2

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from compagnons.core.spreadsheets import safe_cell
+from compagnons.core.spreadsheets import append_safe_row, safe_cell
 from compagnons.outcomes import indicators
 from compagnons.outcomes.indicators import HOLDERS, LEAVERS, Filters
 from compagnons.outcomes.models import FollowUp
@@ -169,7 +169,7 @@ def indicators_xlsx(filters: Filters | None = None) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_safe_row(sheet, row)  # a cohort or bloc name typed as « =… » stays text
         sheet.freeze_panes = "A2"
     workbook.properties.creator = "Compagnons"
     workbook.properties.created = timezone.now().replace(tzinfo=None)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compagnons.apprenticeship.models import Cohort, Funding
+from compagnons.core.ids import parse_id
 from compagnons.outcomes.indicators import Filters
 from compagnons.outcomes.models import FollowUp, in_work_situations
 from compagnons.skills.models import Certification
@@ -101,9 +102,9 @@ class FiltersForm(forms.Form):
         # Any cohort is accepted (the table's links filter on any of them), but the list offers the most recent
         # ones: a select of thousands of options helps nobody and costs a lot to render.
         offered = list(Cohort.objects.order_by("-starts_on", "name").values_list("pk", "name")[:COHORTS_OFFERED])
-        chosen = self.data.get("cohort") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _name in offered):
-            offered += list(Cohort.objects.filter(pk=int(chosen)).values_list("pk", "name"))
+        chosen = parse_id(self.data.get("cohort")) if self.is_bound else None
+        if chosen and all(pk != chosen for pk, _name in offered):
+            offered += list(Cohort.objects.filter(pk=chosen).values_list("pk", "name"))
         self.fields["cohort"].widget.choices = [("", _("Toutes")), *offered]
 
     def filters(self) -> Filters:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from compagnons.apprenticeship.models import Cohort, DropCause, Enrollment, MentoringSession
 from compagnons.certification.models import BlockDecision, Route
+from compagnons.core.ids import parse_id
 from compagnons.missions.models import Application
 from compagnons.outcomes.models import BankShare, Exit, FollowUp, in_work_situations, neutralised_situations
 from compagnons.skills.models import Certification
@@ -441,16 +442,16 @@ def people(filters: Filters, key: str) -> tuple[str, QuerySet] | None:
     if key.startswith("cause-") and key[6:] in [*DropCause.values, ""]:
         rows = filters.enrollments().filter(status=Enrollment.Status.DROPPED_OUT, drop_cause=key[6:])
         return "enrollment", rows.select_related("member", "cohort").order_by("member__last_name", "pk")
-    if key.startswith("bloc-") and key[5:].isdigit():
-        holders = _validated_blocks(filters).filter(block_id=int(key[5:])).values("decision__candidate_id")
+    if key.startswith("bloc-") and parse_id(key[5:]):
+        holders = _validated_blocks(filters).filter(block_id=parse_id(key[5:])).values("decision__candidate_id")
         rows = filters.enrollments().filter(member_id__in=holders).select_related("member", "cohort")
         return "enrollment", rows.order_by("member__last_name", "member__first_name", "pk")
     if key == "first-mission":
         rows = first_bank_mission(filters.exits()).filter(first_mission_on__isnull=False)
         return "exit", rows.select_related("member", "cohort").order_by("exited_on", "pk")
     parts = key.split("-")
-    if len(parts) == 4 and parts[0] == "ins" and parts[1].isdigit() and parts[2] in (HOLDERS, LEAVERS):
-        wave, scope, condition = int(parts[1]), parts[2], _survey_part(parts[3])
+    if len(parts) == 4 and parts[0] == "ins" and parse_id(parts[1]) and parts[2] in (HOLDERS, LEAVERS):
+        wave, scope, condition = parse_id(parts[1]), parts[2], _survey_part(parts[3])
         if wave not in INSERTION_WAVES or condition is None:
             return None
         population = Q(exit__kind=Exit.Kind.CERTIFIED) if scope == HOLDERS else Q(exit__route=Route.PATH)

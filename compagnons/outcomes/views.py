@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from compagnons.core import audit, tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
 from compagnons.outcomes import charts, exports, indicators, panels, public, services
 from compagnons.outcomes.forms import AnswerForm, FiltersForm
@@ -188,8 +189,8 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     wave = request.GET.get("wave", "")
     due = FollowUp.objects.due().unanswered().select_related("exit__member", "exit__cohort").order_by("due_on", "pk")
-    if wave.isdigit() and int(wave) in FollowUp.Wave.values:
-        due = due.filter(wave=int(wave))
+    if parse_id(wave) in FollowUp.Wave.values:  # « ² » passes isdigit() but not int()
+        due = due.filter(wave=parse_id(wave))
     page = Paginator(due, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

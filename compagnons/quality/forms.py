@@ -90,7 +90,11 @@ class SurveyForm(forms.Form):
             self.fields["expectations"].label = _("Six mois après, ce que vous avez appris vous sert-il ?")
         elif survey.kind == Survey.Kind.MISSION:
             self.fields["expectations"].label = _("La mission a-t-elle répondu à votre besoin ?")
-            self.fields["support"].label = _("Êtes-vous satisfait·e des échanges avec le ou les membres ?")
+            # About the mission and the platform, never a score of a person (no stars: DOMAIN.md).
+            self.fields["support"].label = _(
+                "Êtes-vous satisfait·e du déroulement de la mission et de l'aide de la plateforme "
+                "(publication, suivi, médiation) ?"
+            )
             self.fields["recommend"].label = _("Recommanderiez-vous la banque de missions à un proche ?")
         if survey.audience == Survey.Audience.MENTOR:
             self.fields["expectations"].label = _("L'accompagnement a-t-il atteint ses objectifs ?")

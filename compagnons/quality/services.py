@@ -4,11 +4,9 @@
 Settings are read with a default (`getattr(settings, "QUALITY_…", default)`), listed in docs/quality.md.
 """
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncDate
@@ -25,7 +23,7 @@ from compagnons.apprenticeship.models import (
     Stage,
     StageTransition,
 )
-from compagnons.core import audit, tokens
+from compagnons.core import audit, ratelimit, tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import is_team
 from compagnons.missions.models import Mission
@@ -287,9 +285,10 @@ def file_complaint(
         raise InvalidTransition(_("Indiquez votre nom et votre adresse e-mail, pour que nous puissions vous répondre."))
     if not subject.strip() or not body.strip():
         raise InvalidTransition(_("Indiquez l'objet et décrivez la situation."))
-    ip_key = f"quality:complaint:ip:{hashlib.sha256((ip or '?').encode()).hexdigest()}"
-    cache.add(ip_key, 0, 3600)
-    if cache.incr(ip_key) > complaints_per_ip_per_hour():  # add + incr: parallel requests each count
+    # An atomic counter (compagnons/core/ratelimit.py): simultaneous posts cannot all pass.
+    if not ratelimit.hit(
+        ratelimit.key_for("quality:complaint:ip", ip or "?"), complaints_per_ip_per_hour(), timedelta(hours=1)
+    ):
         raise InvalidTransition(_("Trop de messages envoyés : réessayez un peu plus tard."))
     now = timezone.now()
     sequence, number = _next_number(timezone.localdate(now).year)

@@ -8,6 +8,7 @@ from compagnons.showcase.models import Brochure, Profile, Service
 def seed(world: dict) -> None:
     jean_pierre = world["compagnon@demo.test"]
     if Profile.objects.filter(member=jean_pierre).exists():
+        _brochure(Profile.objects.get(member=jean_pierre), jean_pierre)  # rebuilt if stale (another port, issuer)
         return
     marie = world["marie.lefevre@demo.test"]
     profile = services.profile_of(jean_pierre)
@@ -42,7 +43,11 @@ def seed(world: dict) -> None:
     )
     services.ask_pitch_review(pitch, marie, by=jean_pierre)
     services.review_pitch(pitch, by=marie, comment="Bravo, c'est concret.", approve=True)
-    brochure = services.request_brochure(profile, by=jean_pierre)
+    _brochure(profile, jean_pierre)
+
+
+def _brochure(profile: Profile, member) -> None:
+    brochure = services.request_brochure(profile, by=member)
     if Brochure.objects.get(pk=brochure.pk).status != Brochure.Status.READY:
         from compagnons.showcase.tasks import build_brochure
 

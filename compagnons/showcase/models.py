@@ -186,3 +186,20 @@ class Brochure(models.Model):
 
     def __str__(self) -> str:
         return f"Plaquette n°{self.pk}"
+
+
+class Invitation(models.Model):
+    """A client invited a member (their page) to apply to one of the client's published missions: once per mission
+    and member, whatever the number of clicks."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="invitations")
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation à candidater")
+        verbose_name_plural = _("invitations à candidater")
+        constraints = [models.UniqueConstraint(fields=["profile", "mission"], name="invitation_once_per_mission")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} ← {self.mission_id}"

@@ -4,7 +4,8 @@ a review of a page or a pitch by a compagnon counts as a contribution in the led
 import hashlib
 import io
 import uuid
-from datetime import date
+import warnings
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,17 +19,20 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import Role, User
-from compagnons.apprenticeship.uploads import check_upload
-from compagnons.core import audit
+from compagnons.core import audit, ratelimit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.ids import parse_id
+from compagnons.core.uploads import check_upload
 from compagnons.ledger import services as ledger_services
 from compagnons.missions.services import fairness_problem
-from compagnons.showcase.models import Brochure, ContactMessage, Pitch, PortfolioItem, Profile, Service
+from compagnons.showcase.models import Brochure, ContactMessage, Invitation, Pitch, PortfolioItem, Profile, Service
 from compagnons.skills.models import Assessment, Level
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+IMAGE_MAX_PIXELS = 40_000_000  # 8000 × 5000: more than any camera; checked before decoding
 CONTACTS_PER_IP_PER_HOUR = 5
 CONTACTS_PER_PROFILE_PER_DAY = 20
+INVITATIONS_PER_CLIENT_PER_DAY = 20
 
 
 def profile_of(member: User) -> Profile:
@@ -73,9 +77,8 @@ def add_service(
 @transaction.atomic
 def remove_service(profile: Profile, service_id, *, by) -> bool:
     _require_owner(profile, by)
-    try:
-        service_id = int(service_id)
-    except (TypeError, ValueError):
+    service_id = parse_id(service_id)
+    if service_id is None:
         return False
     deleted, _rows = profile.services.filter(pk=service_id).delete()
     return bool(deleted)
@@ -96,14 +99,38 @@ def service_problem(price_cents: int, unit: str, hours: int | None) -> str | Non
 
 
 def _clean_image(upload, *, max_side: int) -> ContentFile:
-    """Resize and re-encode an image, which drops its metadata (EXIF, GPS…)."""
-    from PIL import Image, ImageOps
+    """Resize and re-encode an image, which drops its metadata (EXIF, GPS…).
 
-    image = Image.open(upload)
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((max_side, max_side))
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+    The size is read from the header before anything is decoded: past IMAGE_MAX_PIXELS (a 20000 × 20000 image
+    would take over a gigabyte once decoded) or when Pillow cannot read the file, a French message, never a 500."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    unreadable = _("Cette image est illisible ou abîmée : enregistrez-la de nouveau (PNG ou JPEG) et réessayez.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            image = Image.open(upload)
+            width, height = image.size
+            if width * height > IMAGE_MAX_PIXELS:
+                raise InvalidTransition(
+                    _(
+                        "Cette image est trop grande (%(width)s × %(height)s pixels) : "
+                        "réduisez-la sous %(max)s millions de pixels."
+                    )
+                    % {"width": width, "height": height, "max": IMAGE_MAX_PIXELS // 1_000_000}
+                )
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((max_side, max_side))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidTransition(
+            _("Cette image est trop grande : réduisez-la sous %(max)s millions de pixels.")
+            % {"max": IMAGE_MAX_PIXELS // 1_000_000}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise InvalidTransition(unreadable) from None
     return ContentFile(out.getvalue())
 
 
@@ -150,9 +177,8 @@ def add_portfolio_item(
 def remove_portfolio_item(profile: Profile, item_id, *, by) -> bool:
     """Delete the item and, once that is committed, its file: a removed work must stop being reachable."""
     _require_owner(profile, by)
-    try:
-        item = profile.portfolio.select_for_update().get(pk=int(item_id))
-    except (PortfolioItem.DoesNotExist, TypeError, ValueError):
+    item = profile.portfolio.select_for_update().filter(pk=parse_id(item_id) or 0).first()
+    if item is None:
         return False
     if item.file:
         storage, name = item.file.storage, item.file.name
@@ -255,8 +281,13 @@ def review_pitch(pitch: Pitch, *, by, comment: str, approve: bool) -> Pitch:
     pitch.review_comment = comment.strip()
     pitch.status = Pitch.Status.APPROVED if approve else Pitch.Status.REVISE
     pitch.save(update_fields=["review_comment", "status"])
-    ledger_services.credit_review(pitch, reviewer=by, reviewed=pitch.member)
-    audit.log(by, "pitch.reviewed", pitch, approved=approve)
+    # One credit per member's pitch, reviewer and month: a new version asked again of the same reviewer is read,
+    # not paid again (otherwise two members could mint minutes by saving versions in turn).
+    credit = ledger_services.credit_review(
+        pitch, reviewer=by, reviewed=pitch.member, once_per=f"pitch:{pitch.member_id}:{timezone.localdate():%Y-%m}"
+    )
+    pitch.credited = credit.evidence_id == pitch.pk
+    audit.log(by, "pitch.reviewed", pitch, approved=approve, credited=pitch.credited)
     return pitch
 
 
@@ -265,12 +296,13 @@ def review_pitch(pitch: Pitch, *, by, comment: str, approve: bool) -> Pitch:
 
 def send_contact(profile: Profile, *, name: str, email: str, body: str, ip: str | None) -> ContactMessage:
     """Rate-limited per address and per page; the member gets it by e-mail and in their space."""
-    ip_key = f"showcase:contact:ip:{hashlib.sha256((ip or '?').encode()).hexdigest()}"
-    page_key = f"showcase:contact:page:{profile.pk}:{date.today().isoformat()}"
-    if cache.get(ip_key, 0) >= CONTACTS_PER_IP_PER_HOUR or cache.get(page_key, 0) >= CONTACTS_PER_PROFILE_PER_DAY:
+    # Atomic counters (compagnons/core/ratelimit.py): simultaneous posts cannot all pass.
+    if not ratelimit.hit(
+        ratelimit.key_for("showcase:contact:ip", ip or "?"), CONTACTS_PER_IP_PER_HOUR, timedelta(hours=1)
+    ) or not ratelimit.hit(
+        ratelimit.key_for("showcase:contact:page", profile.pk), CONTACTS_PER_PROFILE_PER_DAY, timedelta(days=1)
+    ):
         raise InvalidTransition(_("Trop de messages envoyés : réessayez un peu plus tard."))
-    cache.set(ip_key, cache.get(ip_key, 0) + 1, 3600)
-    cache.set(page_key, cache.get(page_key, 0) + 1, 86400)
     message = ContactMessage.objects.create(
         profile=profile, sender_name=name.strip(), sender_email=email, body=body.strip()
     )
@@ -297,14 +329,18 @@ def directory(*, trade="", competence=None, region="", language="", available=Fa
     if available:
         profiles = profiles.exclude(member__availability="unavailable")
     if competence is not None:
-        proven = Assessment.objects.filter(
-            competence=competence,
-            level__gte=Level.ACQUIRED,
-            source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT],
-        ).values("member_id")
+        proven = (
+            Assessment.objects.standing()
+            .filter(
+                competence=competence,
+                level__gte=Level.ACQUIRED,
+                source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT],
+            )
+            .values("member_id")
+        )
         profiles = profiles.filter(member_id__in=proven)
     # Relevance: compétences proven by a jury or a client (the matching one when filtering by compétence).
-    proof = Assessment.objects.filter(
+    proof = Assessment.objects.standing().filter(
         member_id=OuterRef("member_id"),
         level__gte=Level.ACQUIRED,
         source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT],
@@ -327,6 +363,21 @@ def invite(profile: Profile, mission, *, by) -> None:
 
     if mission.client_id != by.pk or mission.status != Mission.Status.PUBLISHED:
         raise PermissionRefused(_("Invitez seulement à vos propres missions publiées."))
+    if Invitation.objects.filter(profile=profile, mission=mission).exists():
+        raise InvalidTransition(_("Vous avez déjà invité cette personne à cette mission : une invitation suffit."))
+    if not ratelimit.hit(
+        ratelimit.key_for("showcase:invite", by.pk), INVITATIONS_PER_CLIENT_PER_DAY, timedelta(days=1)
+    ):
+        raise InvalidTransition(
+            _("Vous avez envoyé beaucoup d'invitations aujourd'hui : réessayez demain, ou publiez la mission.")
+        )
+    try:
+        with transaction.atomic():
+            Invitation.objects.create(profile=profile, mission=mission)
+    except IntegrityError:  # the same invitation sent at the same moment
+        raise InvalidTransition(
+            _("Vous avez déjà invité cette personne à cette mission : une invitation suffit.")
+        ) from None
     audit.log(by, "showcase.invited", profile, mission=mission.pk)
     from compagnons.showcase.tasks import forward_invitation
 
@@ -338,6 +389,7 @@ def invite(profile: Profile, mission, *, by) -> None:
 
 def fingerprint(profile: Profile) -> str:
     from compagnons.credentials.models import IssuedCredential
+    from compagnons.credentials.services import issuer_id
 
     state = (
         profile.updated_at.isoformat(),
@@ -345,7 +397,11 @@ def fingerprint(profile: Profile) -> str:
         list(profile.portfolio.values_list("pk", flat=True)),
         list(Service.objects.filter(profile=profile).values_list("pk", "price_cents", "title")),
         IssuedCredential.objects.filter(member_id=profile.member_id, revoked_at__isnull=True).count(),
+        # the addresses it prints and QR-codes: another SITE_URL or issuer (another port) is another brochure
+        settings.SITE_URL,
+        issuer_id(),
         Pitch.objects.filter(member_id=profile.member_id).count(),
+        [(row["competence__code"], row["source"]) for row in known_competences(profile.member_id)],
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
 
@@ -369,25 +425,33 @@ def request_brochure(profile: Profile, *, by) -> Brochure:
     return brochure
 
 
+def known_competences(member_id: int) -> list[dict]:
+    """The compétences the member holds at « acquis » or above from someone else (a jury, a client, a compagnon, a
+    formateur), by skills' level rule (a judgement superseded — a bloc withdrawn by the jury — no longer counts), with
+    how they are known. One query; the mini-site and the brochure show them."""
+    proven = (
+        Assessment.objects.standing()
+        .filter(member_id=member_id, level__gte=Level.ACQUIRED)
+        .exclude(source=Assessment.Source.SELF)
+        .values("competence__code", "competence__label", "source")
+        .annotate(n=Count("pk"))
+        .order_by("competence__code", "source")
+    )
+    return [{**row, "how": str(Assessment.Source(row["source"]).label)} for row in proven]
+
+
 def brochure_context(profile: Profile) -> dict:
     from compagnons.credentials.models import IssuedCredential
     from compagnons.missions.services import member_record
 
     credentials = list(IssuedCredential.objects.filter(member_id=profile.member_id, revoked_at__isnull=True))
-    proven = (
-        Assessment.objects.filter(member_id=profile.member_id, level__gte=Level.ACQUIRED)
-        .exclude(source=Assessment.Source.SELF)
-        .values("competence__code", "competence__label", "source")
-        .annotate(n=Count("pk"))
-        .order_by("competence__code")
-    )
     return {
         "profile": profile,
         "member": profile.member,
         "services": list(profile.services.all()),
         "credentials": credentials,
         "record": member_record(profile.member),
-        "competences": [{**row, "how": str(Assessment.Source(row["source"]).label)} for row in proven],
+        "competences": known_competences(profile.member_id),
         "pitch": Pitch.objects.filter(member_id=profile.member_id, status=Pitch.Status.APPROVED).first()
         or Pitch.objects.filter(member_id=profile.member_id).first(),
         "site_url": settings.SITE_URL,
@@ -414,6 +478,9 @@ def directory_ids(**filters) -> list[int]:
     from django.db.models import Max
 
     state = Profile.objects.published().aggregate(n=Count("pk"), last=Max("updated_at"))
+    # A jury's or a client's new word (a bloc validated or withdrawn, an attestation) changes the relevance too.
+    proofs = Assessment.objects.filter(source__in=[Assessment.Source.JURY, Assessment.Source.CLIENT])
+    state["proofs"] = proofs.aggregate(n=Count("pk"), last=Max("pk"))
     competence = filters.get("competence")
     key = (
         "directory:"

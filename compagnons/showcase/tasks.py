@@ -4,7 +4,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from compagnons.showcase.models import Brochure, ContactMessage, Profile
@@ -60,9 +59,9 @@ def build_brochure(brochure_id: int) -> bool:
     Brochure.objects.filter(pk=brochure.pk).update(status=Brochure.Status.RUNNING, progress=20)
     try:
         context = services.brochure_context(brochure.profile)
-        context["qr"] = {
-            c.pk: _qr(settings.SITE_URL + reverse("credentials:verify", args=[c.uuid])) for c in context["credentials"]
-        }
+        from compagnons.credentials.services import page_url
+
+        context["qr"] = {c.pk: _qr(page_url(c)) for c in context["credentials"]}
         Brochure.objects.filter(pk=brochure.pk).update(progress=50)
         html = render_to_string("showcase/brochure.html", context)
         pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()

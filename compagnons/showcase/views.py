@@ -46,6 +46,7 @@ def _public_context(profile: Profile) -> dict:
         "portfolio": profile.portfolio.all(),
         "credentials": IssuedCredential.objects.filter(member=member, revoked_at__isnull=True),
         "record": member_record(member),
+        "competences": services.known_competences(member.pk),
     }
 
 
@@ -321,13 +322,21 @@ def review_pitch(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise InvalidTransition(_("Écrivez votre commentaire."))
-        services.review_pitch(
+        item = services.review_pitch(
             item, by=request.user, comment=form.cleaned_data["comment"], approve=form.cleaned_data["approve"]
         )
     except ERRORS as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Merci pour votre relecture."))
+        if not item.credited:
+            messages.info(
+                request,
+                _(
+                    "Vos relectures du pitch d'une même personne comptent une fois par mois : "
+                    "celle-ci est bien transmise, sans nouvelles minutes."
+                ),
+            )
     return redirect("showcase:reviews")
 
 

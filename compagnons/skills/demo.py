@@ -35,8 +35,23 @@ def seed(world: dict) -> None:
     if not Positioning.objects.filter(member=karim).exists():
         draft = services.start_positioning(karim, by=karim)
         answer_all(draft, karim, [1, 2, 0, 3], limit=8)
+    # Nathalie's entry positioning was reviewed long ago: the jury has since received her as compagnon, so nothing of
+    # hers waits in the team's queue. The one waiting is Thomas's, an apprentice who has just arrived.
     nathalie = world["nathalie.petit@demo.test"]
     if not Positioning.objects.filter(member=nathalie).exists():
-        submitted = services.start_positioning(nathalie, by=nathalie)
-        answer_all(submitted, nathalie, [2, 2, 1, 0, 1])
-        services.submit_positioning(submitted, by=nathalie)
+        reviewed = services.start_positioning(nathalie, by=nathalie)
+        answer_all(reviewed, nathalie, [2, 2, 1, 0, 1])
+        services.submit_positioning(reviewed, by=nathalie)
+        competences = list(reviewed.certification.competences.order_by("block__position", "position"))
+        services.review_positioning(
+            reviewed,
+            {c.pk: ([2, 2, 1, 1, 1][i % 5], "") for i, c in enumerate(competences)},
+            by=staff,
+            source="staff",
+            summary="Nathalie connaît la comptabilité ; priorité : trouver ses premiers clients.",
+        )
+    thomas = world["thomas.roux@demo.test"]
+    if not Positioning.objects.filter(member=thomas).exists():
+        submitted = services.start_positioning(thomas, by=thomas)
+        answer_all(submitted, thomas, [1, 2, 1, 0, 1])
+        services.submit_positioning(submitted, by=thomas)

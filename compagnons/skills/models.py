@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -239,6 +239,24 @@ class Positioning(models.Model):
 class AssessmentQuerySet(models.QuerySet):
     def for_member(self, member) -> "AssessmentQuerySet":
         return self.filter(member=member)
+
+    def standing(self) -> "AssessmentQuerySet":
+        """The judgements still standing: the level rule's first step (services.derive_level) in SQL. Each
+        source's and assessor's latest only (validated evidence: per evidence object; the jury speaks as one), so a
+        superseded judgement — a jury's bloc later withdrawn — no longer counts."""
+        outer = {"member": OuterRef("member"), "competence": OuterRef("competence"), "source": OuterRef("source")}
+        same_voice = (
+            Q(source=Assessment.Source.JURY)
+            | Q(source=Assessment.Source.EVIDENCE, evidence_id=OuterRef("evidence_id"))
+            | (
+                ~Q(source__in=[Assessment.Source.JURY, Assessment.Source.EVIDENCE])
+                & Q(assessor_id=OuterRef("assessor_id"))
+            )
+        )
+        later = Q(assessed_at__gt=OuterRef("assessed_at")) | Q(
+            assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk")
+        )
+        return self.exclude(Exists(Assessment.objects.filter(same_voice, later, **outer)))
 
 
 class Assessment(models.Model):

@@ -1,7 +1,8 @@
 """Where a member stands: assessments from every source, the level rule, and the bilan de positionnement.
 
 The level rule (docs/skills.md):
-- for each source and assessor, only their most recent judgement counts (people may revise their view);
+- for each source and assessor, only their most recent judgement counts (people may revise their view); the jury
+  speaks as one body, so a later jury judgement (a bloc withdrawn: level « non acquis ») supersedes an earlier one;
 - the **current level** is the highest level among those given by someone other than the member
   (formateur, compagnon, validated evidence, client attestation, jury): « confirmé »;
 - with no such judgement, the member's latest self-assessment shows as « déclaré »;
@@ -46,11 +47,21 @@ class CurrentLevel:
         return Level(self.level).label if self.level is not None else "—"
 
 
+def voice(assessment: Assessment) -> int | None:
+    """Whose judgement an assessment is, within its source: the assessor's; for validated evidence, the evidence
+    object's; the jury speaks as one body (its latest word on a compétence counts, whoever recorded it)."""
+    if assessment.source == Source.EVIDENCE:
+        return assessment.evidence_id
+    if assessment.source == Source.JURY:
+        return None
+    return assessment.assessor_id
+
+
 def derive_level(assessments: Iterable[Assessment]) -> CurrentLevel:
     """The documented rule, on one compétence's assessments (any order)."""
     latest: dict[tuple[str, int | None], Assessment] = {}
     for a in sorted(assessments, key=lambda a: (a.assessed_at, a.pk or 0)):
-        latest[(a.source, a.assessor_id if a.source != Source.EVIDENCE else a.evidence_id)] = a
+        latest[(a.source, voice(a))] = a
     kept = list(latest.values())
     external = [a for a in kept if a.source != Source.SELF]
     if external:

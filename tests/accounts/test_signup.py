@@ -75,3 +75,28 @@ def test_bad_input_rerenders_with_french_messages_and_keeps_what_was_typed(clien
 def test_call_to_action_preticks_the_intent(client):
     html = client.get(reverse("account_signup"), {"pour": "transmit"}).content.decode()
     assert re.search(r'value="transmit"[^>]*checked', html)
+
+
+def test_the_sign_up_email_greets_with_the_platform_name_not_the_host(client):
+    signup(client, intents=["learn"])
+    body = mail.outbox[0].body
+    assert "Compagnons" in body.splitlines()[0]
+    assert "testserver !" not in body and "c'est testserver" not in body
+    assert "Merci d'utiliser Compagnons" in body
+
+
+def test_a_new_account_starts_with_its_welcome_grant(client, settings):
+    """The ledger's welcome grant is posted at sign-up, so « Mon espace » shows it before any ledger page opens."""
+    from compagnons.accounts.services import accept_charter, current_charter
+    from compagnons.ledger.models import Transaction
+
+    settings.LEDGER_WELCOME_MINUTES = 60
+    signup(client, intents=["learn"])
+    user = User.objects.get()
+    assert Transaction.objects.filter(kind="welcome", beneficiary=user, state="confirmed").count() == 1
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    if charter := current_charter():
+        accept_charter(user, charter)
+    client.force_login(user)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Solde : 60 minutes." in html

@@ -310,3 +310,14 @@ def test_two_confirmations_at_the_same_moment_credit_the_mentor_exactly_once(for
     )["s"]
     assert credited == 60
     call_command("ledger_audit")
+
+
+def test_the_welcome_grant_is_received_from_the_association_not_given(client, settings):
+    settings.LEDGER_WELCOME_MINUTES = 60
+    member = UserFactory(compagnon=True)
+    services.account_of(member)
+    client.force_login(member)
+    html = client.get(reverse("ledger:contributions")).content.decode()
+    assert "Donné : 0 minutes" in html
+    assert "Reçu de l'association à l'arrivée : 60 minutes" in html
+    assert "— reçu de l'association" in html  # the entry itself

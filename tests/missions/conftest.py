@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from compagnons.apprenticeship import services as path_services
 from compagnons.missions import services
 from compagnons.missions.models import Mission, WorkerProfile
 from compagnons.skills.models import Certification
@@ -51,3 +52,22 @@ def declared(compagnon, apprenti):
     WorkerProfile.objects.create(member=compagnon, legal_status="micro", siret="73282932000074")
     WorkerProfile.objects.create(member=apprenti, legal_status="under_compagnon")
     return compagnon
+
+
+@pytest.fixture
+def assigned(published, declared, apprenti, formateur, client_user):
+    """A mission given to a compagnon + apprenti binôme (the compagnon invoices)."""
+    path_services.assign_mentor(apprenti, declared, by=formateur)
+    mission = published()
+    services.choose(services.apply(mission, declared, message="À deux", partner=apprenti), by=client_user)
+    mission.refresh_from_db()
+    return mission
+
+
+@pytest.fixture
+def closed(assigned, declared, client_user):
+    services.start(assigned, by=declared)
+    services.deliver(assigned, by=declared, note="Livré")
+    services.accept_delivery(assigned, by=client_user)
+    assigned.refresh_from_db()
+    return assigned

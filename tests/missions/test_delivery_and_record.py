@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from compagnons.apprenticeship import services as path_services
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.missions import services
 from compagnons.missions.models import Delivery, Mission
@@ -12,24 +11,6 @@ from compagnons.skills import services as skills_services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def assigned(published, declared, apprenti, formateur, client_user):
-    path_services.assign_mentor(apprenti, declared, by=formateur)
-    mission = published()
-    services.choose(services.apply(mission, declared, message="À deux", partner=apprenti), by=client_user)
-    mission.refresh_from_db()
-    return mission
-
-
-@pytest.fixture
-def closed(assigned, declared, client_user):
-    services.start(assigned, by=declared)
-    services.deliver(assigned, by=declared, note="Livré")
-    services.accept_delivery(assigned, by=client_user)
-    assigned.refresh_from_db()
-    return assigned
 
 
 def test_delivery_then_changes_then_acceptance(assigned, declared, client_user):
@@ -121,11 +102,15 @@ def test_mediation_and_one_appeal(closed, declared, client_user, formateur, outs
     dispute = services.open_dispute(closed, by=client_user, reason="Le tableau est incomplet.")
     with pytest.raises(InvalidTransition):
         services.open_dispute(closed, by=declared, reason="Doublon")
-    services.decide_dispute(dispute, by=formateur, decision="Compléter le tableau sous 7 jours.")
+    services.decide_dispute(
+        dispute, by=formateur, decided_for="client", outcome="unchanged", reasons="Compléter le tableau sous 7 jours."
+    )
     services.appeal(dispute, by=declared)
     with pytest.raises(InvalidTransition):
         services.appeal(dispute, by=declared)
-    dispute = services.decide_dispute(dispute, by=formateur, decision="Décision confirmée.")
+    dispute = services.decide_dispute(
+        dispute, by=formateur, decided_for="client", outcome="unchanged", reasons="Décision confirmée."
+    )
     assert dispute.status == "final"
 
 

@@ -101,3 +101,14 @@ def test_weekly_members_are_told_by_the_weekly_digest_only(published, compagnon,
     assert mail.outbox == []
     send_weekly_digests.enqueue()
     assert len(mail.outbox) == 1
+
+
+def test_recommendation_reasons_follow_the_reader_s_language(client, published, compagnon, formateur, competences):
+    """The reasons' labels are built at import time: they must be lazy, or English pages show French."""
+    skills_services.record_assessment(compagnon, competences[0], 2, source="self", by=compagnon)
+    published(title="Pour moi", picked=competences[:1])
+    client.force_login(compagnon)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("missions:recommendations")).content.decode()
+    assert f"{competences[0].code} — declared" in html
+    assert "déclarée" not in html

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +11,7 @@ from compagnons.core.models import AuditLog
 from compagnons.quality import services
 from compagnons.quality.models import Complaint, ComplaintCounter
 from compagnons.quality.tasks import send_complaint_acknowledgement
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +247,21 @@ def test_the_detail_page_runs_a_bounded_number_of_queries(client, formateur, dja
 def test_the_public_form_runs_few_queries(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         assert client.get(reverse("quality:complaint_new")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="simultaneous writers need a server database")
+def test_twenty_simultaneous_complaints_from_one_address_pass_only_up_to_the_limit(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}
+    }  # the cache of a deployment without Redis: its incr is a get then a set
+    call_command("createcachetable")
+
+    results, errors = at_once(
+        lambda: services.file_complaint(
+            by=None, subject="Sujet", body="Ce qui s'est passé.", name="A", email="a@exemple.test", ip="10.0.0.9"
+        )
+    )
+
+    assert Complaint.objects.count() == services.complaints_per_ip_per_hour() == len(results)
+    assert all(isinstance(error, InvalidTransition) for error in errors)

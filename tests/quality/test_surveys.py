@@ -354,3 +354,17 @@ def test_the_dashboard_section_runs_a_bounded_number_of_queries(
         html = render_to_string("quality/dashboard_section.html", services.dashboard_context([cohort.pk]))
     assert "Promotion qualité" in html
     assert "En retard" in html
+
+
+def test_the_client_survey_asks_about_the_mission_and_the_platform_not_a_person(client, client_user):
+    """No rating of a person, not even 1 to 4 (no stars): the third question is about the mission and the platform."""
+    closed_mission(client_user)
+    services.create_due_surveys()
+    survey = Survey.objects.get()
+    client.force_login(client_user)
+    html = client.get(reverse("quality:survey", args=[survey.pk])).content.decode()
+    assert "déroulement de la mission et de l&#x27;aide de la plateforme" in html or (
+        "déroulement de la mission et de l'aide de la plateforme" in html
+    )
+    assert "membre" not in html.split("<main", 1)[1].split("</main>", 1)[0].lower()
+    assert 'name="liked"' in html and 'name="improve"' in html  # free text stays

@@ -305,16 +305,17 @@ def test_erasing_the_account_takes_the_page_down(client, page, compagnon):
 
 
 def test_directory_puts_proven_competences_first(formateur):
-    from compagnons.skills import services as skills
     from compagnons.skills.models import Certification
+    from tests.factories import judge_by_jury
 
-    competence = Certification.objects.current().competences.first()
+    competence = Certification.objects.current().competences.filter(block__isnull=False).first()
     plain, proven = UserFactory(compagnon=True), UserFactory(compagnon=True)
     for member in (plain, proven):
         profile = services.profile_of(member)
         profile.headline, profile.published = "x", True
         profile.save()
-    skills.record_assessment(proven, competence, 2, source="jury", by=formateur)
+    # Through the jury itself (certification's services), never a hand-written « jury » assessment.
+    judge_by_jury(proven, by=formateur, validated=[competence.block])
     assert next(p.member for p in services.directory()) == proven
     assert [p.member for p in services.directory(competence=competence)] == [proven]
 

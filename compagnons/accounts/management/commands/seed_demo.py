@@ -149,6 +149,7 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             if charter:
                 services.accept_charter(user, charter)
+            services.welcome_member(user)  # as at sign-up: the ledger account and its welcome grant
             world[email] = user
             if created:
                 new.add(email)

@@ -1,0 +1,47 @@
+"""Issue 13 (C3): persistent database connections by default only where the number of serving threads is bounded
+(gunicorn); the threaded development server (DEBUG) closes each request's connection."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES = "postgres://user:secret@db.example.org:5432/compagnons"  # parsed, never connected to
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop"}
+
+
+def conn_max_age(env_overrides: dict) -> int:
+    env = {k: v for k, v in os.environ.items() if k not in {"COMPAGNONS_TESTING", "DEBUG", "DB_CONN_MAX_AGE"}}
+    env.update({"DATABASE_URL": POSTGRES, **env_overrides})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.strip())
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DEBUG": "1"}, 0),
+        (PRODUCTION, 60),
+        ({"DEBUG": "1", "DB_CONN_MAX_AGE": "30"}, 30),
+        ({**PRODUCTION, "DB_CONN_MAX_AGE": "0"}, 0),
+    ],
+    ids=["development", "production", "development-explicit", "production-explicit"],
+)
+def test_the_default_connection_age(env, expected):
+    assert conn_max_age(env) == expected

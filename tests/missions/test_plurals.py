@@ -1,0 +1,43 @@
+"""Plurals are real plurals (`{% plural %}`, ngettext), never « mission(s) » or « 1 heures »."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from compagnons.missions import services
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2] / "compagnons"
+
+
+def test_no_template_writes_a_crude_plural():
+    crude = re.compile(r"\w\(s\)|\(e\)s\b|·e\(s\)")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in ROOT.rglob("*.html")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if crude.search(line)
+    ]
+    assert found == []
+
+
+def test_one_hour_is_singular_in_the_fairness_message(settings):
+    settings.MISSION_HOURLY_FLOOR_CENTS = 2500
+    message = services.fairness_problem(1000, 1)
+    assert "Pour 1 heure, le budget" in message
+    assert "Pour 3 heures, le budget" in services.fairness_problem(1000, 3)
+
+
+def test_pages_count_hours_and_missions_properly(client, make_mission, published, formateur):
+    mission = published(hours=1, euros=100)
+    client.force_login(formateur)
+    html = client.get(reverse("missions:detail", args=[mission.pk])).content.decode()
+    assert "1 heure estimée" in html and "1 heures" not in html
+    assert "0 mission(s)" not in html
+    draft = make_mission(title="À qualifier")
+    services.submit(draft, by=draft.client)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 mission à qualifier" in html

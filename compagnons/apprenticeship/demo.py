@@ -29,7 +29,7 @@ def seed(world: dict) -> None:
     for member, public in [(jean_pierre, True), (marie, True), (sylvie, True)]:
         PathProfile.objects.update_or_create(member=member, defaults={"public_in_chain": public})
 
-    # The first generation: Sylvie, apprenticed to Jean-Pierre last year, received as compagnon.
+    # The first generation: Sylvie, apprenticed to Jean-Pierre last year, aspirant at the end of her promotion.
     previous = services.save_cohort(
         Cohort(
             name="Promotion 2025 — Bretagne",
@@ -49,8 +49,8 @@ def seed(world: dict) -> None:
     services.record_adoption_piece(
         sylvie, by=staff, description="Trois mois de télésecrétariat pour un cabinet d'infirmiers, sans réclamation."
     )
-    # Receiving her ends the mentorship (receive_as_compagnon): Jean-Pierre no longer lists her as his apprentice.
-    services.receive_as_compagnon(sylvie, by=staff, grounds="Chef-d'œuvre reçu par le jury du 12 septembre.")
+    # She is aspirant: her jury (certification's demo) receives her as compagnon, which ends the mentorship, and she
+    # then takes Thomas as her apprentice.
 
     # This year's cohort.
     cohort = services.save_cohort(
@@ -67,7 +67,7 @@ def seed(world: dict) -> None:
     )
     for member in (lea, karim, nathalie, thomas):
         services.enroll(cohort, member, by=staff)
-    pairs = [(lea, jean_pierre), (nathalie, jean_pierre), (karim, marie), (thomas, sylvie)]
+    pairs = [(lea, jean_pierre), (nathalie, jean_pierre), (karim, marie)]
     mentorships = {}
     for apprentice, mentor in pairs:
         m = services.assign_mentor(apprentice, mentor, by=staff)
@@ -99,7 +99,6 @@ def seed(world: dict) -> None:
     session(karim, 20, 60, competences[12:14])
     disputed = session(karim, 5, 120, competences[14:15], confirm=False)
     services.dispute_session(disputed, by=karim, comment="La séance a duré une heure, pas deux.")
-    session(thomas, 10, 60, competences[:2])
 
     # Evidence: validated (feeds the carnet de route and the levels), waiting, to redo.
     validated = services.add_evidence(

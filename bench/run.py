@@ -97,6 +97,7 @@ PAGES = [
     Page("people behind a rate (formateur)", "/suivi/tableau/personnes/?figure=ins-6-holders-in_work", "formateur"),
     Page("surveys without answer (formateur)", "/suivi/enquetes/", "formateur"),
     Page("public results (visitor)", "/resultats/"),
+    Page("le parcours (visitor)", "/le-parcours/"),
 ]
 
 

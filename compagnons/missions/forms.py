@@ -68,11 +68,20 @@ class MissionForm(forms.ModelForm):
         }
         help_texts = {"estimated_hours": _("Pour un forfait : combien d'heures de travail, selon vous ?")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, invitee=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competences"].queryset = current_competences()
         self.fields["trade"].queryset = Trade.objects.order_by("label")
         self.fields["estimated_hours"].required = False
+        # Proposed from a member's public page: invite them (ticked; the client may untick it).
+        self.invitee = invitee
+        if invitee is not None:
+            self.fields["invite"] = forms.BooleanField(
+                label=_("Inviter %(name)s à candidater dès que la mission sera publiée")
+                % {"name": invitee.display_name},
+                required=False,
+                initial=True,
+            )
         if self.instance.pk:
             self.fields["budget"].initial = Decimal(self.instance.budget_cents) / 100
             if self.instance.daily_rate_cents:
@@ -106,6 +115,8 @@ class MissionForm(forms.ModelForm):
                 self.instance.budget_cents = int(budget * 100)
                 self.instance.estimated_hours = hours
                 self.instance.daily_rate_cents = self.instance.days = None
+        if self.invitee is not None:
+            self.instance.invited = self.invitee if data.get("invite") else None
         if not self.errors:
             problem = services.fairness_problem(self.instance.budget_cents, self.instance.estimated_hours)
             if problem:

@@ -135,6 +135,15 @@ class Mission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lead = models.OneToOneField("Lead", on_delete=models.SET_NULL, null=True, blank=True, related_name="mission")
+    invited = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membre invité·e à candidater"),
+        help_text=_("La mission a été proposée depuis sa page : l'invitation part à la publication."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="missions_invited_to",
+    )
 
     objects = MissionQuerySet.as_manager()
 

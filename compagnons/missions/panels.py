@@ -27,9 +27,17 @@ def member_panel(request) -> Panel | None:
         applicant__mentorships_as_apprentice__mentor=user,
         applicant__mentorships_as_apprentice__ended_at__isnull=True,
     ).count()
+    # Missions proposed from my public page, published and not applied to yet.
+    invited = list(
+        Mission.objects.published()
+        .filter(invited=user)
+        .exclude(applications__applicant=user)
+        .order_by("-published_at")[:5]
+    )
     return Panel(
         "missions/panels/member.html",
         {
+            "invited": invited,
             "applications": applications,
             "current": current,
             "to_review": to_review,

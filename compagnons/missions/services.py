@@ -18,6 +18,7 @@ from compagnons.apprenticeship import services as path_services
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.ledger import services as ledger_services
+from compagnons.missions import invitations
 from compagnons.missions.models import (
     Announcement,
     Application,
@@ -131,6 +132,9 @@ def publish(mission: Mission, *, by, checklist: dict[str, bool], comment: str = 
     mission.qualified_by = by
     mission.qualification_comment = comment
     _move(mission, (S.SUBMITTED,), S.PUBLISHED, by=by, fields=["published_at", "qualified_by", "qualification_comment"])
+    if mission.invited_id and not invitations.deliver(mission, by=by):
+        # Proposed from a page that is no longer published, or an account closed since: published without it.
+        audit.log(by, "mission.invitation_not_sent", mission, member=mission.invited_id)
     if mission.lead_id:
         # The one call site where a lead's author is credited, once.
         audit.log(by, "lead.published", mission.lead, mission=mission.pk)

@@ -15,7 +15,7 @@ from compagnons.apprenticeship.models import Mentorship
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
 from compagnons.core.permissions import require_team
-from compagnons.missions import permissions, services
+from compagnons.missions import invitations, permissions, services
 from compagnons.missions.forms import (
     ApplyForm,
     AttestationForm,
@@ -165,7 +165,8 @@ def mission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if mission.pk and mission.status != Mission.Status.DRAFT:
         messages.info(request, _("Cette mission n'est plus un brouillon : elle ne se modifie plus."))
         return redirect(mission)
-    form = MissionForm(request.POST or None, instance=mission)
+    invitee, inviter_unknown = _invitee(request, mission)
+    form = MissionForm(request.POST or None, instance=mission, invitee=invitee)
     if request.method == "POST" and form.is_valid():
         mission = form.save()
         if "submit" in request.POST:
@@ -187,8 +188,24 @@ def mission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "floor": services.euros(services.settings.MISSION_HOURLY_FLOOR_CENTS),
             "vigilance_threshold": services.euros(services.settings.VIGILANCE_THRESHOLD_CENTS),
             "fairness_error": getattr(form, "fairness_error", None),
+            "inviter_unknown": inviter_unknown,
         },
     )
+
+
+def _invitee(request: HttpRequest, mission: Mission):
+    """Whom this mission invites: the member of the page it is proposed from (`?inviter=<page address>`, kept
+    through sign-up and on POST), or, for a draft, whom it already invites. Never the client themself.
+    Returns (member or None, whether an `inviter` was given that leads to no published page)."""
+    if mission.pk:
+        return mission.invited, False
+    slug = request.GET.get("inviter", "")
+    if not slug:
+        return None, False
+    member = invitations.find_member(slug)
+    if member is not None and member.pk == request.user.pk:
+        return None, False
+    return member, member is None
 
 
 @login_required
@@ -516,7 +533,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def qualify(request: HttpRequest, pk: int) -> HttpResponse:
     require_team(request.user)
-    mission = get_object_or_404(Mission.objects.select_related("client", "trade"), pk=pk)
+    mission = get_object_or_404(Mission.objects.select_related("client", "trade", "invited"), pk=pk)
     form = QualifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -5,6 +5,7 @@ from compagnons.outcomes import views
 app_name = "outcomes"
 urlpatterns = [
     path("resultats/", views.results, name="results"),
+    path("le-parcours/", views.path, name="path"),
     path("suivi/reponse/<int:pk>/<str:token>/", views.answer, name="answer"),
     path("suivi/tableau/", views.dashboard, name="dashboard"),
     path("suivi/tableau/personnes/", views.people, name="people"),

@@ -3,13 +3,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from compagnons.apprenticeship.models import Cohort, Funding
 from compagnons.core import audit, tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.ids import parse_id
@@ -18,6 +21,7 @@ from compagnons.outcomes import charts, exports, indicators, panels, public, ser
 from compagnons.outcomes.forms import AnswerForm, FiltersForm
 from compagnons.outcomes.indicators import HOLDERS, LEAVERS
 from compagnons.outcomes.models import FollowUp
+from compagnons.skills.models import Certification
 
 COHORTS_PER_PAGE = 20
 PEOPLE_PER_PAGE = 50
@@ -221,15 +225,78 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 RESULTS_CACHE_SECONDS = 600
 
 
-@require_safe
-def results(request: HttpRequest) -> HttpResponse:
+def _public_rows() -> list[dict]:
+    """The public figures by year, cached until new figures (shared by /resultats/ and /le-parcours/)."""
     key = f"{public.CACHE_KEY}:{services.figures_version()}:{translation.get_language()}"
     rows = cache.get(key)
     if rows is None:
         rows = public.results_by_year()
         cache.set(key, rows, RESULTS_CACHE_SECONDS)
+    return rows
+
+
+@require_safe
+def results(request: HttpRequest) -> HttpResponse:
+    rows = _public_rows()
     return render(
         request,
         "outcomes/results.html",
         {"rows": rows, "threshold": settings.OUTCOMES_PUBLIC_MIN_COUNT, "chart": public.chart(rows)},
+    )
+
+
+# --- « Le parcours »: how the path works, for a visitor ------------------------------------------------------
+
+PATH_RESULT_YEARS = 3
+PATH_COHORTS_SHOWN = 6
+FUNDING_EXPLAINED = {
+    Funding.CPF: gettext_lazy(
+        "Votre compte personnel de formation, pour une certification enregistrée au répertoire national (RNCP) "
+        "ou au répertoire spécifique (RS)."
+    ),
+    Funding.OPCO: gettext_lazy("L'opérateur de compétences de votre employeur, si vous êtes salarié·e."),
+    Funding.FRANCE_TRAVAIL: gettext_lazy("Si vous êtes inscrit·e à France Travail comme demandeur d'emploi."),
+    Funding.REGION: gettext_lazy("Le conseil régional, quand il finance la promotion."),
+    Funding.SELF: gettext_lazy(
+        "Vous payez vous-même : un contrat de formation est signé avant l'inscription. Vous avez 10 jours pour "
+        "vous rétracter, rien ne vous est demandé avant la fin de ce délai, et le premier paiement ne dépasse pas "
+        "30 % du prix (Code du travail, L6353-3 à L6353-7)."
+    ),
+    Funding.SOLIDARITY: gettext_lazy("L'association prend le parcours en charge."),
+}
+
+
+@require_safe
+def path(request: HttpRequest) -> HttpResponse:
+    """Public: the stages and what each asks, the blocs of the certification in force, the open cohorts (their
+    dates and funding), how funding works, and the public results of past cohorts. Four queries once the results
+    are cached."""
+    certification = Certification.objects.current()
+    blocks = (
+        list(certification.blocks.annotate(competence_count=Count("competences")).order_by("position", "code"))
+        if certification
+        else []
+    )
+    today = timezone.localdate()
+    cohorts = list(
+        Cohort.objects.filter(open_for_requests=True, ends_on__gte=today).order_by("starts_on", "name")[
+            :PATH_COHORTS_SHOWN
+        ]
+    )
+    for cohort in cohorts:
+        cohort.months = max(1, round((cohort.ends_on - cohort.starts_on).days / 30.44))
+    return render(
+        request,
+        "outcomes/path.html",
+        {
+            "certification": certification,
+            "blocks": blocks,
+            "cohorts": cohorts,
+            "funding": [(label, FUNDING_EXPLAINED[value]) for value, label in Funding.choices],
+            "rows": [
+                {"year": row["year"], "path_figures": [row["completion"], row["certification"], row["insertion_6"]]}
+                for row in _public_rows()[:PATH_RESULT_YEARS]
+            ],
+            "threshold": settings.OUTCOMES_PUBLIC_MIN_COUNT,
+        },
     )

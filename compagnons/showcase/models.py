@@ -99,6 +99,8 @@ class PortfolioItem(models.Model):
     link = models.URLField(_("lien"), max_length=500, blank=True)
     file = models.FileField(_("fichier (image ou PDF)"), upload_to="portfolio/", blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # A small copy of an image (480 px), for the page's preview grid; empty for a PDF or a link.
+    thumbnail = models.ImageField(upload_to="portfolio/", blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -107,6 +109,19 @@ class PortfolioItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.file) and self.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return bool(self.file) and self.content_type == "application/pdf"
+
+    @property
+    def preview_url(self) -> str:
+        """The thumbnail, or the image itself for a work added before thumbnails existed."""
+        return (self.thumbnail or self.file).url
 
 
 class ContactMessage(models.Model):

@@ -145,7 +145,8 @@ def set_photo(profile: Profile, upload, *, by) -> Profile:
         raise InvalidTransition(_("La photo doit être une image (PNG, JPEG, GIF ou WebP)."))
     if profile.photo:
         profile.photo.delete(save=False)
-    profile.photo.save("photo.jpg", _clean_image(upload, max_side=600), save=True)
+    profile.photo.save("photo.jpg", _clean_image(upload, max_side=600), save=False)
+    profile.save(update_fields=["photo", "updated_at"])  # only these: a stale copy must not undo another change
     return profile
 
 
@@ -169,6 +170,8 @@ def add_portfolio_item(
         # A random name: portfolio files are public media, and a guessable name would let anyone walk them.
         name = f"{uuid.uuid4().hex}.{'jpg' if kind in IMAGE_TYPES else 'pdf'}"
         item.file.save(name, content, save=False)
+        if kind in IMAGE_TYPES:
+            item.thumbnail.save(f"{uuid.uuid4().hex}.jpg", _clean_image(upload, max_side=480), save=False)
     item.save()
     return item
 
@@ -180,9 +183,10 @@ def remove_portfolio_item(profile: Profile, item_id, *, by) -> bool:
     item = profile.portfolio.select_for_update().filter(pk=parse_id(item_id) or 0).first()
     if item is None:
         return False
-    if item.file:
-        storage, name = item.file.storage, item.file.name
-        transaction.on_commit(lambda: storage.delete(name))
+    for stored in (item.file, item.thumbnail):
+        if stored:
+            storage, name = stored.storage, stored.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     item.delete()
     return True
 
@@ -206,6 +210,7 @@ def unpublish(profile: Profile, *, by) -> Profile:
     profile.published = False
     profile.save(update_fields=["published"])
     audit.log(by, "showcase.unpublished", profile)
+    transaction.on_commit(lambda: delete_share_images(profile))  # shared nowhere while the page is down
     return profile
 
 
@@ -384,6 +389,34 @@ def invite(profile: Profile, mission, *, by) -> None:
     transaction.on_commit(lambda: forward_invitation.enqueue(profile.pk, mission.pk))
 
 
+def invitable_member(slug: str) -> User | None:
+    """Registered with missions: the member behind a published page (active account), for « Proposer une mission »."""
+    profile = Profile.objects.published().select_related("member").filter(slug=slug).first()
+    return profile.member if profile else None
+
+
+@transaction.atomic
+def invite_on_publication(mission, *, by) -> bool:
+    """Registered with missions, called by `missions.services.publish`: the mission was proposed from the page of
+    `mission.invited`; staff have just published it. The member is invited once (the same `Invitation` and e-mail as
+    « Inviter à candidater »), only while their page is published and their account active. True when sent."""
+    from compagnons.missions.models import Mission
+
+    if mission.status != Mission.Status.PUBLISHED or not mission.invited_id:
+        return False
+    profile = Profile.objects.published().filter(member_id=mission.invited_id).first()
+    if profile is None:
+        return False
+    _invitation, created = Invitation.objects.get_or_create(profile=profile, mission=mission)
+    if not created:
+        return False
+    audit.log(by, "showcase.invited", profile, mission=mission.pk, client=mission.client_id, on_publication=True)
+    from compagnons.showcase.tasks import forward_invitation
+
+    transaction.on_commit(lambda: forward_invitation.enqueue(profile.pk, mission.pk))
+    return True
+
+
 # --- Brochure -----------------------------------------------------------------------------------
 
 
@@ -489,3 +522,281 @@ def directory_ids(**filters) -> list[int]:
         ).hexdigest()
     )
     return cache.get_or_set(key, lambda: list(directory(**filters).values_list("pk", flat=True)), 3600)
+
+
+# --- The page as a real site: what clients attested, credentials, sharing -------------------------
+
+
+def public_name(member: User) -> str:
+    """The name a page shows, shares and puts in a vCard: never the e-mail address `display_name` falls back to."""
+    return f"{member.first_name} {member.last_name}".strip() or _("Membre des compagnons")
+
+
+def _period(first, last) -> str:
+    start, end = timezone.localtime(first).year, timezone.localtime(last).year
+    return str(start) if start == end else f"{start}–{end}"
+
+
+def attested_competences(member_ids) -> dict[int, list[dict]]:
+    """Per member, the compétences clients attested at the close of a mission (« oui »): the compétence's name, how
+    many times, and the years (« 2025–2026 »), the most attested first. One query for any number of members."""
+    from django.db.models import Max, Min
+
+    from compagnons.missions.models import Attestation
+
+    ids = list(member_ids)
+    rows = (
+        Attestation.objects.filter(member_id__in=ids, result=Attestation.Result.YES)
+        .values("member_id", "competence_id", "competence__label")
+        .annotate(n=Count("pk"), first=Min("created_at"), last=Max("created_at"))
+        .order_by("member_id", "-n", "competence__label")
+    )
+    attested: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for row in rows:
+        attested[row["member_id"]].append(
+            {"label": row["competence__label"], "n": row["n"], "period": _period(row["first"], row["last"])}
+        )
+    return attested
+
+
+def credentials_of(member_id: int) -> list:
+    """The member's credentials, valid and revoked, each with its status: the page says which is which."""
+    from compagnons.credentials.models import IssuedCredential
+
+    return list(IssuedCredential.objects.filter(member_id=member_id).order_by("revoked_at", "-issued_at"))
+
+
+def valid_titles(member_ids) -> dict[int, list[str]]:
+    """Per member, the names of their credentials not revoked (the directory's cards). One query."""
+    from compagnons.credentials.models import IssuedCredential
+
+    titles: dict[int, list[str]] = {pk: [] for pk in member_ids}
+    rows = IssuedCredential.objects.filter(member_id__in=list(titles), revoked_at__isnull=True).order_by("-issued_at")
+    for member_id, name in rows.values_list("member_id", "name"):
+        titles[member_id].append(name)
+    return titles
+
+
+def person_jsonld(profile: Profile, *, page_url: str, photo_url: str, credentials, attested, services_list) -> dict:
+    """schema.org `Person`: the page, the photo, what clients attested, the valid credentials (each with its public
+    verification page) and the services with their prices. Never the e-mail address."""
+    from compagnons.credentials.services import ISSUER_NAME
+    from compagnons.credentials.services import page_url as credential_url
+
+    member = profile.member
+    data = {"@context": "https://schema.org", "@type": "Person", "name": public_name(member), "url": page_url}
+    if profile.headline:
+        data["jobTitle"] = profile.headline
+    if profile.audience:
+        data["description"] = profile.audience[:500]
+    if photo_url:
+        data["image"] = photo_url
+    if member.region:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "addressRegion": member.get_region_display(),
+            "addressCountry": "FR",
+        }
+    if attested:
+        data["knowsAbout"] = [row["label"] for row in attested]
+    valid = [c for c in credentials if not c.is_revoked]
+    if valid:
+        data["hasCredential"] = [
+            {
+                "@type": "EducationalOccupationalCredential",
+                "name": c.name,
+                "url": credential_url(c),
+                "dateCreated": timezone.localtime(c.issued_at).date().isoformat(),
+                "recognizedBy": {"@type": "Organization", "name": ISSUER_NAME},
+            }
+            for c in valid
+        ]
+    if services_list:
+        data["makesOffer"] = [
+            {
+                "@type": "Offer",
+                "name": s.title,
+                "priceSpecification": {
+                    "@type": "UnitPriceSpecification",
+                    "price": f"{s.price_cents / 100:.2f}",
+                    "priceCurrency": "EUR",
+                    "unitText": str(s.get_unit_display()),
+                },
+            }
+            for s in services_list
+        ]
+    return data
+
+
+def script_json(data: dict) -> str:
+    """JSON safe inside a <script> element: `<`, `>` and `&` escaped, so no text can close the element."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False)
+    return text.translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"})
+
+
+def _vcard_escape(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """RFC 6350 §3.2: lines longer than 75 octets are folded (CRLF then a space), never inside a character."""
+    out, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > 75:
+            out.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def vcard(profile: Profile, *, page_url: str, photo_url: str) -> str:
+    """A vCard 4.0 of the page: name, headline, trade, region, the page's address and the photo's. Never the e-mail
+    address: the page hides it, and so does its card (visitors write through the page's form)."""
+    member = profile.member
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        "KIND:individual",
+        f"FN:{_vcard_escape(public_name(member))}",
+        f"N:{_vcard_escape(member.last_name)};{_vcard_escape(member.first_name)};;;",
+    ]
+    if profile.headline:
+        lines.append(f"TITLE:{_vcard_escape(profile.headline)}")
+    if member.trade:
+        lines.append(f"ROLE:{_vcard_escape(member.trade)}")
+    if member.region:
+        lines.append(f"ADR;TYPE=work:;;;;{_vcard_escape(member.get_region_display())};;France")
+    lines.append(f"URL:{page_url}")
+    if photo_url:
+        lines.append(f"PHOTO:{photo_url}")
+    lines.append("END:VCARD")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+# The preview image a shared link shows (Open Graph, Twitter card): 1200 × 630, drawn with Pillow.
+SHARE_SIZE = (1200, 630)
+# Each theme's colours, as in showcase.css: background, accent (band, name), text on the background.
+SHARE_COLOURS = {
+    "sobre": ("#f4f8f6", "#1d6b4f", "#1f2a26"),
+    "chaleureux": ("#fbeee3", "#8a3b12", "#2e1f17"),
+    "nuit": ("#1b2a4a", "#f2c14e", "#ffffff"),
+}
+FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF"]
+
+
+def share_fingerprint(profile: Profile) -> str:
+    """What the image shows: another name, headline, trade, region, photo or theme is another image."""
+    member = profile.member
+    state = (public_name(member), profile.headline, member.trade, member.region, profile.photo.name, profile.theme)
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def _font(size: int, *, bold: bool = False):
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        if (Path(folder) / name).exists():
+            return ImageFont.truetype(str(Path(folder) / name), size)
+    return ImageFont.load_default(size=size)
+
+
+def _wrap(draw, text: str, font, width: int, max_lines: int) -> list[str]:
+    lines, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if draw.textlength(candidate, font=font) <= width or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        while lines[-1] and draw.textlength(lines[-1] + " …", font=font) > width:
+            lines[-1] = lines[-1][:-1]
+        lines[-1] = lines[-1].rstrip() + " …"
+    return lines
+
+
+def draw_share_image(profile: Profile) -> bytes:
+    """Name, headline, trade and region, and the photo when there is one, in the page's theme: a PNG."""
+    from PIL import Image, ImageDraw, ImageOps
+
+    background, accent, ink = SHARE_COLOURS.get(profile.theme, SHARE_COLOURS["sobre"])
+    width, height = SHARE_SIZE
+    image = Image.new("RGB", SHARE_SIZE, background)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 24, height), fill=accent)
+    left = 90
+    if profile.photo:
+        try:
+            with profile.photo.open("rb") as stored:
+                photo = ImageOps.fit(Image.open(stored).convert("RGB"), (320, 320))
+            mask = Image.new("L", (320, 320), 0)
+            ImageDraw.Draw(mask).ellipse((0, 0, 319, 319), fill=255)
+            image.paste(photo, (90, (height - 320) // 2), mask)
+            left = 90 + 320 + 60
+        except (OSError, ValueError):
+            pass  # a missing or unreadable photo: the card without it
+    text_width = width - left - 70
+    y = 120
+    name_font = _font(64, bold=True)
+    for line in _wrap(draw, public_name(profile.member), name_font, text_width, 2):
+        draw.text((left, y), line, font=name_font, fill=accent if profile.theme != "nuit" else ink)
+        y += 78
+    y += 12
+    headline_font = _font(38)
+    for line in _wrap(draw, profile.headline, headline_font, text_width, 4):
+        draw.text((left, y), line, font=headline_font, fill=ink)
+        y += 50
+    member = profile.member
+    facts = " · ".join(part for part in (member.trade, member.get_region_display()) if part)
+    small = _font(30)
+    if facts:
+        draw.text((left, y + 20), _wrap(draw, facts, small, text_width, 1)[0], font=small, fill=ink)
+    draw.text((left, height - 80), "Compagnons du télétravail", font=_font(28, bold=True), fill=accent)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def share_image(profile: Profile) -> bytes:
+    """The page's preview image, drawn once per state of the page and kept in private storage (served by the view
+    of published pages only); older versions are deleted when a new one is drawn."""
+    from compagnons.apprenticeship.models import private_storage
+
+    folder = f"share/{profile.pk}"
+    name = f"{folder}/{share_fingerprint(profile)}.png"
+    if private_storage.exists(name):
+        with private_storage.open(name, "rb") as stored:
+            return stored.read()
+    data = draw_share_image(profile)
+    # Saved under another name only if a simultaneous request saved it first: then that copy goes too.
+    private_storage.save(name, ContentFile(data))
+    for other in private_storage.listdir(folder)[1]:
+        if f"{folder}/{other}" != name:
+            private_storage.delete(f"{folder}/{other}")
+    return data
+
+
+def delete_share_images(profile: Profile) -> None:
+    from compagnons.apprenticeship.models import private_storage
+
+    folder = f"share/{profile.pk}"
+    try:
+        _dirs, files = private_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for other in files:
+        private_storage.delete(f"{folder}/{other}")

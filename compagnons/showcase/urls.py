@@ -5,6 +5,8 @@ from compagnons.showcase import views
 app_name = "showcase"
 urlpatterns = [
     path("c/<slug:slug>/", views.public, name="public"),
+    path("c/<slug:slug>/partage.png", views.share_image, name="share_image"),
+    path("c/<slug:slug>/carte.vcf", views.vcard, name="vcard"),
     path("annuaire/", views.directory, name="directory"),
     path("vitrine/", views.editor, name="editor"),
     path("vitrine/etape/<int:step>/", views.editor, name="step"),

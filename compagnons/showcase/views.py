@@ -3,14 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.views import client_ip
-from compagnons.credentials.models import IssuedCredential
-from compagnons.missions.services import member_record
+from compagnons.missions.services import SOURCE_RANK, member_record
 from compagnons.showcase import services
 from compagnons.showcase.forms import (
     ContactForm,
@@ -26,6 +27,7 @@ from compagnons.showcase.forms import (
     WayForm,
 )
 from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile
+from compagnons.skills.models import Assessment
 
 ERRORS = (InvalidTransition, PermissionRefused)
 STEPS = [
@@ -42,12 +44,41 @@ def _public_context(profile: Profile) -> dict:
     return {
         "profile": profile,
         "member": member,
-        "services_list": profile.services.all(),
+        "name": services.public_name(member),
+        "services_list": list(profile.services.all()),
         "portfolio": profile.portfolio.all(),
-        "credentials": IssuedCredential.objects.filter(member=member, revoked_at__isnull=True),
+        "credentials": services.credentials_of(member.pk),
         "record": member_record(member),
-        "competences": services.known_competences(member.pk),
+        "attested": services.attested_competences([member.pk])[member.pk],
+        "competences": _recognised(services.known_competences(member.pk)),
     }
+
+
+def _recognised(rows: list[dict]) -> list[dict]:
+    """By compétence, who recognised it (« certifiée par le jury », « validée par un compagnon »): clients' word is
+    shown apart, with its count and years."""
+    said = {source: str(reason) for source, _weight, reason in SOURCE_RANK}
+    grouped: dict[str, list[str]] = {}
+    for row in rows:
+        if row["source"] != Assessment.Source.CLIENT:
+            reasons = grouped.setdefault(row["competence__label"], [])
+            if said[row["source"]] not in reasons:
+                reasons.append(said[row["source"]])
+    return [{"label": label, "how": ", ".join(reasons)} for label, reasons in grouped.items()]
+
+
+def _noindex(response: HttpResponse) -> HttpResponse:
+    """Search engines keep out of a page not (or no longer) published: the preview, the editor."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _published(slug: str) -> Profile:
+    return get_object_or_404(Profile.objects.published().select_related("member"), slug=slug)
+
+
+def _photo_url(request: HttpRequest, profile: Profile) -> str:
+    return request.build_absolute_uri(profile.photo.url) if profile.photo else ""
 
 
 # --- The editor ---------------------------------------------------------------------------
@@ -101,10 +132,10 @@ def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
                 if step == len(STEPS):
                     return redirect("showcase:preview")
                 return redirect("showcase:step", step=next_step)
-    return render(
-        request,
-        "showcase/editor.html",
-        {"profile": profile, "form": form, "step": step, "steps": STEPS, **extra},
+    return _noindex(
+        render(
+            request, "showcase/editor.html", {"profile": profile, "form": form, "step": step, "steps": STEPS, **extra}
+        )
     )
 
 
@@ -160,7 +191,7 @@ def preview(request: HttpRequest) -> HttpResponse:
         return redirect("showcase:preview")
     context = _public_context(profile)
     context.update({"preview": True, "reviewer_form": reviewer_form})
-    return render(request, "showcase/preview.html", context)
+    return _noindex(render(request, "showcase/preview.html", context))
 
 
 # --- Public page, contact, directory ------------------------------------------------------------
@@ -168,7 +199,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def public(request: HttpRequest, slug: str) -> HttpResponse:
-    profile = get_object_or_404(Profile.objects.published().select_related("member"), slug=slug)
+    profile = _published(slug)
     form = ContactForm(request.POST if "contact" in request.POST else None)
     invite_form = None
     if request.user.is_authenticated and request.user.is_client and request.user.pk != profile.member_id:
@@ -197,10 +228,54 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Invitation envoyée."))
             return redirect(profile)
     context = _public_context(profile)
+    page_url = request.build_absolute_uri(profile.get_absolute_url())
+    photo_url = _photo_url(request, profile)
+    share_url = reverse("showcase:share_image", args=[profile.slug])
     context.update(
-        {"form": form, "invite_form": invite_form, "page_url": request.build_absolute_uri(profile.get_absolute_url())}
+        {
+            "form": form,
+            "invite_form": invite_form,
+            "page_url": page_url,
+            "share_image_url": request.build_absolute_uri(f"{share_url}?v={services.share_fingerprint(profile)}"),
+            "jsonld": mark_safe(  # noqa: S308 — escaped for a <script> element by script_json
+                services.script_json(
+                    services.person_jsonld(
+                        profile,
+                        page_url=page_url,
+                        photo_url=photo_url,
+                        credentials=context["credentials"],
+                        attested=context["attested"],
+                        services_list=context["services_list"],
+                    )
+                )
+            ),
+        }
     )
     return render(request, "showcase/public.html", context)
+
+
+@require_safe
+def share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The preview image of a shared link (Open Graph, Twitter card): drawn once per state of the page, published
+    pages only."""
+    profile = _published(slug)
+    response = HttpResponse(services.share_image(profile), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+def vcard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page as a contact card (vCard 4.0), without the e-mail address the page hides."""
+    profile = _published(slug)
+    text = services.vcard(
+        profile,
+        page_url=request.build_absolute_uri(profile.get_absolute_url()),
+        photo_url=_photo_url(request, profile),
+    )
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{profile.slug}.vcf"'
+    return response
 
 
 @require_safe
@@ -217,6 +292,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(ids, 24).get_page(request.GET.get("page"))
     found = Profile.objects.select_related("member").in_bulk(list(page.object_list))
     page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    # Each card: verified titles and what clients attested, two queries for the whole page. Never stars.
+    member_ids = [profile.member_id for profile in page.object_list]
+    titles, attested = services.valid_titles(member_ids), services.attested_competences(member_ids)
+    for profile in page.object_list:
+        profile.titles, profile.attested = titles[profile.member_id], attested[profile.member_id]
+        profile.name = services.public_name(profile.member)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "showcase/directory.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -466,7 +466,7 @@ def known_competences(member_id: int) -> list[dict]:
         Assessment.objects.standing()
         .filter(member_id=member_id, level__gte=Level.ACQUIRED)
         .exclude(source=Assessment.Source.SELF)
-        .values("competence__code", "competence__label", "source")
+        .values("competence__code", "competence__label", "competence__block__label", "source")
         .annotate(n=Count("pk"))
         .order_by("competence__code", "source")
     )

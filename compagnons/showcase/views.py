@@ -55,16 +55,23 @@ def _public_context(profile: Profile) -> dict:
 
 
 def _recognised(rows: list[dict]) -> list[dict]:
-    """By compétence, who recognised it (« certifiée par le jury », « validée par un compagnon »): clients' word is
-    shown apart, with its count and years."""
+    """By bloc, then by compétence, who recognised it (« certifiée par le jury », « validée par un compagnon »):
+    clients' word is shown apart, with its count and years. A bloc whose compétences share one recognition says it
+    once, so a certified title reads as six blocs, not thirty-six lines."""
     said = {source: str(reason) for source, _weight, reason in SOURCE_RANK}
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, dict[str, list[str]]] = {}
     for row in rows:
         if row["source"] != Assessment.Source.CLIENT:
-            reasons = grouped.setdefault(row["competence__label"], [])
+            block = grouped.setdefault(row["competence__block__label"] or "", {})
+            reasons = block.setdefault(row["competence__label"], [])
             if said[row["source"]] not in reasons:
                 reasons.append(said[row["source"]])
-    return [{"label": label, "how": ", ".join(reasons)} for label, reasons in grouped.items()]
+    blocks = []
+    for label, competences in grouped.items():
+        items = [{"label": c, "how": ", ".join(reasons)} for c, reasons in competences.items()]
+        shared = {item["how"] for item in items}
+        blocks.append({"label": label, "items": items, "how": shared.pop() if len(shared) == 1 else ""})
+    return blocks
 
 
 def _noindex(response: HttpResponse) -> HttpResponse:

@@ -86,7 +86,12 @@ class TestAValidatedBlocCountsEverywhere:
         assert holder.display_name in html and "Personne ne correspond" not in html
         # (3) the mini-site shows it.
         html = client.get(reverse("showcase:public", args=[page.slug])).content.decode()
-        assert f"C5.4 — {c54.label} (Jury)" in html
+        recognised = html[html.index("Reconnues par le jury") :]
+        assert c54.label in recognised and "certifiée par le jury" in recognised
+        # One line per bloc (its compétences folded under it), not one per compétence.
+        count = c54.block.competences.count()
+        assert f"<strong>{c54.block.label}</strong>" in recognised
+        assert f"{count} compétences" in recognised and recognised.count("<summary>") == 1
         # (4) the brochure: its context and the PDF itself.
         assert "C5.4" in [c["competence__code"] for c in showcase.brochure_context(page)["competences"]]
         brochure = showcase.request_brochure(page, by=holder)
@@ -151,7 +156,7 @@ class TestAWithdrawnBlocTakesThemBack:
         assert list(showcase.directory(competence=c54)) == []
         assert showcase.directory_ids(competence=c54) == []
         assert "C5.4" not in [c["competence__code"] for c in showcase.brochure_context(page)["competences"]]
-        assert "C5.4 —" not in client.get(reverse("showcase:public", args=[page.slug])).content.decode()
+        assert c54.label not in client.get(reverse("showcase:public", args=[page.slug])).content.decode()
         bloc_credential.refresh_from_db()
         assert bloc_credential.revoked_at is not None
         assert services.validated_blocks(holder) == set()

@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 ]
 AXE_SOURCE_PATH = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Not serious by axe's measure, but two landmarks of one name leave a screen-reader user unable to tell them apart.
+ALWAYS_BLOCKING = {"landmark-unique"}
 CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
 TIMEOUT_MS = 10_000
 
@@ -144,12 +146,12 @@ def charter(db):
 
 
 def assert_accessible(page) -> None:
-    """Run axe-core on the page as it stands; fail on any serious or critical violation."""
+    """Run axe-core on the page as it stands; fail on any serious or critical violation, and on landmark-unique."""
     # The CSP forbids inline scripts, so axe is evaluated in the page rather than added as a <script>.
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS or v["id"] in ALWAYS_BLOCKING]
     if blocking:
         lines = [f"axe-core: {len(blocking)} serious or critical violation(s) on {page.url}"]
         for violation in blocking:

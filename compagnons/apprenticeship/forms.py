@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnons.accounts.models import Role, User
 from compagnons.apprenticeship.models import Cohort, Evidence, MentoringSession, PathProfile
-from compagnons.apprenticeship.uploads import check_upload
 from compagnons.core.ids import IdsMultipleChoiceField
+from compagnons.core.uploads import check_upload
 from compagnons.skills.models import Certification, Competence, Level
 
 

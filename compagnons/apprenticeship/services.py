@@ -28,9 +28,9 @@ from compagnons.apprenticeship.models import (
     Stage,
     StageTransition,
 )
-from compagnons.apprenticeship.uploads import check_upload
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.uploads import check_upload
 from compagnons.ledger import services as ledger_services
 from compagnons.skills import services as skills_services
 from compagnons.skills.models import Assessment, Certification, Competence, Level

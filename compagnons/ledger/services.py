@@ -193,7 +193,6 @@ def reverse(tx: Transaction, *, by, reason: str) -> Transaction:
     return reversal
 
 
-@transaction.atomic
 def _once(key: str, message) -> str:
     """An idempotency key carried by the form (its `request_id`, drawn when the form is shown): a double submit
     finds the first posting and is told so, and nothing is written twice."""
@@ -202,6 +201,7 @@ def _once(key: str, message) -> str:
     return key
 
 
+@transaction.atomic
 def adjust(member, minutes: int, *, by, reason: str, request_id: str | None = None) -> Transaction:
     """A staff adjustment: positive credits the member from the commons, negative the reverse. `request_id`
     (the form's) makes a double submit post once."""

@@ -157,10 +157,14 @@ def cancel(mission: Mission, *, by) -> Mission:
     mission = _locked(mission)
     if by.pk != mission.client_id and not by.is_formateur:
         raise PermissionRefused(_("Seuls le donneur d'ordre et l'équipe annulent une mission."))
-    was_assigned = mission.status == S.ASSIGNED
-    mission = _move(mission, (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.ASSIGNED), S.CANCELLED, by=by)
-    if was_assigned and mission.chosen_id:
-        # The mission never happened: what winning it asked in return is given back.
+    return _call_off(mission, (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.ASSIGNED), by=by)
+
+
+def _call_off(mission: Mission, allowed: tuple, *, by, **audit_data) -> Mission:
+    """Cancel: the open applications close, and once a member was chosen what winning it asked in return is given
+    back (by the client or staff before the work starts, or by a mediation's decision)."""
+    mission = _move(mission, allowed, S.CANCELLED, by=by, **audit_data)
+    if mission.chosen_id:
         ledger_services.cancel_mission_debit(mission, member=mission.chosen.applicant)
     mission.applications.filter(status__in=[*Application.OPEN, Application.Status.DRAFT]).update(
         status=Application.Status.NOT_CHOSEN
@@ -452,12 +456,27 @@ def accept_delivery(mission: Mission, *, by) -> Mission:
     _require_client(mission, by)
     if mission.status != S.DELIVERED:
         raise InvalidTransition(_("Seule une mission livrée peut être acceptée."))
+    return _close_delivered(mission, Delivery.Status.ACCEPTED, by=by, now=timezone.now())
+
+
+def _close_delivered(mission: Mission, answer: str, *, by, now, **audit_data) -> Mission:
+    """The latest delivery is accepted (by the client, automatically, or by a mediation) and the mission closes."""
     delivery = _latest_delivery(mission)
-    delivery.status = Delivery.Status.ACCEPTED
-    delivery.answered_at = timezone.now()
+    delivery.status = answer
+    delivery.answered_at = now
     delivery.save(update_fields=["status", "answered_at"])
-    mission.closed_at = timezone.now()
-    return _move(mission, (S.DELIVERED,), S.CLOSED, by=by, fields=["closed_at"])
+    mission.closed_at = now
+    return _move(mission, (S.DELIVERED,), S.CLOSED, by=by, fields=["closed_at"], **audit_data)
+
+
+def _send_back(mission: Mission, answer: str, *, by, **audit_data) -> Mission:
+    """The latest delivery goes back for changes (asked by the client, or decided by a mediation)."""
+    delivery = _latest_delivery(mission)
+    delivery.status = Delivery.Status.CHANGES
+    delivery.answer = answer
+    delivery.answered_at = timezone.now()
+    delivery.save(update_fields=["status", "answer", "answered_at"])
+    return _move(mission, (S.DELIVERED,), S.IN_PROGRESS, by=by, changes=True, **audit_data)
 
 
 @transaction.atomic
@@ -468,12 +487,7 @@ def request_changes(mission: Mission, *, by, answer: str) -> Mission:
         raise InvalidTransition(_("Dites ce qui manque."))
     if mission.status != S.DELIVERED:
         raise InvalidTransition(_("Seule une mission livrée peut être reprise."))
-    delivery = _latest_delivery(mission)
-    delivery.status = Delivery.Status.CHANGES
-    delivery.answer = answer.strip()
-    delivery.answered_at = timezone.now()
-    delivery.save(update_fields=["status", "answer", "answered_at"])
-    return _move(mission, (S.DELIVERED,), S.IN_PROGRESS, by=by, changes=True)
+    return _send_back(mission, answer.strip(), by=by)
 
 
 def auto_accept_deliveries(now=None) -> int:
@@ -494,11 +508,7 @@ def auto_accept_deliveries(now=None) -> int:
             delivery = _latest_delivery(mission)
             if delivery.status != Delivery.Status.SUBMITTED or delivery.delivered_at >= cutoff:
                 continue
-            delivery.status = Delivery.Status.AUTO_ACCEPTED
-            delivery.answered_at = now
-            delivery.save(update_fields=["status", "answered_at"])
-            mission.closed_at = now
-            _move(mission, (S.DELIVERED,), S.CLOSED, by=None, fields=["closed_at"], automatic=True)
+            _close_delivered(mission, Delivery.Status.AUTO_ACCEPTED, by=None, now=now, automatic=True)
             done += 1
     return done
 
@@ -531,6 +541,18 @@ def _parties(mission: Mission) -> set[int]:
     return {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} - {None} if chosen else set())
 
 
+def _answers_dispute(dispute: Dispute, mission: Mission, user) -> bool:
+    """The other side of the mediation: the client when a member opened it, a member when the client did."""
+    opener_is_client = dispute.opened_by_id == mission.client_id
+    return user.pk in _parties(mission) and (user.pk == mission.client_id) != opener_is_client
+
+
+def dispute_to_answer(mission: Mission, user) -> Dispute | None:
+    """The mediation still open (or under appeal) in which `user` is the side that answers, if any."""
+    open_ones = mission.disputes.filter(status__in=[Dispute.Status.OPEN, Dispute.Status.APPEALED])
+    return next((d for d in open_ones.order_by("-created_at") if _answers_dispute(d, mission, user)), None)
+
+
 @transaction.atomic
 def respond_to_dispute(dispute: Dispute, *, by, text: str) -> Dispute:
     """The other side gives its version before staff decide (or before the appeal is decided). It may be rewritten
@@ -539,8 +561,7 @@ def respond_to_dispute(dispute: Dispute, *, by, text: str) -> Dispute:
     mission = dispute.mission
     if by.pk not in _parties(mission):
         raise PermissionRefused(_("Seules les parties de la mission répondent à une médiation."))
-    opener_is_client = dispute.opened_by_id == mission.client_id
-    if (by.pk == mission.client_id) == opener_is_client:
+    if not _answers_dispute(dispute, mission, by):
         raise PermissionRefused(_("C'est l'autre partie qui répond : vous avez déjà exposé ce qui ne va pas."))
     if dispute.status not in (Dispute.Status.OPEN, Dispute.Status.APPEALED):
         raise InvalidTransition(_("L'équipe a déjà rendu sa décision : la réponse est close."))
@@ -572,27 +593,11 @@ def dispute_outcomes(mission: Mission) -> tuple:
 
 def _apply_outcome(mission: Mission, outcome: str, *, by, dispute: Dispute, reasons: str) -> None:
     if outcome == Dispute.Outcome.ACCEPT:
-        delivery = _latest_delivery(mission)
-        delivery.status = Delivery.Status.ACCEPTED
-        delivery.answered_at = timezone.now()
-        delivery.save(update_fields=["status", "answered_at"])
-        mission.closed_at = timezone.now()
-        _move(mission, (S.DELIVERED,), S.CLOSED, by=by, fields=["closed_at"], dispute=dispute.pk)
+        _close_delivered(mission, Delivery.Status.ACCEPTED, by=by, now=timezone.now(), dispute=dispute.pk)
     elif outcome == Dispute.Outcome.REDO:
-        delivery = _latest_delivery(mission)
-        delivery.status = Delivery.Status.CHANGES
-        delivery.answer = reasons
-        delivery.answered_at = timezone.now()
-        delivery.save(update_fields=["status", "answer", "answered_at"])
-        _move(mission, (S.DELIVERED,), S.IN_PROGRESS, by=by, changes=True, dispute=dispute.pk)
+        _send_back(mission, reasons, by=by, dispute=dispute.pk)
     elif outcome == Dispute.Outcome.CANCEL:
-        _move(mission, (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED), S.CANCELLED, by=by, dispute=dispute.pk)
-        if mission.chosen_id:
-            # The work is called off: what winning it asked in return is given back, as for any cancellation.
-            ledger_services.cancel_mission_debit(mission, member=mission.chosen.applicant)
-        mission.applications.filter(status__in=[*Application.OPEN, Application.Status.DRAFT]).update(
-            status=Application.Status.NOT_CHOSEN
-        )
+        _call_off(mission, (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED), by=by, dispute=dispute.pk)
 
 
 @transaction.atomic

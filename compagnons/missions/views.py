@@ -381,9 +381,9 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
                 dispute_form = TextForm(request.POST)
                 services.open_dispute(mission, by=user, reason=_posted_text(dispute_form))
             elif action == "dispute_response":
-                dispute = mission.disputes.exclude(status=Dispute.Status.FINAL).order_by("-created_at").first()
+                dispute = services.dispute_to_answer(mission, user)
                 if dispute is None:
-                    raise InvalidTransition(_("Il n'y a pas de médiation en cours."))
+                    raise InvalidTransition(_("Aucune médiation n'attend votre réponse."))
                 services.respond_to_dispute(dispute, by=user, text=_posted_text(TextForm(request.POST)))
             elif action == "appeal":
                 dispute = mission.disputes.order_by("-created_at").first()
@@ -416,15 +416,7 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
             "attestations": mission.attestations.select_related("competence", "member"),
             "facts": getattr(mission, "client_facts", None) if hasattr(mission, "client_facts") else None,
             "disputes": disputes,
-            "respond_to": next(
-                (
-                    d.pk
-                    for d in disputes
-                    if d.status in (Dispute.Status.OPEN, Dispute.Status.APPEALED)
-                    and (d.opened_by_id == mission.client_id) != is_client
-                ),
-                None,
-            ),
+            "respond_to": getattr(services.dispute_to_answer(mission, user), "pk", None),
             "has_urssaf": is_client
             and WorkerProfile.objects.filter(member_id=mission.chosen.applicant_id)
             .exclude(urssaf_attestation="")

@@ -25,7 +25,6 @@ PORT_A, PORT_B = "http://127.0.0.1:8801", "http://127.0.0.1:8000"
 
 @pytest.fixture(autouse=True)
 def files(settings, tmp_path):
-    settings.CREDENTIALS_KEY_DIR = tmp_path / "keys"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.CREDENTIALS_ISSUER_URL = ""

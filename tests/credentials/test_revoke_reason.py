@@ -3,29 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from compagnons.credentials import services
-
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def keys(settings, tmp_path):
-    settings.CREDENTIALS_KEY_DIR = tmp_path / "keys"
-
-
-def test_a_nul_byte_in_the_reason_revokes_nothing(client, compagnon, formateur):
-    credential = services.issue(
-        member=compagnon,
-        achievement_type="Competency",
-        achievement_key="test/BC01",
-        name="BC01 — Se présenter",
-        description="Mise en situation",
-        criteria="Pitch",
-        alignments=[],
-        evidence=compagnon,
-        evidence_url="https://exemple.test/decision/1",
-        evidence_name="Décision",
-    )
+def test_a_nul_byte_in_the_reason_revokes_nothing(client, credential, formateur):
     client.force_login(formateur)
     response = client.post(reverse("credentials:staff"), {"uuid": credential.uuid, "reason": "Erreur\x00"}, follow=True)
     assert response.status_code == 200

@@ -11,27 +11,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def keys(settings, tmp_path):
-    settings.CREDENTIALS_KEY_DIR = tmp_path / "keys"
-
-
-@pytest.fixture
-def credential(compagnon):
-    return services.issue(
-        member=compagnon,
-        achievement_type="Competency",
-        achievement_key="test/BC01",
-        name="BC01 — Se présenter",
-        description="Mise en situation",
-        criteria="Pitch",
-        alignments=[{"name": "C1.1 — Pitch", "code": "C1.1", "url": "https://exemple.test/ref", "framework": "Test"}],
-        evidence=compagnon,
-        evidence_url="https://exemple.test/decision/1",
-        evidence_name="Décision",
-    )
-
-
 def test_issued_credentials_validate_and_verify_and_hide_the_email(credential, compagnon):
     document = credential.document
     assert ob3.validate_schema(document) == []

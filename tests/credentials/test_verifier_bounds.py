@@ -21,25 +21,8 @@ VECTORS = Path("/work/shared/specs/vc-test-vectors")
 P = "https://exemple.test/p"
 
 
-@pytest.fixture(autouse=True)
-def keys(settings, tmp_path):
-    settings.CREDENTIALS_KEY_DIR = tmp_path / "keys"
-
-
 @pytest.fixture
-def signed(compagnon):
-    credential = services.issue(
-        member=compagnon,
-        achievement_type="Competency",
-        achievement_key="test/BC01",
-        name="BC01 — Se présenter",
-        description="Mise en situation",
-        criteria="Pitch",
-        alignments=[{"name": "C1.1 — Pitch", "code": "C1.1", "url": "https://exemple.test/ref", "framework": "T"}],
-        evidence=compagnon,
-        evidence_url="https://exemple.test/decision/1",
-        evidence_name="Décision",
-    )
+def signed(credential):
     return credential.document
 
 

@@ -1,36 +1,15 @@
 """The path: cohorts, enrollments and stages, mentor pairing, mentoring sessions, plan and carnet de route."""
 
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Evidence files live outside MEDIA_ROOT (PRIVATE_MEDIA_ROOT, read at each use): no URL, served only
-    through a view that checks rights."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-
-private_storage = PrivateStorage()
+from compagnons.core.storage import private_storage
 
 
 class Stage(models.TextChoices):

@@ -1,6 +1,13 @@
-class PermissionRefused(PermissionError):
-    """A service refuses an action to this person; the message is shown to them."""
+class Refused(Exception):
+    """A service says no; the message is written for the person and shown to them as it is.
+
+    Views catch this one base (never its two kinds one by one) and hand it to `core.refusals.refused`.
+    """
 
 
-class InvalidTransition(ValueError):
-    """A state machine refuses a transition; the message is shown to the person."""
+class PermissionRefused(Refused, PermissionError):
+    """A service refuses an action to this person."""
+
+
+class InvalidTransition(Refused, ValueError):
+    """A state machine refuses a transition (the thing is not, or no longer, in a state that allows it)."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compagnons.apprenticeship.models import private_storage
+from compagnons.core.storage import private_storage
 
 HOURS_PER_DAY = 7
 

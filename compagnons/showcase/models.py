@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compagnons.apprenticeship.models import private_storage
+from compagnons.core.storage import private_storage
 
 
 class Theme(models.TextChoices):

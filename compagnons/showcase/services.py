@@ -774,7 +774,7 @@ def draw_share_image(profile: Profile) -> bytes:
 def share_image(profile: Profile) -> bytes:
     """The page's preview image, drawn once per state of the page and kept in private storage (served by the view
     of published pages only); older versions are deleted when a new one is drawn."""
-    from compagnons.apprenticeship.models import private_storage
+    from compagnons.core.storage import private_storage
 
     folder = f"share/{profile.pk}"
     name = f"{folder}/{share_fingerprint(profile)}.png"
@@ -791,7 +791,7 @@ def share_image(profile: Profile) -> bytes:
 
 
 def delete_share_images(profile: Profile) -> None:
-    from compagnons.apprenticeship.models import private_storage
+    from compagnons.core.storage import private_storage
 
     folder = f"share/{profile.pk}"
     try:

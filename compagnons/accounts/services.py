@@ -289,14 +289,14 @@ def _scrub_audit_log(user: User, traces: list[str]) -> None:
     for entry in entries.distinct():
         text_repr, data = entry.target_repr, entry.data
         for trace in traces:
-            text_repr = _replace_ci(text_repr, trace, user.audit_label())
+            text_repr = replace_ci(text_repr, trace, user.audit_label())
             data = _scrub(data, trace, user.audit_label())
         if (text_repr, data) != (entry.target_repr, entry.data):
             entry.target_repr, entry.data = text_repr, data
             entry.save(update_fields=["target_repr", "data"])
 
 
-def _replace_ci(text: str, old: str, new: str) -> str:
+def replace_ci(text: str, old: str, new: str) -> str:
     lowered, needle = text.lower(), old.lower()
     out, i = [], 0
     while (j := lowered.find(needle, i)) != -1:
@@ -308,7 +308,7 @@ def _replace_ci(text: str, old: str, new: str) -> str:
 
 def _scrub(value: Any, trace: str, replacement: str) -> Any:
     if isinstance(value, str):
-        return _replace_ci(value, trace, replacement)
+        return replace_ci(value, trace, replacement)
     if isinstance(value, list):
         return [_scrub(v, trace, replacement) for v in value]
     if isinstance(value, dict):

@@ -170,12 +170,61 @@ class QualifyForm(forms.Form):
     )
 
 
+TEXT_MAX_LENGTH = 5000
+
+
+def _text(label, required: str, *, rows: int = 3, required_field: bool = True) -> forms.CharField:
+    """A free text of a mission: bounded, and with the service's own words when it is missing."""
+    return forms.CharField(
+        label=label,
+        max_length=TEXT_MAX_LENGTH,
+        required=required_field,
+        widget=forms.Textarea({"rows": rows}),
+        error_messages={"required": required},
+    )
+
+
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Votre texte"), widget=forms.Textarea({"rows": 4}))
+    """A message in an application's thread, or the mentor's reading."""
+
+    text = _text(_("Votre texte"), _("Écrivez votre texte."), rows=4)
+
+
+class SendApplicationForm(forms.Form):
+    """Sending a draft application, possibly with a revised message (empty: the message stays as it was)."""
+
+    message = _text(_("Votre message"), "", rows=5, required_field=False)
+
+
+class ChangesForm(forms.Form):
+    text = _text(_("Ce qui manque"), _("Dites ce qui manque."))
+
+
+class TestimonialForm(forms.Form):
+    text = _text(
+        _("Votre témoignage : ce qui s'est bien passé, ce qui pourrait mieux aller"),
+        _("Écrivez votre témoignage."),
+        rows=4,
+    )
+
+
+class DisputeForm(forms.Form):
+    text = _text(_("Ce qui ne va pas"), _("Expliquez ce qui ne va pas."))
+
+
+class DisputeResponseForm(forms.Form):
+    text = _text(
+        _("Votre version des faits, lue par l'équipe avant sa décision"), _("Écrivez votre version des faits.")
+    )
+
+    def __init__(self, *args, rewriting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rewriting:
+            self.fields["text"].label = _("Compléter votre version des faits (elle remplace la précédente)")
 
 
 class DeliveryForm(forms.Form):
-    note = forms.CharField(label=_("Ce que vous livrez"), widget=forms.Textarea({"rows": 4}))
+    note = _text(_("Ce que vous livrez"), _("Décrivez ce que vous livrez."), rows=4)
     file = forms.FileField(label=_("Fichier (facultatif)"), required=False)
 
     def clean_file(self):

@@ -1,9 +1,11 @@
 """Dashboard sections of the mission bank. Each runs a fixed number of queries."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from compagnons.core.dashboard import Panel
-from compagnons.missions import services
+from compagnons.core.permissions import is_team
+from compagnons.missions.matching import recommend
 from compagnons.missions.models import Application, Dispute, Lead, Mission
 
 
@@ -41,8 +43,8 @@ def member_panel(request) -> Panel | None:
             "applications": applications,
             "current": current,
             "to_review": to_review,
-            "matches": services.recommend(user, limit=3, pool=60),
-            "cap": services.settings.MAX_OPEN_APPLICATIONS,
+            "matches": recommend(user, limit=3, pool=60),
+            "cap": settings.MAX_OPEN_APPLICATIONS,
         },
     )
 
@@ -62,7 +64,7 @@ def client_panel(request) -> Panel | None:
 
 def staff_panel(request) -> Panel | None:
     user = request.user
-    if not user.is_formateur:
+    if not is_team(user):
         return None
     return Panel(
         "missions/panels/staff.html",

@@ -2,10 +2,12 @@
 
 from django.db.models import Q
 
+from compagnons.accounts.models import User
+from compagnons.accounts.services import replace_ci
 from compagnons.missions.models import Application, Lead, Message, Mission, Testimonial, WorkerProfile
 
 
-def export(user) -> dict:
+def export(user: User) -> dict:
     profile = WorkerProfile.objects.filter(member=user).first()
     return {
         "worker_profile": (
@@ -29,7 +31,7 @@ def export(user) -> dict:
     }
 
 
-def erase(user, traces: list[str]) -> None:
+def erase(user: User, traces: list[str]) -> None:
     """Missions, applications and testimonials stay (others depend on them) without the person's free text;
     the legal status and its documents go (invoices, kept by law, are outside this platform)."""
     for profile in WorkerProfile.objects.filter(member=user):
@@ -40,9 +42,7 @@ def erase(user, traces: list[str]) -> None:
     Message.objects.filter(author=user).update(body="—")
     Testimonial.objects.filter(author=user).update(text="—")
     Lead.objects.filter(author=user).update(contact="—", need="—")
-    from compagnons.accounts.services import _replace_ci
-
     for trace in traces:
         for testimonial in Testimonial.objects.filter(about=user, text__icontains=trace):
-            testimonial.text = _replace_ci(testimonial.text, trace, "—")
+            testimonial.text = replace_ci(testimonial.text, trace, "—")
             testimonial.save(update_fields=["text"])

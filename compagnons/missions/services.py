@@ -1,24 +1,28 @@
-"""Every write of the mission bank, and the matching. Transitions are explicit, guarded and audit-logged.
+"""Every write of the mission bank. Transitions are explicit, guarded and audit-logged; which status may become
+which is declared once, in `states.py`, and every change goes through `_move`.
 
 brouillon → à qualifier → publiée → attribuée → en cours → livrée → clôturée, plus annulée and expirée.
+Reads live apart: the facts-only record in `records.py`, matching in `matching.py`; e-mails in `notifications.py`.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from compagnons.accounts.models import Availability, Role, User
+from compagnons.accounts.models import User
 from compagnons.apprenticeship import services as path_services
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.money import euros
+from compagnons.core.permissions import is_team
 from compagnons.ledger import services as ledger_services
-from compagnons.missions import invitations
+from compagnons.missions import invitations, states
+from compagnons.missions.matching import best_matches
 from compagnons.missions.models import (
     Announcement,
     Application,
@@ -32,14 +36,12 @@ from compagnons.missions.models import (
     Testimonial,
     WorkerProfile,
 )
+from compagnons.missions.notifications import tell_not_chosen
 from compagnons.skills import services as skills_services
 from compagnons.skills.models import Assessment, Competence, Level
 
 S = Mission.Status
-
-
-def euros(cents: int) -> str:
-    return f"{cents / 100:,.0f} €".replace(",", " ")
+A = Application.Status
 
 
 def minimum_budget_cents(hours: int) -> int:
@@ -72,25 +74,30 @@ def _locked(mission: Mission) -> Mission:
     return Mission.objects.select_for_update(of=("self",)).get(pk=mission.pk)
 
 
-def _move(mission: Mission, allowed: tuple, to: str, *, by, **data) -> Mission:
-    if mission.status not in allowed:
-        raise InvalidTransition(
-            _("Une mission « %(status)s » ne peut pas passer à « %(to)s ».")
-            % {"status": mission.get_status_display(), "to": S(to).label}
-        )
-    mission.status = to
-    mission.save(update_fields=["status", *data.pop("fields", [])])
-    audit.log(by, f"mission.{to}", mission, **data)
-    return mission
+def _move(obj: Mission | Application, to: str, *, by: User | None, refusal: str = "", log: bool = True, **data):
+    """Change `obj`'s status to `to` if `states` allows it (else refuse, with `refusal` or the table's message),
+    save it with `fields`, and audit it as `mission.<to>` / `application.<to>` with `data` (unless `log` is off)."""
+    if not states.allows(obj, to):
+        raise InvalidTransition(refusal or states.refusal(obj, to))
+    obj.status = to
+    obj.save(update_fields=["status", *data.pop("fields", [])])
+    if log:
+        audit.log(by, f"{obj._meta.model_name}.{to}", obj, **data)
+    return obj
 
 
-def _require_client(mission: Mission, by) -> None:
+def _move_all(applications, to: str) -> int:
+    """The same change for many applications at once: only the rows whose status the table lets become `to`."""
+    return applications.filter(status__in=states.sources(Application, to)).update(status=to)
+
+
+def _require_client(mission: Mission, by: User) -> None:
     if by.pk != mission.client_id:
         raise PermissionRefused(_("Seul le donneur d'ordre de cette mission peut faire cela."))
 
 
-def _require_staff(by) -> None:
-    if not (by.is_authenticated and by.is_formateur):
+def _require_staff(by: User) -> None:
+    if not is_team(by):
         raise PermissionRefused(_("Seule l'équipe peut faire cela."))
 
 
@@ -98,14 +105,14 @@ def _require_staff(by) -> None:
 
 
 @transaction.atomic
-def submit(mission: Mission, *, by) -> Mission:
+def submit(mission: Mission, *, by: User) -> Mission:
     mission = _locked(mission)
     _require_client(mission, by)
     problem = fairness_problem(mission.budget_cents, mission.estimated_hours)
     if problem:
         raise InvalidTransition(problem)
     mission.submitted_at = timezone.now()
-    return _move(mission, (S.DRAFT,), S.SUBMITTED, by=by, fields=["submitted_at"])
+    return _move(mission, S.SUBMITTED, by=by, fields=["submitted_at"])
 
 
 QUALIFICATION_CHECKLIST = {
@@ -117,7 +124,7 @@ QUALIFICATION_CHECKLIST = {
 
 
 @transaction.atomic
-def publish(mission: Mission, *, by, checklist: dict[str, bool], comment: str = "") -> Mission:
+def publish(mission: Mission, *, by: User, checklist: dict[str, bool], comment: str = "") -> Mission:
     _require_staff(by)
     mission = _locked(mission)
     missing = [str(label) for key, label in QUALIFICATION_CHECKLIST.items() if not checklist.get(key)]
@@ -131,7 +138,7 @@ def publish(mission: Mission, *, by, checklist: dict[str, bool], comment: str = 
     mission.published_at = timezone.now()
     mission.qualified_by = by
     mission.qualification_comment = comment
-    _move(mission, (S.SUBMITTED,), S.PUBLISHED, by=by, fields=["published_at", "qualified_by", "qualification_comment"])
+    _move(mission, S.PUBLISHED, by=by, fields=["published_at", "qualified_by", "qualification_comment"])
     if mission.invited_id and not invitations.deliver(mission, by=by):
         # Proposed from a page that is no longer published, or an account closed since: published without it.
         audit.log(by, "mission.invitation_not_sent", mission, member=mission.invited_id)
@@ -143,32 +150,32 @@ def publish(mission: Mission, *, by, checklist: dict[str, bool], comment: str = 
 
 
 @transaction.atomic
-def send_back(mission: Mission, *, by, comment: str) -> Mission:
+def send_back(mission: Mission, *, by: User, comment: str) -> Mission:
     _require_staff(by)
     if not comment.strip():
         raise InvalidTransition(_("Dites au donneur d'ordre ce qu'il faut revoir."))
     mission = _locked(mission)
     mission.qualification_comment = comment.strip()
-    return _move(mission, (S.SUBMITTED,), S.DRAFT, by=by, fields=["qualification_comment"])
+    return _move(mission, S.DRAFT, by=by, fields=["qualification_comment"])
 
 
 @transaction.atomic
-def cancel(mission: Mission, *, by) -> Mission:
+def cancel(mission: Mission, *, by: User) -> Mission:
     mission = _locked(mission)
-    if by.pk != mission.client_id and not by.is_formateur:
+    if by.pk != mission.client_id and not is_team(by):
         raise PermissionRefused(_("Seuls le donneur d'ordre et l'équipe annulent une mission."))
-    return _call_off(mission, (S.DRAFT, S.SUBMITTED, S.PUBLISHED, S.ASSIGNED), by=by)
+    if mission.status not in states.CANCELLABLE_BY_PARTIES:
+        raise InvalidTransition(states.refusal(mission, S.CANCELLED))
+    return _call_off(mission, by=by)
 
 
-def _call_off(mission: Mission, allowed: tuple, *, by, **audit_data) -> Mission:
+def _call_off(mission: Mission, *, by: User, **audit_data) -> Mission:
     """Cancel: the open applications close, and once a member was chosen what winning it asked in return is given
     back (by the client or staff before the work starts, or by a mediation's decision)."""
-    mission = _move(mission, allowed, S.CANCELLED, by=by, **audit_data)
+    mission = _move(mission, S.CANCELLED, by=by, **audit_data)
     if mission.chosen_id:
         ledger_services.cancel_mission_debit(mission, member=mission.chosen.applicant)
-    mission.applications.filter(status__in=[*Application.OPEN, Application.Status.DRAFT]).update(
-        status=Application.Status.NOT_CHOSEN
-    )
+    _move_all(mission.applications.all(), A.NOT_CHOSEN)
     return mission
 
 
@@ -187,7 +194,7 @@ def expire_missions(today=None) -> int:
         with transaction.atomic():
             mission = Mission.objects.select_for_update(of=("self",)).get(pk=pk)
             if mission.status == S.PUBLISHED and not mission.applications.exists():
-                _move(mission, (S.PUBLISHED,), S.EXPIRED, by=None)
+                _move(mission, S.EXPIRED, by=None)
                 expired += 1
     return expired
 
@@ -196,7 +203,7 @@ def expire_missions(today=None) -> int:
 
 
 @transaction.atomic
-def submit_lead(author, *, contact: str, need: str, budget_hint: str = "", client_consents: bool) -> Lead:
+def submit_lead(author: User, *, contact: str, need: str, budget_hint: str = "", client_consents: bool) -> Lead:
     if not client_consents:
         raise InvalidTransition(_("Demandez d'abord au client s'il est d'accord pour que l'équipe le contacte."))
     lead = Lead.objects.create(
@@ -207,7 +214,7 @@ def submit_lead(author, *, contact: str, need: str, budget_hint: str = "", clien
 
 
 @transaction.atomic
-def convert_lead(lead: Lead, mission: Mission, *, by) -> Mission:
+def convert_lead(lead: Lead, mission: Mission, *, by: User) -> Mission:
     """Staff turn a lead into a mission (the client's account posts it); its author is credited on publication."""
     _require_staff(by)
     lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
@@ -224,11 +231,11 @@ def convert_lead(lead: Lead, mission: Mission, *, by) -> Mission:
 # --- Applying -------------------------------------------------------------------------------
 
 
-def open_applications(member) -> int:
+def open_applications(member: User) -> int:
     return Application.objects.filter(applicant=member, status__in=Application.OPEN).count()
 
 
-def _check_cap(member) -> None:
+def _check_cap(member: User) -> None:
     if open_applications(member) >= settings.MAX_OPEN_APPLICATIONS:
         raise InvalidTransition(
             _(
@@ -240,7 +247,9 @@ def _check_cap(member) -> None:
 
 
 @transaction.atomic
-def apply(mission: Mission, applicant, *, message: str, partner=None, request_review: bool = False) -> Application:
+def apply(
+    mission: Mission, applicant: User, *, message: str, partner: User | None = None, request_review: bool = False
+) -> Application:
     mission = _locked(mission)
     if mission.status != S.PUBLISHED or mission.deadline < timezone.localdate():
         raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
@@ -282,7 +291,7 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
 
 
 @transaction.atomic
-def review_application(application: Application, *, by, comment: str) -> Application:
+def review_application(application: Application, *, by: User, comment: str) -> Application:
     """The mentor's reading of an apprentice's application before it goes out."""
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if not path_services.is_mentor_of(by, application.applicant):
@@ -300,11 +309,11 @@ def review_application(application: Application, *, by, comment: str) -> Applica
 
 
 @transaction.atomic
-def send_application(application: Application, *, by, message: str | None = None) -> Application:
+def send_application(application: Application, *, by: User, message: str | None = None) -> Application:
     application = Application.objects.select_for_update(of=("self",)).select_related("mission").get(pk=application.pk)
     if by.pk != application.applicant_id:
         raise PermissionRefused(_("Seul l'auteur envoie sa candidature."))
-    if application.status != Application.Status.DRAFT:
+    if not states.allows(application, A.SENT):
         raise InvalidTransition(_("Cette candidature est déjà partie."))
     if application.mission.status != S.PUBLISHED:
         raise InvalidTransition(_("Cette mission ne prend plus de candidatures."))
@@ -314,39 +323,26 @@ def send_application(application: Application, *, by, message: str | None = None
     _check_cap(by)
     if message is not None and message.strip():
         application.message = message.strip()
-    application.status = Application.Status.SENT
     application.sent_at = timezone.now()
-    application.save(update_fields=["message", "status", "sent_at"])
-    audit.log(by, "application.sent", application)
-    return application
+    return _move(application, A.SENT, by=by, fields=["message", "sent_at"])
 
 
 @transaction.atomic
-def withdraw(application: Application, *, by) -> Application:
+def withdraw(application: Application, *, by: User) -> Application:
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if by.pk != application.applicant_id:
         raise PermissionRefused(_("Seul l'auteur retire sa candidature."))
-    if application.status not in (*Application.OPEN, Application.Status.DRAFT):
-        raise InvalidTransition(_("Cette candidature ne peut plus être retirée."))
-    application.status = Application.Status.WITHDRAWN
-    application.save(update_fields=["status"])
-    audit.log(by, "application.withdrawn", application)
-    return application
+    return _move(application, A.WITHDRAWN, by=by, refusal=_("Cette candidature ne peut plus être retirée."))
 
 
 @transaction.atomic
-def shortlist(application: Application, *, by) -> Application:
+def shortlist(application: Application, *, by: User) -> Application:
     application = Application.objects.select_for_update(of=("self",)).select_related("mission").get(pk=application.pk)
     _require_client(application.mission, by)
-    if application.status != Application.Status.SENT:
-        raise InvalidTransition(_("Seule une candidature reçue peut être présélectionnée."))
-    application.status = Application.Status.SHORTLISTED
-    application.save(update_fields=["status"])
-    audit.log(by, "application.shortlisted", application)
-    return application
+    return _move(application, A.SHORTLISTED, by=by, refusal=_("Seule une candidature reçue peut être présélectionnée."))
 
 
-def _works_under_compagnon(member) -> bool:
+def _works_under_compagnon(member: User) -> bool:
     return WorkerProfile.objects.filter(member=member, legal_status=WorkerProfile.LegalStatus.UNDER_COMPAGNON).exists()
 
 
@@ -357,7 +353,7 @@ UNDER_COMPAGNON_ALONE = gettext_lazy(
 )
 
 
-def declared_work_problem(member, mission: Mission) -> str | None:
+def declared_work_problem(member: User, mission: Mission) -> str | None:
     """Why `member` may not be the one who invoices this mission (the chosen applicant: in a binôme, the
     compagnon), or None."""
     profile = WorkerProfile.objects.filter(member=member).first()
@@ -380,7 +376,7 @@ def declared_work_problem(member, mission: Mission) -> str | None:
 
 
 @transaction.atomic
-def choose(application: Application, *, by) -> Mission:
+def choose(application: Application, *, by: User) -> Mission:
     """The client chooses; the others are told kindly. The compagnon invoices a binôme mission."""
     application = (
         Application.objects.select_for_update(of=("self",))
@@ -389,51 +385,47 @@ def choose(application: Application, *, by) -> Mission:
     )
     mission = _locked(application.mission)
     _require_client(mission, by)
-    if application.status not in Application.OPEN:
-        raise InvalidTransition(_("Seule une candidature reçue peut être retenue."))
+    refusal = _("Seule une candidature reçue peut être retenue.")
+    if not states.allows(application, A.CHOSEN):
+        raise InvalidTransition(refusal)
     problem = declared_work_problem(application.applicant, mission)
     if problem:
         raise InvalidTransition(problem)
-    application.status = Application.Status.CHOSEN
-    application.save(update_fields=["status"])
-    others = list(
-        mission.applications.exclude(pk=application.pk)
-        .filter(status__in=[*Application.OPEN, Application.Status.DRAFT])
-        .values_list("pk", flat=True)
-    )
-    mission.applications.filter(pk__in=others).update(status=Application.Status.NOT_CHOSEN)
+    # Audited once, as the mission's `mission.assigned` (with the application).
+    _move(application, A.CHOSEN, by=by, refusal=refusal, log=False)
+    others = mission.applications.exclude(pk=application.pk)
+    told = list(others.filter(status__in=states.sources(Application, A.NOT_CHOSEN)).values_list("pk", flat=True))
+    _move_all(others.filter(pk__in=told), A.NOT_CHOSEN)
     mission.chosen = application
     mission.invoiced_by = application.applicant
-    _move(mission, (S.PUBLISHED,), S.ASSIGNED, by=by, fields=["chosen", "invoiced_by"], application=application.pk)
+    _move(mission, S.ASSIGNED, by=by, fields=["chosen", "invoiced_by"], application=application.pk)
     # What winning a mission asks in return (the policy; apprentices exempt).
     ledger_services.debit_mission_won(mission, member=application.applicant)
-    from compagnons.missions.tasks import tell_not_chosen
-
-    for pk in others:
+    for pk in told:
         transaction.on_commit(lambda pk=pk: tell_not_chosen.enqueue(pk))
     return mission
 
 
-def _require_worker(mission: Mission, by) -> None:
+def _require_worker(mission: Mission, by: User) -> None:
     chosen = mission.chosen
     if chosen is None or by.pk not in (chosen.applicant_id, chosen.partner_id):
         raise PermissionRefused(_("Seul le membre retenu peut faire cela."))
 
 
 @transaction.atomic
-def start(mission: Mission, *, by) -> Mission:
+def start(mission: Mission, *, by: User) -> Mission:
     mission = _locked(mission)
     _require_worker(mission, by)
-    return _move(mission, (S.ASSIGNED,), S.IN_PROGRESS, by=by)
+    return _move(mission, S.IN_PROGRESS, by=by)
 
 
 @transaction.atomic
-def deliver(mission: Mission, *, by, note: str, upload=None, content_type: str = "") -> Delivery:
+def deliver(mission: Mission, *, by: User, note: str, upload=None, content_type: str = "") -> Delivery:
     mission = _locked(mission)
     _require_worker(mission, by)
     if not note.strip():
         raise InvalidTransition(_("Décrivez ce que vous livrez."))
-    _move(mission, (S.IN_PROGRESS,), S.DELIVERED, by=by)
+    _move(mission, S.DELIVERED, by=by)
     delivery = Delivery(
         mission=mission, note=note.strip(), delivered_by=by, on_time=timezone.localdate() <= mission.deadline
     )
@@ -451,7 +443,7 @@ def _latest_delivery(mission: Mission) -> Delivery:
 
 
 @transaction.atomic
-def accept_delivery(mission: Mission, *, by) -> Mission:
+def accept_delivery(mission: Mission, *, by: User) -> Mission:
     mission = _locked(mission)
     _require_client(mission, by)
     if mission.status != S.DELIVERED:
@@ -459,28 +451,28 @@ def accept_delivery(mission: Mission, *, by) -> Mission:
     return _close_delivered(mission, Delivery.Status.ACCEPTED, by=by, now=timezone.now())
 
 
-def _close_delivered(mission: Mission, answer: str, *, by, now, **audit_data) -> Mission:
+def _close_delivered(mission: Mission, answer: str, *, by: User | None, now, **audit_data) -> Mission:
     """The latest delivery is accepted (by the client, automatically, or by a mediation) and the mission closes."""
     delivery = _latest_delivery(mission)
     delivery.status = answer
     delivery.answered_at = now
     delivery.save(update_fields=["status", "answered_at"])
     mission.closed_at = now
-    return _move(mission, (S.DELIVERED,), S.CLOSED, by=by, fields=["closed_at"], **audit_data)
+    return _move(mission, S.CLOSED, by=by, fields=["closed_at"], **audit_data)
 
 
-def _send_back(mission: Mission, answer: str, *, by, **audit_data) -> Mission:
+def _send_back(mission: Mission, answer: str, *, by: User, **audit_data) -> Mission:
     """The latest delivery goes back for changes (asked by the client, or decided by a mediation)."""
     delivery = _latest_delivery(mission)
     delivery.status = Delivery.Status.CHANGES
     delivery.answer = answer
     delivery.answered_at = timezone.now()
     delivery.save(update_fields=["status", "answer", "answered_at"])
-    return _move(mission, (S.DELIVERED,), S.IN_PROGRESS, by=by, changes=True, **audit_data)
+    return _move(mission, S.IN_PROGRESS, by=by, changes=True, **audit_data)
 
 
 @transaction.atomic
-def request_changes(mission: Mission, *, by, answer: str) -> Mission:
+def request_changes(mission: Mission, *, by: User, answer: str) -> Mission:
     mission = _locked(mission)
     _require_client(mission, by)
     if not answer.strip():
@@ -517,7 +509,7 @@ def auto_accept_deliveries(now=None) -> int:
 
 
 @transaction.atomic
-def open_dispute(mission: Mission, *, by, reason: str) -> Dispute:
+def open_dispute(mission: Mission, *, by: User, reason: str) -> Dispute:
     mission = Mission.objects.select_related("chosen").get(pk=mission.pk)
     if mission.status not in (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED, S.CLOSED):
         raise InvalidTransition(_("Une médiation porte sur une mission attribuée."))
@@ -541,20 +533,20 @@ def _parties(mission: Mission) -> set[int]:
     return {mission.client_id} | ({chosen.applicant_id, chosen.partner_id} - {None} if chosen else set())
 
 
-def _answers_dispute(dispute: Dispute, mission: Mission, user) -> bool:
+def _answers_dispute(dispute: Dispute, mission: Mission, user: User) -> bool:
     """The other side of the mediation: the client when a member opened it, a member when the client did."""
     opener_is_client = dispute.opened_by_id == mission.client_id
     return user.pk in _parties(mission) and (user.pk == mission.client_id) != opener_is_client
 
 
-def dispute_to_answer(mission: Mission, user) -> Dispute | None:
+def dispute_to_answer(mission: Mission, user: User) -> Dispute | None:
     """The mediation still open (or under appeal) in which `user` is the side that answers, if any."""
     open_ones = mission.disputes.filter(status__in=[Dispute.Status.OPEN, Dispute.Status.APPEALED])
     return next((d for d in open_ones.order_by("-created_at") if _answers_dispute(d, mission, user)), None)
 
 
 @transaction.atomic
-def respond_to_dispute(dispute: Dispute, *, by, text: str) -> Dispute:
+def respond_to_dispute(dispute: Dispute, *, by: User, text: str) -> Dispute:
     """The other side gives its version before staff decide (or before the appeal is decided). It may be rewritten
     until then; each version is audited."""
     dispute = Dispute.objects.select_for_update(of=("self",)).select_related("mission__chosen").get(pk=dispute.pk)
@@ -591,17 +583,17 @@ def dispute_outcomes(mission: Mission) -> tuple:
     return DISPUTE_OUTCOMES.get(mission.status, (Dispute.Outcome.UNCHANGED,))
 
 
-def _apply_outcome(mission: Mission, outcome: str, *, by, dispute: Dispute, reasons: str) -> None:
+def _apply_outcome(mission: Mission, outcome: str, *, by: User, dispute: Dispute, reasons: str) -> None:
     if outcome == Dispute.Outcome.ACCEPT:
         _close_delivered(mission, Delivery.Status.ACCEPTED, by=by, now=timezone.now(), dispute=dispute.pk)
     elif outcome == Dispute.Outcome.REDO:
         _send_back(mission, reasons, by=by, dispute=dispute.pk)
     elif outcome == Dispute.Outcome.CANCEL:
-        _call_off(mission, (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED), by=by, dispute=dispute.pk)
+        _call_off(mission, by=by, dispute=dispute.pk)
 
 
 @transaction.atomic
-def decide_dispute(dispute: Dispute, *, by, decided_for: str, outcome: str, reasons: str) -> Dispute:
+def decide_dispute(dispute: Dispute, *, by: User, decided_for: str, outcome: str, reasons: str) -> Dispute:
     """Staff decide: for whom (client, member, shared), what follows for the mission (an outcome its state allows,
     applied here through the same transitions), and why (required). Open → decided; appealed → final."""
     _require_staff(by)
@@ -634,7 +626,7 @@ def decide_dispute(dispute: Dispute, *, by, decided_for: str, outcome: str, reas
 
 
 @transaction.atomic
-def appeal(dispute: Dispute, *, by) -> Dispute:
+def appeal(dispute: Dispute, *, by: User) -> Dispute:
     dispute = Dispute.objects.select_for_update(of=("self",)).select_related("mission__chosen").get(pk=dispute.pk)
     mission = dispute.mission
     chosen = mission.chosen
@@ -652,7 +644,7 @@ def appeal(dispute: Dispute, *, by) -> Dispute:
 # --- Closure: testimonials both ways, attestation, facts ------------------------------------
 
 
-def _other_side(mission: Mission, by) -> User:
+def _other_side(mission: Mission, by: User) -> User:
     chosen = mission.chosen
     if by.pk == mission.client_id:
         return chosen.applicant
@@ -662,7 +654,7 @@ def _other_side(mission: Mission, by) -> User:
 
 
 @transaction.atomic
-def write_testimonial(mission: Mission, *, by, text: str) -> Testimonial:
+def write_testimonial(mission: Mission, *, by: User, text: str) -> Testimonial:
     mission = Mission.objects.select_related("chosen__applicant", "client").get(pk=mission.pk)
     if mission.status != S.CLOSED:
         raise InvalidTransition(_("Les témoignages s'écrivent quand la mission est clôturée."))
@@ -678,15 +670,6 @@ def write_testimonial(mission: Mission, *, by, text: str) -> Testimonial:
     return testimonial
 
 
-def testimonials_visible(mission: Mission, now=None) -> bool:
-    """Hidden until both sides have written, or the window after closure has passed."""
-    now = now or timezone.now()
-    if mission.closed_at and now >= mission.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS):
-        return True
-    authors = set(mission.testimonials.values_list("author_id", flat=True))
-    return mission.client_id in authors and bool(mission.chosen and mission.chosen.applicant_id in authors)
-
-
 ATTESTATION_LEVELS = {
     Attestation.Result.YES: Level.ACQUIRED,
     Attestation.Result.PARTLY: Level.IN_PROGRESS,
@@ -695,7 +678,7 @@ ATTESTATION_LEVELS = {
 
 
 @transaction.atomic
-def attest(mission: Mission, results: dict[int, str], *, by) -> list[Attestation]:
+def attest(mission: Mission, results: dict[int, str], *, by: User) -> list[Attestation]:
     """The client attests each compétence; each becomes a « client » source of the member's level."""
     mission = _locked(mission)
     _require_client(mission, by)
@@ -727,7 +710,7 @@ def attest(mission: Mission, results: dict[int, str], *, by) -> list[Attestation
 
 
 @transaction.atomic
-def record_client_facts(mission: Mission, *, by, payment_delay_days: int, scope_changes: int) -> ClientFacts:
+def record_client_facts(mission: Mission, *, by: User, payment_delay_days: int, scope_changes: int) -> ClientFacts:
     mission = _locked(mission)
     _require_worker(mission, by)
     if mission.status != S.CLOSED:
@@ -741,224 +724,12 @@ def record_client_facts(mission: Mission, *, by, payment_delay_days: int, scope_
 
 
 @transaction.atomic
-def post_message(application: Application, *, by, body: str) -> Message:
+def post_message(application: Application, *, by: User, body: str) -> Message:
     if by.pk not in (application.applicant_id, application.partner_id, application.mission.client_id):
         raise PermissionRefused(_("Ce fil n'est pas le vôtre."))
     if not body.strip():
         raise InvalidTransition(_("Écrivez votre message."))
     return Message.objects.create(application=application, author=by, body=body.strip())
-
-
-# --- A member's record: facts, never stars ---------------------------------------------------
-
-
-def member_records(member_ids) -> dict[int, dict]:
-    """Each member's record: counts and attested compétences, never stars. Five queries for any number of members."""
-    ids = list(member_ids)
-    worked: dict[int, int] = {}  # chosen application → member (applicant or binôme partner)
-    for app_id, member_id in Application.objects.filter(
-        applicant_id__in=ids, status=Application.Status.CHOSEN
-    ).values_list("pk", "applicant_id"):
-        worked[app_id] = member_id
-    partners = Application.objects.filter(partner_id__in=ids, status=Application.Status.CHOSEN)
-    partner_of = dict(partners.values_list("pk", "partner_id"))
-    records = {
-        pk: {"delivered": 0, "on_time": 0, "in_scope": 0, "current": 0, "attested": [], "testimonials": []}
-        for pk in ids
-    }
-    accepted = Delivery.objects.filter(mission=OuterRef("pk"), status__in=["accepted", "auto_accepted"], on_time=True)
-    changed = Delivery.objects.filter(mission=OuterRef("pk"), status=Delivery.Status.CHANGES)
-    missions = (
-        Mission.objects.filter(chosen_id__in=[*worked, *partner_of])
-        .annotate(on_time=Exists(accepted), changed=Exists(changed))
-        .values_list("chosen_id", "status", "on_time", "changed")
-    )
-    for chosen_id, status, on_time, changed_flag in missions:
-        for member_id in {worked.get(chosen_id), partner_of.get(chosen_id)} - {None}:
-            record = records[member_id]
-            if status == S.CLOSED:
-                record["delivered"] += 1
-                record["on_time"] += int(on_time)
-                record["in_scope"] += int(not changed_flag)
-            elif status in (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED):
-                record["current"] += 1
-    attested = (
-        Attestation.objects.filter(member_id__in=ids, result=Attestation.Result.YES)
-        .values("member_id", "competence__code", "competence__label")
-        .annotate(n=Count("pk"))
-        .order_by("competence__code")
-    )
-    for row in attested:
-        records[row["member_id"]]["attested"].append(row)
-    testimonials = (
-        Testimonial.objects.filter(about_id__in=ids)
-        .select_related("author", "mission__chosen")
-        .prefetch_related("mission__testimonials")
-        .order_by("-created_at")
-    )
-    now = timezone.now()
-    for t in testimonials:
-        record = records[t.about_id]
-        if len(record["testimonials"]) < 20 and _visible(t.mission, now):
-            record["testimonials"].append(t)
-    return records
-
-
-def _visible(mission: Mission, now) -> bool:
-    """testimonials_visible, on prefetched testimonials."""
-    if mission.closed_at and now >= mission.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS):
-        return True
-    authors = {t.author_id for t in mission.testimonials.all()}
-    return mission.client_id in authors and bool(mission.chosen and mission.chosen.applicant_id in authors)
-
-
-def member_record(member) -> dict:
-    return member_records([member.pk])[member.pk]
-
-
-def client_record(client) -> dict:
-    facts = ClientFacts.objects.filter(mission__client=client)
-    rows = list(facts.values_list("payment_delay_days", "scope_changes"))
-    return {
-        "missions": Mission.objects.filter(client=client, status=S.CLOSED).count(),
-        "late_payments": sum(1 for delay, _changes in rows if delay > 0),
-        "scope_changes": sum(changes for _delay, changes in rows),
-        "facts": len(rows),
-    }
-
-
-# --- Matching: transparent, never by price ---------------------------------------------------
-
-# Lazy: this list is built at import time, and each reason is read in the language of the request.
-SOURCE_RANK = [
-    (Assessment.Source.JURY, 4, gettext_lazy("certifiée par le jury")),
-    (Assessment.Source.CLIENT, 3, gettext_lazy("attestée par un client")),
-    (Assessment.Source.EVIDENCE, 2, gettext_lazy("validée par un compagnon")),
-    (Assessment.Source.MENTOR, 2, gettext_lazy("validée par un compagnon")),
-    (Assessment.Source.STAFF, 2, gettext_lazy("validée par un formateur")),
-    (Assessment.Source.SELF, 1, gettext_lazy("déclarée")),
-]
-
-
-def how_known(member_ids, competence_ids=None) -> dict[int, dict[int, tuple[int, str]]]:
-    """member → compétence → (weight, how it is known), for the compétences whose current level (skills' level
-    rule) is « acquis » or above, from the strongest source that still holds it. A superseded judgement (the same
-    assessor's later word) and a self-declaration overridden by an outside source no longer count. One query."""
-    qs = Assessment.objects.filter(member_id__in=member_ids).only(
-        "member_id", "competence_id", "source", "level", "assessor_id", "evidence_id", "assessed_at"
-    )
-    if competence_ids is not None:
-        qs = qs.filter(competence_id__in=competence_ids)
-    grouped: dict[tuple[int, int], list[Assessment]] = {}
-    for assessment in qs:
-        grouped.setdefault((assessment.member_id, assessment.competence_id), []).append(assessment)
-    ranks = {source: (weight, label) for source, weight, label in SOURCE_RANK}
-    known: dict[int, dict[int, tuple[int, str]]] = {}
-    for (member_id, competence_id), items in grouped.items():
-        current = skills_services.derive_level(items)
-        if current.level is None or current.level < Level.ACQUIRED:
-            continue
-        holding = [
-            a
-            for a in current.sources
-            if a.level >= Level.ACQUIRED and (current.status == "declared" or a.source != Assessment.Source.SELF)
-        ]
-        known.setdefault(member_id, {})[competence_id] = max((ranks[a.source] for a in holding), key=lambda r: r[0])
-    return known
-
-
-@dataclass
-class Match:
-    mission: Mission
-    score: int
-    reasons: list[str] = field(default_factory=list)
-
-
-RECOMMENDATION_POOL = 300
-
-
-def recommend(member, *, limit: int = 20, pool: int = RECOMMENDATION_POOL) -> list[Match]:
-    """Published missions for this member, each with why. A fixed number of queries."""
-    known = how_known([member.pk]).get(member.pk, {})
-    if member.availability == Availability.UNAVAILABLE:
-        return []
-    open_to_member = Mission.objects.published().exclude(client=member).exclude(applications__applicant=member)
-    condition = Q(competences__in=list(known))
-    if member.trade:
-        condition |= Q(trade__label__iexact=member.trade)
-    missions = list(
-        open_to_member.filter(condition)
-        .distinct()
-        .select_related("trade")
-        .prefetch_related("competences")
-        .defer("context", "deliverables")
-        .order_by("-published_at")[:pool]
-    )
-    matches = []
-    for mission in missions:
-        match = Match(mission, 0)
-        for competence in mission.competences.all():
-            if competence.pk in known:
-                weight, how = known[competence.pk]
-                match.score += weight
-                match.reasons.append(f"{competence.code} — {how}")
-        if member.trade and mission.trade and mission.trade.label.lower() == member.trade.lower():
-            match.score += 3
-            match.reasons.append(_("votre métier : %(t)s") % {"t": mission.trade.label})
-        if member.availability:
-            match.reasons.append(_("disponibilité : %(a)s") % {"a": member.get_availability_display().lower()})
-        if match.score:
-            matches.append(match)
-    matches.sort(key=lambda m: (-m.score, -(m.mission.published_at.timestamp() if m.mission.published_at else 0)))
-    return matches[:limit]
-
-
-def best_matches(mission: Mission, *, limit: int, digest: str | None = None) -> list[User]:
-    """Members to tell about a new mission: best matches first; among equals, the least solicited first
-    (fewer applications in the last 30 days, fewer current missions): the fairness rotation."""
-    competence_ids = list(mission.competences.values_list("pk", flat=True))
-    candidates = (
-        User.objects.active()
-        .filter(role_grants__role__in=[Role.APPRENTICE, Role.COMPAGNON], notify_by_email=True)
-        .exclude(pk=mission.client_id)
-        .exclude(availability=Availability.UNAVAILABLE)
-        .exclude(digest="never")
-        .filter(**({"digest": digest} if digest else {}))
-        .filter(Q(assessments__competence_id__in=competence_ids, assessments__level__gte=Level.ACQUIRED))
-        .distinct()
-        .values_list("pk", flat=True)[:2000]
-    )
-    ids = list(candidates)
-    known = how_known(ids, competence_ids)
-    since = timezone.now() - timedelta(days=30)
-    recent = dict(
-        Application.objects.filter(applicant_id__in=ids, created_at__gte=since)
-        .values("applicant_id")
-        .annotate(n=Count("pk"))
-        .values_list("applicant_id", "n")
-    )
-    current = dict(
-        Application.objects.filter(
-            applicant_id__in=ids,
-            status=Application.Status.CHOSEN,
-            mission__status__in=[S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED],
-        )
-        .values("applicant_id")
-        .annotate(n=Count("pk"))
-        .values_list("applicant_id", "n")
-    )
-    scored = sorted(
-        ids,
-        key=lambda pk: (
-            -sum(weight for weight, _how in known.get(pk, {}).values()),
-            recent.get(pk, 0),
-            current.get(pk, 0),
-            pk,
-        ),
-    )
-    chosen = scored[:limit]
-    users = User.objects.in_bulk(chosen)
-    return [users[pk] for pk in chosen]
 
 
 def announce_new_missions(now=None, *, digest: str = "daily") -> dict[int, list[int]]:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -10,29 +11,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Mentorship
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import Refused
 from compagnons.core.models import AuditLog
+from compagnons.core.money import euros
 from compagnons.core.permissions import require_team
-from compagnons.missions import invitations, permissions, services
+from compagnons.core.refusals import refused
+from compagnons.missions import invitations, permissions, records, services
 from compagnons.missions.forms import (
     ApplyForm,
     AttestationForm,
+    ChangesForm,
     ClientFactsForm,
     ConvertLeadForm,
     DeliveryForm,
     DisputeDecisionForm,
+    DisputeForm,
+    DisputeResponseForm,
     FilterForm,
     LeadForm,
     MissionForm,
     QualifyForm,
+    SendApplicationForm,
+    TestimonialForm,
     TextForm,
     WorkerProfileForm,
 )
-from compagnons.missions.models import Application, Delivery, Dispute, Lead, Mission, WorkerProfile
+from compagnons.missions.matching import recommend
+from compagnons.missions.models import Application, Dispute, Lead, Mission, WorkerProfile
 
-ERRORS = (InvalidTransition, PermissionRefused)
 PAGE_SIZE = 20
 
 
@@ -73,21 +80,16 @@ def mission_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def recommendations(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_apprentice or request.user.is_compagnon):
+    if not permissions.can_see_recommendations(request.user):
         raise Http404
-    return render(request, "missions/recommendations.html", {"matches": services.recommend(request.user)})
+    return render(request, "missions/recommendations.html", {"matches": recommend(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mission = permissions.get_mission_for_viewer(request.user, pk)
     user = request.user
-    can_apply = (
-        user.is_authenticated
-        and mission.status == Mission.Status.PUBLISHED
-        and user.pk != mission.client_id
-        and (user.is_apprentice or user.is_compagnon)
-    )
+    can_apply = permissions.can_apply_to_mission(user, mission)
     mentees = (
         [m.apprentice for m in Mentorship.objects.active().filter(mentor=user).select_related("apprentice")]
         if can_apply
@@ -108,7 +110,7 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     partner=form.cleaned_data.get("partner"),
                     request_review=form.cleaned_data["review"],
                 )
-            except ERRORS as error:
+            except Refused as error:
                 form.add_error(None, str(error))
             else:
                 if application.status == Application.Status.DRAFT:
@@ -126,14 +128,14 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_mentor": has_mentor,
             "mine": mine,
             "open_count": services.open_applications(user) if can_apply else 0,
-            "cap": services.settings.MAX_OPEN_APPLICATIONS,
+            "cap": settings.MAX_OPEN_APPLICATIONS,
             "is_client": user.is_authenticated and user.pk == mission.client_id,
             "is_party": permissions.is_party(user, mission),
-            "hourly": services.euros(mission.hourly_rate_cents),
-            "budget": services.euros(mission.budget_cents),
-            "client_record": services.client_record(mission.client),
-            "vigilance": mission.budget_cents >= services.settings.VIGILANCE_THRESHOLD_CENTS,
-            "vigilance_threshold": services.euros(services.settings.VIGILANCE_THRESHOLD_CENTS),
+            "hourly": euros(mission.hourly_rate_cents),
+            "budget": euros(mission.budget_cents),
+            "client_record": records.client_record(mission.client),
+            "vigilance": mission.budget_cents >= settings.VIGILANCE_THRESHOLD_CENTS,
+            "vigilance_threshold": euros(settings.VIGILANCE_THRESHOLD_CENTS),
         },
     )
 
@@ -141,19 +143,8 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Posting (clients) ----------------------------------------------------------------------
 
 
-def _posted_text(form, field: str = "text") -> str:
-    """Free text read through its form: a NUL byte or a malformed value gets the form's French message, never a
-    500. A missing text is passed on empty: the service says what it expects."""
-    if form.is_valid():
-        return form.cleaned_data[field]
-    problems = form.errors.as_data().get(field, [])
-    if problems and all(problem.code == "required" for problem in problems):
-        return ""
-    raise InvalidTransition(" ".join(form.errors.get(field, [])) or _("Vérifiez votre texte."))
-
-
 def _require_client_role(user) -> None:
-    if not (user.is_client or user.is_formateur):
+    if not permissions.can_post_missions(user):
         raise Http404
 
 
@@ -172,9 +163,8 @@ def mission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if "submit" in request.POST:
             try:
                 services.submit(mission, by=request.user)
-            except ERRORS as error:
-                messages.error(request, str(error))
-                return redirect("missions:edit", pk=mission.pk)
+            except Refused as error:
+                return refused(request, error, "missions:edit", pk=mission.pk)
             messages.success(request, _("Mission envoyée à l'équipe, qui va la qualifier avec vous."))
         else:
             messages.success(request, _("Brouillon enregistré."))
@@ -185,8 +175,8 @@ def mission_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "form": form,
             "mission": mission,
-            "floor": services.euros(services.settings.MISSION_HOURLY_FLOOR_CENTS),
-            "vigilance_threshold": services.euros(services.settings.VIGILANCE_THRESHOLD_CENTS),
+            "floor": euros(settings.MISSION_HOURLY_FLOOR_CENTS),
+            "vigilance_threshold": euros(settings.VIGILANCE_THRESHOLD_CENTS),
             "fairness_error": getattr(form, "fairness_error", None),
             "inviter_unknown": inviter_unknown,
         },
@@ -215,19 +205,17 @@ def my_missions(request: HttpRequest) -> HttpResponse:
     missions = Mission.objects.of_client(request.user).prefetch_related(
         Prefetch("applications", queryset=Application.objects.exclude(status=Application.Status.DRAFT))
     )
-    return render(request, "missions/mine.html", {"missions": missions, "record": services.client_record(request.user)})
+    return render(request, "missions/mine.html", {"missions": missions, "record": records.client_record(request.user)})
 
 
 @login_required
 @require_POST
 def mission_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    mission = get_object_or_404(Mission, pk=pk)
-    if request.user.pk != mission.client_id and not request.user.is_formateur:
-        raise Http404
+    mission = permissions.get_mission_for_canceller(request.user, pk)
     try:
         services.cancel(mission, by=request.user)
-    except ERRORS as error:
-        messages.error(request, str(error))
+    except Refused as error:
+        return refused(request, error, mission)
     return redirect(mission)
 
 
@@ -239,8 +227,8 @@ def applications_for_mission(request: HttpRequest, pk: int) -> HttpResponse:
     applications = list(
         mission.applications.exclude(status=Application.Status.DRAFT).select_related("applicant", "partner")
     )
-    records = services.member_records([a.applicant_id for a in applications])
-    rows = [(a, records[a.applicant_id]) for a in applications]
+    facts = records.member_records([a.applicant_id for a in applications])
+    rows = [(a, facts[a.applicant_id]) for a in applications]
     return render(request, "missions/applications.html", {"mission": mission, "rows": rows})
 
 
@@ -248,6 +236,11 @@ def applications_for_mission(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = permissions.get_application_for_viewer(request.user, pk)
+    back_to = (
+        ("missions:applications", application.mission_id)
+        if request.user.pk == application.mission.client_id
+        else (application,)
+    )
     try:
         if action == "shortlist":
             services.shortlist(application, by=request.user)
@@ -257,16 +250,17 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         elif action == "withdraw":
             services.withdraw(application, by=request.user)
         elif action == "send":
-            message = _posted_text(TextForm({"text": request.POST.get("message", "")}))
-            services.send_application(application, by=request.user, message=message)
+            form = SendApplicationForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _problems(form))
+                return redirect(*back_to)
+            services.send_application(application, by=request.user, message=form.cleaned_data["message"])
             messages.success(request, _("Candidature envoyée."))
         else:
             raise Http404
-    except ERRORS as error:
-        messages.error(request, str(error))
-    if request.user.pk == application.mission.client_id:
-        return redirect("missions:applications", pk=application.mission_id)
-    return redirect(application)
+    except Refused as error:
+        return refused(request, error, *back_to)
+    return redirect(*back_to)
 
 
 @login_required
@@ -282,7 +276,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Merci pour votre relecture."))
             else:
                 services.post_message(application, by=request.user, body=form.cleaned_data["text"])
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             return redirect(application)
@@ -319,7 +313,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "to_review": to_review,
             "open_count": services.open_applications(request.user),
-            "cap": services.settings.MAX_OPEN_APPLICATIONS,
+            "cap": settings.MAX_OPEN_APPLICATIONS,
         },
     )
 
@@ -327,80 +321,32 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 # --- Delivery, closure, mediation -----------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
-    """The mission once attributed: start, deliver, receive, close, testify, attest, mediate."""
-    mission = permissions.get_mission_for_party(request.user, pk)
-    if mission.chosen_id is None:
-        raise Http404
+def _problems(form) -> str:
+    """A form's errors in one French sentence, for the message at the top of the page."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _work_page(request: HttpRequest, mission: Mission, *, status: int = 200, **forms) -> HttpResponse:
+    """The follow-up page: deliveries, closure, mediation. `forms` replaces the blank form of the action that was
+    just refused (bound, so the person's input and the reasons stay on the page)."""
     user = request.user
     is_client = user.pk == mission.client_id
-    delivery_form = DeliveryForm()
-    answer_form = TextForm()
-    testimonial_form = TextForm()
-    competences = list(mission.competences.all())
-    attestation_form = AttestationForm(competences=competences)
-    facts_form = ClientFactsForm()
-    dispute_form = TextForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "start":
-                services.start(mission, by=user)
-            elif action == "deliver":
-                delivery_form = DeliveryForm(request.POST, request.FILES)
-                if not delivery_form.is_valid():
-                    raise InvalidTransition(_("Vérifiez la livraison : voyez les messages ci-dessous."))
-                services.deliver(
-                    mission,
-                    by=user,
-                    note=delivery_form.cleaned_data["note"],
-                    upload=delivery_form.cleaned_data.get("file"),
-                    content_type=delivery_form.content_type,
-                )
-            elif action == "accept":
-                services.accept_delivery(mission, by=user)
-            elif action == "changes":
-                answer_form = TextForm(request.POST)
-                services.request_changes(mission, by=user, answer=_posted_text(answer_form))
-            elif action == "testimonial":
-                testimonial_form = TextForm(request.POST)
-                services.write_testimonial(mission, by=user, text=_posted_text(testimonial_form))
-            elif action == "attest":
-                attestation_form = AttestationForm(request.POST, competences=competences)
-                if not attestation_form.is_valid():
-                    raise InvalidTransition(_("Répondez pour chaque compétence attendue."))
-                services.attest(mission, attestation_form.results(), by=user)
-            elif action == "facts":
-                facts_form = ClientFactsForm(request.POST)
-                if not facts_form.is_valid():
-                    raise InvalidTransition(_("Indiquez des nombres de jours et de changements valides."))
-                services.record_client_facts(mission, by=user, **facts_form.cleaned_data)
-            elif action == "dispute":
-                dispute_form = TextForm(request.POST)
-                services.open_dispute(mission, by=user, reason=_posted_text(dispute_form))
-            elif action == "dispute_response":
-                dispute = services.dispute_to_answer(mission, user)
-                if dispute is None:
-                    raise InvalidTransition(_("Aucune médiation n'attend votre réponse."))
-                services.respond_to_dispute(dispute, by=user, text=_posted_text(TextForm(request.POST)))
-            elif action == "appeal":
-                dispute = mission.disputes.order_by("-created_at").first()
-                if dispute is None:
-                    raise InvalidTransition(_("Il n'y a pas de médiation à faire appel."))
-                services.appeal(dispute, by=user)
-            else:
-                raise Http404
-        except ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("C'est enregistré."))
-            return redirect("missions:work", pk=mission.pk)
-    mission.refresh_from_db()
-    visible = services.testimonials_visible(mission)
+    visible = records.testimonials_visible(mission)
     my_testimonial = mission.testimonials.filter(author=user).first()
     disputes = list(mission.disputes.select_related("opened_by"))
+    respond_to = services.dispute_to_answer(mission, user)
+    competences = list(mission.competences.all())
+    blank = {
+        "delivery_form": DeliveryForm(auto_id="delivery-%s"),
+        "changes_form": ChangesForm(auto_id="changes-%s"),
+        "testimonial_form": TestimonialForm(auto_id="testimonial-%s"),
+        "attestation_form": AttestationForm(competences=competences),
+        "facts_form": ClientFactsForm(),
+        "dispute_form": DisputeForm(auto_id="dispute-%s"),
+        "response_form": DisputeResponseForm(
+            auto_id="dispute-response-%s", rewriting=bool(respond_to and respond_to.response)
+        ),
+    }
     return render(
         request,
         "missions/work.html",
@@ -416,27 +362,188 @@ def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
             "attestations": mission.attestations.select_related("competence", "member"),
             "facts": getattr(mission, "client_facts", None) if hasattr(mission, "client_facts") else None,
             "disputes": disputes,
-            "respond_to": getattr(services.dispute_to_answer(mission, user), "pk", None),
+            "respond_to": getattr(respond_to, "pk", None),
             "has_urssaf": is_client
             and WorkerProfile.objects.filter(member_id=mission.chosen.applicant_id)
             .exclude(urssaf_attestation="")
             .exists(),
-            "delivery_form": delivery_form,
-            "answer_form": answer_form,
-            "testimonial_form": testimonial_form,
-            "attestation_form": attestation_form,
-            "facts_form": facts_form,
-            "dispute_form": dispute_form,
+            **blank,
+            **forms,
         },
+        status=status,
     )
 
 
 @login_required
 @require_safe
+def mission_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mission once attributed: start, deliver, receive, close, testify, attest, mediate (each its own POST)."""
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    return _work_page(request, mission)
+
+
+def _invalid(request: HttpRequest, mission: Mission, name: str, form) -> HttpResponse:
+    """The form did not validate: the page again, the input kept, the reasons at the top and beside the field."""
+    messages.error(request, _problems(form))
+    return _work_page(request, mission, **{name: form})
+
+
+def _done(request: HttpRequest, mission: Mission) -> HttpResponse:
+    messages.success(request, _("C'est enregistré."))
+    return redirect("missions:work", pk=mission.pk)
+
+
+@login_required
+@require_POST
+def work_start(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    try:
+        services.start(mission, by=request.user)
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    form = DeliveryForm(request.POST, request.FILES, auto_id="delivery-%s")
+    if not form.is_valid():
+        return _invalid(request, mission, "delivery_form", form)
+    try:
+        services.deliver(
+            mission,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            upload=form.cleaned_data.get("file"),
+            content_type=form.content_type,
+        )
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    try:
+        services.accept_delivery(mission, by=request.user)
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    form = ChangesForm(request.POST, auto_id="changes-%s")
+    if not form.is_valid():
+        return _invalid(request, mission, "changes_form", form)
+    try:
+        services.request_changes(mission, by=request.user, answer=form.cleaned_data["text"])
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_testimonial(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    form = TestimonialForm(request.POST, auto_id="testimonial-%s")
+    if not form.is_valid():
+        return _invalid(request, mission, "testimonial_form", form)
+    try:
+        services.write_testimonial(mission, by=request.user, text=form.cleaned_data["text"])
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_attest(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    form = AttestationForm(request.POST, competences=mission.competences.all())
+    if not form.is_valid():
+        messages.error(request, _("Répondez pour chaque compétence attendue."))
+        return _work_page(request, mission, attestation_form=form)
+    try:
+        services.attest(mission, form.results(), by=request.user)
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_facts(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    form = ClientFactsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez des nombres de jours et de changements valides."))
+        return _work_page(request, mission, facts_form=form)
+    try:
+        services.record_client_facts(mission, by=request.user, **form.cleaned_data)
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_dispute(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    form = DisputeForm(request.POST, auto_id="dispute-%s")
+    if not form.is_valid():
+        return _invalid(request, mission, "dispute_form", form)
+    try:
+        services.open_dispute(mission, by=request.user, reason=form.cleaned_data["text"])
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_dispute_response(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    dispute = services.dispute_to_answer(mission, request.user)
+    if dispute is None:
+        messages.error(request, _("Aucune médiation n'attend votre réponse."))
+        return redirect("missions:work", pk=mission.pk)
+    form = DisputeResponseForm(request.POST, auto_id="dispute-response-%s", rewriting=bool(dispute.response))
+    if not form.is_valid():
+        return _invalid(request, mission, "response_form", form)
+    try:
+        services.respond_to_dispute(dispute, by=request.user, text=form.cleaned_data["text"])
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    dispute = mission.disputes.order_by("-created_at").first()
+    if dispute is None:
+        messages.error(request, _("Il n'y a pas de médiation à faire appel."))
+        return redirect("missions:work", pk=mission.pk)
+    try:
+        services.appeal(dispute, by=request.user)
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    return _done(request, mission)
+
+
+@login_required
+@require_safe
 def delivery_file(request: HttpRequest, pk: int) -> FileResponse:
-    delivery = get_object_or_404(Delivery.objects.select_related("mission__chosen"), pk=pk)
-    if not permissions.is_party(request.user, delivery.mission) or not delivery.file:
-        raise Http404
+    delivery = permissions.get_delivery_for_party(request.user, pk)
     return FileResponse(
         delivery.file.open("rb"),
         as_attachment=True,
@@ -485,7 +592,7 @@ def leads(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_lead(request.user, **form.cleaned_data)
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Merci ! L'équipe va contacter ce client."))
@@ -497,10 +604,8 @@ def leads(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def member_record(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = get_object_or_404(User.objects.active(), pk=member_id)
-    if not permissions.can_see_record(request.user, member):
-        raise Http404
-    return render(request, "missions/record.html", {"member": member, "record": services.member_record(member)})
+    member = permissions.get_member_for_record_viewer(request.user, member_id)
+    return render(request, "missions/record.html", {"member": member, "record": records.member_record(member)})
 
 
 # --- Staff: qualification, leads, mediation ---------------------------------------------------
@@ -536,7 +641,7 @@ def qualify(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.publish(mission, by=request.user, checklist=data, comment=data["comment"])
                 messages.success(request, _("Mission publiée."))
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             return redirect("missions:staff_queue")
@@ -547,8 +652,8 @@ def qualify(request: HttpRequest, pk: int) -> HttpResponse:
             "mission": mission,
             "form": form,
             "competences": mission.competences.all(),
-            "hourly": services.euros(mission.hourly_rate_cents),
-            "budget": services.euros(mission.budget_cents),
+            "hourly": euros(mission.hourly_rate_cents),
+            "budget": euros(mission.budget_cents),
             "fairness": services.fairness_problem(mission.budget_cents, mission.estimated_hours),
         },
     )
@@ -566,7 +671,7 @@ def convert_lead(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 mission = form.save()
                 services.convert_lead(lead, mission, by=request.user)
-        except ERRORS as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Brouillon créé pour le client : il le relit et l'envoie."))
@@ -631,7 +736,7 @@ def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 reasons=form.cleaned_data["reasons"],
             )
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Décision enregistrée."))

@@ -475,7 +475,7 @@ def known_competences(member_id: int) -> list[dict]:
 
 def brochure_context(profile: Profile) -> dict:
     from compagnons.credentials.models import IssuedCredential
-    from compagnons.missions.services import member_record
+    from compagnons.missions.records import member_record
 
     credentials = list(IssuedCredential.objects.filter(member_id=profile.member_id, revoked_at__isnull=True))
     return {

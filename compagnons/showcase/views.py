@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.views import client_ip
-from compagnons.missions.services import SOURCE_RANK, member_record
+from compagnons.missions.records import SOURCE_RANK, member_record
 from compagnons.showcase import services
 from compagnons.showcase.forms import (
     ContactForm,

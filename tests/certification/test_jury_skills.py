@@ -12,7 +12,8 @@ from compagnons.certification.models import BlockDecision
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
 from compagnons.credentials.models import IssuedCredential
-from compagnons.missions import services as missions
+from compagnons.missions.matching import recommend
+from compagnons.missions.records import how_known
 from compagnons.showcase import services as showcase
 from compagnons.showcase.tasks import build_brochure
 from compagnons.skills import services as skills
@@ -52,7 +53,7 @@ def publish_page(member):
 
 
 def is_known(member, competence) -> bool:
-    return competence.pk in missions.how_known([member.pk]).get(member.pk, {})
+    return competence.pk in how_known([member.pk]).get(member.pk, {})
 
 
 class TestAValidatedBlocCountsEverywhere:
@@ -67,7 +68,7 @@ class TestAValidatedBlocCountsEverywhere:
         mission = published(title="Refaire la charte graphique", picked=[c54])
         page = publish_page(holder)
         assert not is_known(holder, c54)
-        assert [m.mission for m in missions.recommend(holder)] == []
+        assert [m.mission for m in recommend(holder)] == []
 
         decision = judge_by_jury(holder, by=formateur, validated=[c54.block])
 
@@ -77,7 +78,7 @@ class TestAValidatedBlocCountsEverywhere:
         row = Assessment.objects.get(member=holder, competence=c54)
         assert row.source == "jury" and row.evidence == decision.blocks.get(block=c54.block)
         # (1) missions matching recommends the mission that needs it, and says how it is known.
-        matches = missions.recommend(holder)
+        matches = recommend(holder)
         assert [m.mission for m in matches] == [mission]
         assert "C5.4 — certifiée par le jury" in matches[0].reasons
         # (2) the directory, filtered by the compétence « certifiée ou attestée », finds them (service and page).
@@ -152,7 +153,7 @@ class TestAWithdrawnBlocTakesThemBack:
         current = skills.current_levels(holder, c54.certification)[c54.pk]
         assert (current.level, current.status) == (0, "confirmed")
         assert not is_known(holder, c54)
-        assert missions.recommend(holder) == []
+        assert recommend(holder) == []
         assert list(showcase.directory(competence=c54)) == []
         assert showcase.directory_ids(competence=c54) == []
         assert "C5.4" not in [c["competence__code"] for c in showcase.brochure_context(page)["competences"]]

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
-from compagnons.missions import services
+from compagnons.missions import records, services
 from compagnons.missions.models import Delivery, Mission
 from compagnons.skills import services as skills_services
 from tests.factories import UserFactory
@@ -51,12 +51,12 @@ def test_automatic_acceptance_after_14_days_is_idempotent(assigned, declared):
 
 def test_testimonials_are_hidden_until_both_have_written(client, closed, declared, client_user):
     services.write_testimonial(closed, by=client_user, text="Très réactifs.")
-    assert not services.testimonials_visible(closed)
+    assert not records.testimonials_visible(closed)
     client.force_login(declared)
     assert "Très réactifs." not in client.get(reverse("missions:work", args=[closed.pk])).content.decode()
 
     services.write_testimonial(closed, by=declared, text="Cliente claire.")
-    assert services.testimonials_visible(closed)
+    assert records.testimonials_visible(closed)
     assert "Très réactifs." in client.get(reverse("missions:work", args=[closed.pk])).content.decode()
     with pytest.raises(InvalidTransition):
         services.write_testimonial(closed, by=declared, text="Encore")
@@ -64,9 +64,7 @@ def test_testimonials_are_hidden_until_both_have_written(client, closed, declare
 
 def test_testimonials_show_when_the_window_closes(closed, client_user, settings):
     services.write_testimonial(closed, by=client_user, text="Très bien.")
-    assert services.testimonials_visible(
-        closed, now=closed.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS)
-    )
+    assert records.testimonials_visible(closed, now=closed.closed_at + timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS))
 
 
 def test_the_attestation_feeds_both_members_levels_and_the_record(
@@ -80,7 +78,7 @@ def test_the_attestation_feeds_both_members_levels_and_the_record(
         levels = skills_services.current_levels(member, competences[0].certification)
         assert (levels[competences[0].pk].level, levels[competences[0].pk].status) == (2, "confirmed")
         assert levels[competences[1].pk].level == 1
-    record = services.member_record(declared)
+    record = records.member_record(declared)
     assert record["delivered"] == 1 and record["on_time"] == 1
     assert [row["competence__code"] for row in record["attested"]] == [competences[0].code]
 
@@ -92,7 +90,7 @@ def test_the_attestation_feeds_both_members_levels_and_the_record(
 
 def test_client_facts_not_scores(closed, declared, client_user):
     services.record_client_facts(closed, by=declared, payment_delay_days=12, scope_changes=1)
-    record = services.client_record(client_user)
+    record = records.client_record(client_user)
     assert record == {"missions": 1, "late_payments": 1, "scope_changes": 1, "facts": 1}
 
 
@@ -119,14 +117,14 @@ def test_the_work_page_walks_the_whole_flow(
 ):
     url = reverse("missions:work", args=[assigned.pk])
     client.force_login(declared)
-    client.post(url, {"action": "start"})
-    client.post(url, {"action": "deliver", "note": "Voilà"})
+    client.post(reverse("missions:work_start", args=[assigned.pk]))
+    client.post(reverse("missions:work_deliver", args=[assigned.pk]), {"note": "Voilà"})
     client.force_login(client_user)
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
-    client.post(url, {"action": "accept"})
-    data = {"action": "attest"} | {f"c_{c.pk}": "yes" for c in assigned.competences.all()}
-    client.post(url, data)
+    client.post(reverse("missions:work_accept", args=[assigned.pk]))
+    data = {f"c_{c.pk}": "yes" for c in assigned.competences.all()}
+    client.post(reverse("missions:work_attest", args=[assigned.pk]), data)
     assigned.refresh_from_db()
     assert assigned.status == Mission.Status.CLOSED
     assert assigned.attestations.count() == 2 * assigned.competences.count()

@@ -2,9 +2,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from compagnons.missions import services
+from compagnons.missions import matching, records, services
+from compagnons.missions.jobs import send_digests
 from compagnons.missions.models import Announcement
-from compagnons.missions.tasks import send_digests
 from compagnons.skills import services as skills_services
 from tests.factories import UserFactory
 
@@ -26,7 +26,7 @@ def test_recommendations_say_why_and_how_each_competence_is_known(
     assert "Pour moi" in html and "Pas pour moi" not in html
     assert f"{competences[0].code} — validée par un formateur" in html
     assert f"{competences[1].code} — déclarée" in html
-    assert services.recommend(compagnon)[0].mission == match
+    assert matching.recommend(compagnon)[0].mission == match
 
 
 def test_how_known_follows_the_current_level_not_superseded_judgements(compagnon, formateur, competences):
@@ -42,7 +42,7 @@ def test_how_known_follows_the_current_level_not_superseded_judgements(compagnon
     # Only declared: known as declared.
     skills_services.record_assessment(compagnon, competences[3], 2, source="self", by=compagnon)
 
-    known = services.how_known([compagnon.pk])[compagnon.pk]
+    known = records.how_known([compagnon.pk])[compagnon.pk]
 
     assert set(known) == {competences[2].pk, competences[3].pk}
     assert known[competences[2].pk][1] == "validée par un formateur"
@@ -53,7 +53,7 @@ def test_never_sorted_by_price(published, compagnon, formateur, competences):
     skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)
     cheap = published(title="A", hours=10, euros=250, picked=competences[:1])
     rich = published(title="B", hours=10, euros=900, picked=competences[:1])
-    order = [m.mission for m in services.recommend(compagnon)]
+    order = [m.mission for m in matching.recommend(compagnon)]
     assert order == [rich, cheap]  # newest first among equal matches, the budget plays no part
 
 
@@ -65,7 +65,7 @@ def test_fairness_rotation_puts_the_least_solicited_first(published, formateur, 
         services.apply(published(title=f"Autre {i}", picked=competences[20:21]), busy, message="Oui")
     mission = published(title="Nouvelle", picked=competences[:1])
 
-    assert services.best_matches(mission, limit=2) == [quiet, busy]
+    assert matching.best_matches(mission, limit=2) == [quiet, busy]
 
 
 def test_the_digest_announces_each_mission_once(published, compagnon, formateur, competences):
@@ -92,7 +92,7 @@ def test_opted_out_members_get_no_digest(published, compagnon, formateur, compet
 
 
 def test_weekly_members_are_told_by_the_weekly_digest_only(published, compagnon, formateur, competences):
-    from compagnons.missions.tasks import send_weekly_digests
+    from compagnons.missions.jobs import send_weekly_digests
 
     assert compagnon.digest == "weekly"
     skills_services.record_assessment(compagnon, competences[0], 2, source="staff", by=formateur)

@@ -48,10 +48,11 @@ def test_the_other_party_answers_from_the_work_page(client, delivered, declared,
     services.open_dispute(delivered, by=client_user, reason="Le tableau est incomplet.")
     url = reverse("missions:work", args=[delivered.pk])
     client.force_login(client_user)
-    assert 'value="dispute_response"' not in client.get(url).content.decode()
+    answer_url = reverse("missions:work_dispute_response", args=[delivered.pk])
+    assert answer_url not in client.get(url).content.decode()
     client.force_login(declared)
-    assert 'value="dispute_response"' in client.get(url).content.decode()
-    client.post(url, {"action": "dispute_response", "text": "Il manquait les chiffres de mars."})
+    assert answer_url in client.get(url).content.decode()
+    client.post(answer_url, {"text": "Il manquait les chiffres de mars."})
     assert delivered.disputes.get().response == "Il manquait les chiffres de mars."
 
 

@@ -40,10 +40,10 @@ def test_the_revised_message_of_an_application_refuses_a_nul_byte(client, publis
     assert (application.status, application.message) == (Application.Status.DRAFT, "Premier jet")
 
 
-@pytest.mark.parametrize("action", ["changes", "dispute"])
+@pytest.mark.parametrize("action", ["work_changes", "work_dispute"])
 def test_the_clients_texts_refuse_a_nul_byte(client, assigned, client_user, action):
     client.force_login(client_user)
-    response = client.post(reverse("missions:work", args=[assigned.pk]), {"action": action, "text": NUL})
+    response = client.post(reverse(f"missions:{action}", args=[assigned.pk]), {"text": NUL})
     assert response.status_code == 200
     assert "nul" in " ".join(_messages(response)).lower()
     assigned.refresh_from_db()
@@ -54,7 +54,7 @@ def test_the_clients_texts_refuse_a_nul_byte(client, assigned, client_user, acti
 def test_the_answer_to_a_mediation_refuses_a_nul_byte(client, assigned, declared, client_user):
     dispute = services.open_dispute(assigned, by=client_user, reason="Incomplet.")
     client.force_login(declared)
-    response = client.post(reverse("missions:work", args=[assigned.pk]), {"action": "dispute_response", "text": NUL})
+    response = client.post(reverse("missions:work_dispute_response", args=[assigned.pk]), {"text": NUL})
     assert response.status_code == 200
     dispute.refresh_from_db()
     assert dispute.response == ""
@@ -63,12 +63,12 @@ def test_the_answer_to_a_mediation_refuses_a_nul_byte(client, assigned, declared
 def test_a_testimonial_refuses_a_nul_byte(client, assigned, client_user):
     services.accept_delivery(assigned, by=client_user)
     client.force_login(client_user)
-    response = client.post(reverse("missions:work", args=[assigned.pk]), {"action": "testimonial", "text": NUL})
+    response = client.post(reverse("missions:work_testimonial", args=[assigned.pk]), {"text": NUL})
     assert response.status_code == 200
     assert not assigned.testimonials.exists()
 
 
 def test_a_missing_text_still_gets_the_services_message(client, assigned, client_user):
     client.force_login(client_user)
-    response = client.post(reverse("missions:work", args=[assigned.pk]), {"action": "changes", "text": ""})
+    response = client.post(reverse("missions:work_changes", args=[assigned.pk]), {"text": ""})
     assert "Dites ce qui manque." in _messages(response)

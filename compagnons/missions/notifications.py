@@ -1,3 +1,6 @@
+"""The mission bank's e-mails: each task reads the rows it is given (ids only), renders a French message and sends it.
+It imports no service: services enqueue these after commit, and nothing here calls them back."""
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
@@ -5,28 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from compagnons.accounts.models import User
-from compagnons.missions import services
 from compagnons.missions.models import Application, Mission
-
-
-@task
-def expire_missions() -> int:
-    return services.expire_missions()
-
-
-@task
-def auto_accept_deliveries() -> int:
-    return services.auto_accept_deliveries()
-
-
-@task
-def send_digests(digest: str = "daily") -> int:
-    """New missions to their best matches, for members who chose this frequency (announcements recorded first:
-    never twice)."""
-    per_member = services.announce_new_missions(digest=digest)
-    for member_id, mission_ids in per_member.items():
-        send_digest.enqueue(member_id, mission_ids)
-    return len(per_member)
 
 
 @task
@@ -54,8 +36,3 @@ def tell_not_chosen(application_id: int) -> bool:
         )
         send_mail("[Compagnons] Votre candidature", body, None, [application.applicant.email])
     return True
-
-
-@task
-def send_weekly_digests() -> int:
-    return send_digests.call("weekly")

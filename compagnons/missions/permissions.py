@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from compagnons.apprenticeship.services import is_mentor_of
+from compagnons.apprenticeship.pairing import is_mentor_of
 from compagnons.missions.models import Application, Mission
 
 PUBLIC = (Mission.Status.PUBLISHED,)

@@ -17,6 +17,7 @@ from compagnons.accounts.models import Availability, Role, User
 from compagnons.apprenticeship import services as path_services
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.ledger import balances as ledger_balances
 from compagnons.ledger import services as ledger_services
 from compagnons.missions import invitations
 from compagnons.missions.models import (
@@ -261,7 +262,7 @@ def apply(mission: Mission, applicant, *, message: str, partner=None, request_re
             pk=applicant.pk
         ).first()  # serialise this member's applications
         _check_cap(applicant)
-    pause = ledger_services.application_pause_reason(applicant)
+    pause = ledger_balances.application_pause_reason(applicant)
     if pause:
         raise InvalidTransition(pause)
     try:

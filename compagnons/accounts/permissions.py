@@ -2,10 +2,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from compagnons.accounts.models import User
+from compagnons.core.permissions import is_team
 
 
 def can_manage_members(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_formateur
+    """The team (core.permissions.is_team: the one rule for « team member »)."""
+    return is_team(user)
 
 
 def require_staff(user: User) -> None:

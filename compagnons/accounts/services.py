@@ -12,6 +12,7 @@ from compagnons.accounts.models import CharterAcceptance, CharterVersion, Role, 
 from compagnons.core import audit
 from compagnons.core.exceptions import PermissionRefused
 from compagnons.core.models import AuditLog
+from compagnons.core.permissions import is_team
 
 CURRENT_CHARTER_CACHE_KEY = "accounts:current-charter"
 
@@ -63,7 +64,7 @@ def welcome_member(user: User) -> None:
 
 
 def _check_staff(by: User) -> None:
-    if not (by.is_authenticated and by.is_formateur):
+    if not is_team(by):
         raise PermissionRefused(_("Seule l'équipe peut attribuer ou retirer un rôle."))
 
 

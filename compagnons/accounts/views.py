@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from compagnons.accounts import services
 from compagnons.accounts.forms import DeleteAccountForm, GrantCompagnonForm, ProfileForm
 from compagnons.accounts.models import User
-from compagnons.accounts.permissions import get_member_for_staff, require_staff
+from compagnons.accounts.permissions import can_manage_members, get_member_for_staff, require_staff
 from compagnons.accounts.services import Intent
 from compagnons.core import dashboard as dashboard_panels
 from compagnons.core.models import AuditLog
@@ -29,7 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "panels": dashboard_panels.panels_for(request),
         "profile_complete": all(getattr(user, f) for f in ("first_name", "last_name", "trade", "region")),
     }
-    if user.is_formateur:
+    if can_manage_members(user):
         awaiting = list(User.objects.awaiting_recognition()[:6])
         context["awaiting_recognition"] = awaiting[:5]
         context["more_awaiting"] = len(awaiting) > 5

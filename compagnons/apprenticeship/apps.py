@@ -9,11 +9,11 @@ class ApprenticeshipConfig(AppConfig):
 
     def ready(self) -> None:
         from compagnons.accounts.services import register_personal_data
-        from compagnons.apprenticeship import panels, personal_data, services
+        from compagnons.apprenticeship import pairing, panels, personal_data
         from compagnons.core import dashboard
         from compagnons.skills import permissions as skills_permissions
 
-        skills_permissions.register_mentor_check(services.is_mentor_of)
+        skills_permissions.register_mentor_check(pairing.is_mentor_of)
         dashboard.register_panel(panels.apprentice_panel, order=15)
         dashboard.register_panel(panels.mentor_panel, order=20)
         dashboard.register_panel(panels.staff_panel, order=25)
@@ -22,4 +22,4 @@ class ApprenticeshipConfig(AppConfig):
         from compagnons.ledger import services as ledger_services
 
         giveback.register(panels.give_back)
-        ledger_services.register_collaboration_check(services.worked_together)
+        ledger_services.register_collaboration_check(pairing.worked_together)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from compagnons.apprenticeship import services
 from compagnons.apprenticeship.models import Cohort, Evidence, Mentorship, PathProfile
+from compagnons.ledger import services as ledger_services
 from compagnons.skills import services as skills_services
 from compagnons.skills.models import Assessment, Certification, Positioning
 
@@ -162,8 +163,6 @@ def seed(world: dict) -> None:
         skills_services.review_positioning(positioning, answers, by=jean_pierre, source="mentor")
 
     # Help declared by a compagnon, waiting for the apprentice's confirmation (contributions ledger).
-    from compagnons.ledger import services as ledger_services
-
     ledger_services.declare_help(
         marie, karim, kind="coaching", minutes=45, note="Préparation de son premier entretien client"
     )

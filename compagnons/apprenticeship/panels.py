@@ -1,9 +1,11 @@
 """Dashboard sections for the path (registered with core.dashboard). Each runs a fixed number of queries."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from compagnons.apprenticeship import services
+from compagnons.apprenticeship import progress, services
 from compagnons.apprenticeship.models import (
     AdoptionPiece,
     Cohort,
@@ -14,6 +16,8 @@ from compagnons.apprenticeship.models import (
     MentorshipRequest,
 )
 from compagnons.core.dashboard import Panel
+from compagnons.core.permissions import is_team
+from compagnons.ledger.giveback import Way
 from compagnons.skills.models import Positioning
 
 
@@ -27,7 +31,7 @@ def apprentice_panel(request) -> Panel | None:
     sessions = MentoringSession.objects.filter(apprentice=user)
     to_confirm = sessions.filter(status=MentoringSession.Status.PENDING).count()
     upcoming = sessions.filter(next_session_on__gte=timezone.localdate()).order_by("next_session_on").first()
-    done, total = services.plan_progress(user)
+    done, total = progress.plan_progress(user)
     evidence = Evidence.objects.filter(apprentice=user).aggregate(
         validated=Count("pk", filter=Q(status=Evidence.Status.VALIDATED)),
         waiting=Count("pk", filter=Q(status=Evidence.Status.SUBMITTED)),
@@ -96,7 +100,7 @@ def mentor_panel(request) -> Panel | None:
 def staff_panel(request) -> Panel | None:
     """Cohorts at a glance, apprentices without activity (drop-out prevention), adoption pieces to confirm."""
     user = request.user
-    if not user.is_formateur:
+    if not is_team(user):
         return None
     cutoff = services.inactivity_cutoff()
     cohorts = list(
@@ -117,11 +121,6 @@ def staff_panel(request) -> Panel | None:
 
 def give_back(user) -> list:
     """Ways to give back the path offers a compagnon: apprentices still looking for one."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from compagnons.ledger.giveback import Way
-
     if not user.is_compagnon:
         return []
     waiting = (

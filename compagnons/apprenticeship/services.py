@@ -1,18 +1,19 @@
-"""Every write of the path: enrollment and stages, pairing, sessions, plan, evidence, drop-out prevention."""
+"""Every write of the path: enrollment and stages, pairing, sessions, plan, evidence, drop-out prevention.
 
-from dataclasses import dataclass, field
+The reads live apart: pairing.py (suggestions, gaps, capacity, who mentors whom) and progress.py (training minutes,
+plan progress, the carnet de route)."""
+
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from compagnons.accounts import services as accounts_services
-from compagnons.accounts.models import Availability, Role, User
+from compagnons.accounts.models import Role, User
 from compagnons.apprenticeship.models import (
     AdoptionPiece,
     Cohort,
@@ -28,16 +29,20 @@ from compagnons.apprenticeship.models import (
     Stage,
     StageTransition,
 )
+from compagnons.apprenticeship.pairing import is_mentor_of, spare_capacity
+from compagnons.apprenticeship.permissions import can_edit_plan
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import is_team
 from compagnons.core.uploads import check_upload
 from compagnons.ledger import services as ledger_services
+from compagnons.skills import results as skills_results
 from compagnons.skills import services as skills_services
-from compagnons.skills.models import Assessment, Certification, Competence, Level
+from compagnons.skills.models import Assessment, Competence, Level, Positioning
 
 
-def _require_staff(by: User, message: str | None = None) -> None:
-    if not (by.is_authenticated and by.is_formateur):
+def _require_team(by: User, message: str | None = None) -> None:
+    if not is_team(by):
         raise PermissionRefused(message or _("Seule l'équipe peut faire cela."))
 
 
@@ -51,7 +56,7 @@ def touch_activity(member: User) -> None:
 
 @transaction.atomic
 def save_cohort(cohort: Cohort, *, by: User) -> Cohort:
-    _require_staff(by)
+    _require_team(by)
     created = cohort.pk is None
     cohort.save()
     audit.log(by, "cohort.created" if created else "cohort.updated", cohort)
@@ -88,7 +93,7 @@ def _activate(enrollment: Enrollment, *, by: User) -> Enrollment:
 
 @transaction.atomic
 def enroll(cohort: Cohort, member: User, *, by: User) -> Enrollment:
-    _require_staff(by)
+    _require_team(by)
     enrollment, _created = Enrollment.objects.get_or_create(cohort=cohort, member=member)
     if enrollment.status == Enrollment.Status.ACTIVE:
         return enrollment
@@ -99,7 +104,7 @@ def enroll(cohort: Cohort, member: User, *, by: User) -> Enrollment:
 
 @transaction.atomic
 def accept_enrollment(enrollment: Enrollment, *, by: User) -> Enrollment:
-    _require_staff(by)
+    _require_team(by)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.REQUESTED:
         raise InvalidTransition(_("Cette demande a déjà été traitée."))
@@ -108,7 +113,7 @@ def accept_enrollment(enrollment: Enrollment, *, by: User) -> Enrollment:
 
 @transaction.atomic
 def drop_out(enrollment: Enrollment, *, by: User, reason: str, cause: str = DropCause.OTHER) -> Enrollment:
-    _require_staff(by)
+    _require_team(by)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de l'abandon."))
@@ -127,7 +132,7 @@ def drop_out(enrollment: Enrollment, *, by: User, reason: str, cause: str = Drop
 
 @transaction.atomic
 def complete_path(enrollment: Enrollment, *, by: User) -> Enrollment:
-    _require_staff(by)
+    _require_team(by)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise InvalidTransition(_("Seul un parcours en cours peut être terminé."))
@@ -174,8 +179,8 @@ def record_adoption_piece(
 ) -> AdoptionPiece:
     """Staff record it and the apprentice becomes aspirant; the mentor records it and staff confirm it."""
     enrollment = _active_enrollment_of(apprentice)
-    is_staff = by.is_formateur
-    if not (is_staff or is_mentor_of(by, apprentice)):
+    by_team = is_team(by)
+    if not (by_team or is_mentor_of(by, apprentice)):
         raise PermissionRefused(_("Seuls l'équipe et le compagnon de l'apprenti enregistrent le travail d'adoption."))
     if enrollment.stage != Stage.APPRENTICE:
         raise InvalidTransition(_("Cette personne n'est plus apprentie."))
@@ -187,7 +192,7 @@ def record_adoption_piece(
         enrollment=enrollment, description=description.strip(), evidence=evidence, recorded_by=by
     )
     audit.log(by, "adoption.recorded", enrollment)
-    if is_staff:
+    if by_team:
         _confirm_piece(piece, by=by)
     return piece
 
@@ -201,7 +206,7 @@ def _confirm_piece(piece: AdoptionPiece, *, by: User) -> None:
 
 @transaction.atomic
 def confirm_adoption_piece(piece: AdoptionPiece, *, by: User) -> AdoptionPiece:
-    _require_staff(by, _("Seule l'équipe confirme le travail d'adoption."))
+    _require_team(by, _("Seule l'équipe confirme le travail d'adoption."))
     piece = AdoptionPiece.objects.select_for_update(of=("self",)).select_related("enrollment").get(pk=piece.pk)
     if piece.confirmed_at:
         raise InvalidTransition(_("Ce travail d'adoption est déjà confirmé."))
@@ -212,7 +217,7 @@ def confirm_adoption_piece(piece: AdoptionPiece, *, by: User) -> AdoptionPiece:
 @transaction.atomic
 def receive_as_compagnon(apprentice: User, *, by: User, grounds: str) -> Enrollment:
     """Aspirant → compagnon: the jury's decision (called by the certification app). Grants the role."""
-    _require_staff(by, _("Seul le jury, par l'équipe qui l'organise, reçoit un compagnon."))
+    _require_team(by, _("Seul le jury, par l'équipe qui l'organise, reçoit un compagnon."))
     enrollment = _active_enrollment_of(apprentice)
     _move(enrollment, Stage.COMPAGNON, by=by, grounds=grounds)
     enrollment.status = Enrollment.Status.CERTIFIED
@@ -228,11 +233,7 @@ def receive_as_compagnon(apprentice: User, *, by: User, grounds: str) -> Enrollm
     return enrollment
 
 
-# --- Pairing ------------------------------------------------------------------------------
-
-
-def is_mentor_of(user: User, member: User) -> bool:
-    return Mentorship.objects.active().filter(mentor=user, apprentice=member).exists()
+# --- Pairing (its reads are in pairing.py) -------------------------------------------------
 
 
 def profile_of(member: User) -> PathProfile:
@@ -240,96 +241,9 @@ def profile_of(member: User) -> PathProfile:
     return profile
 
 
-@dataclass
-class Suggestion:
-    compagnon: User
-    score: int
-    spare: int
-    reasons: list[str] = field(default_factory=list)
-
-
-def gaps_of(apprentice: User, certification: Certification | None) -> set[int]:
-    """Compétences the apprentice still needs: current level below « acquis » (or never assessed)."""
-    if certification is None:
-        return set()
-    levels = skills_services.current_levels(apprentice, certification)
-    return {pk for pk, current in levels.items() if current.level is None or current.level < Level.ACQUIRED}
-
-
-def suggest_mentors(apprentice: User, *, limit: int = 5) -> list[Suggestion]:
-    """Compagnons ranked for this apprentice, each with the reasons. A fixed number of queries."""
-    certification = Certification.objects.current()
-    needed = gaps_of(apprentice, certification)
-    candidates = list(
-        User.objects.active()
-        .with_role(Role.COMPAGNON)
-        .exclude(pk=apprentice.pk)
-        .annotate(
-            following=Count("mentorships_as_mentor", filter=Q(mentorships_as_mentor__ended_at__isnull=True)),
-        )
-        .select_related("path_profile")
-        .order_by("pk")[:500]
-    )
-    validated: dict[int, set[int]] = {}
-    if needed:
-        rows = (
-            Assessment.objects.filter(member__in=candidates, competence_id__in=needed, level__gte=Level.ACQUIRED)
-            .exclude(source=Assessment.Source.SELF)
-            .values_list("member_id", "competence_id")
-        )
-        for member_id, competence_id in rows:
-            validated.setdefault(member_id, set()).add(competence_id)
-    labels = dict(Competence.objects.filter(pk__in=needed).values_list("pk", "code")) if needed else {}
-    own_languages = {lang.strip().lower() for lang in apprentice.languages.split(",") if lang.strip()}
-    suggestions = []
-    for c in candidates:
-        profile = getattr(c, "path_profile", None)
-        capacity = profile.mentor_capacity if profile else settings.DEFAULT_MENTOR_CAPACITY
-        if profile and not profile.accepting_apprentices:
-            continue
-        spare = capacity - c.following
-        if spare <= 0:
-            continue
-        s = Suggestion(c, 0, spare)
-        if apprentice.trade and c.trade and apprentice.trade.strip().lower() == c.trade.strip().lower():
-            s.score += 30
-            s.reasons.append(_("même métier : %(trade)s") % {"trade": c.trade})
-        shared = validated.get(c.pk, set())
-        if shared:
-            s.score += 10 * len(shared)
-            codes = ", ".join(sorted(labels[pk] for pk in shared))
-            s.reasons.append(_("a validé des compétences qui vous manquent : %(codes)s") % {"codes": codes})
-        if c.availability and c.availability != Availability.UNAVAILABLE:
-            s.score += 5
-            s.reasons.append(_("disponibilité : %(a)s") % {"a": c.get_availability_display().lower()})
-        if apprentice.region and c.region == apprentice.region:
-            s.score += 5
-            s.reasons.append(_("même région : %(r)s") % {"r": c.get_region_display()})
-        languages = own_languages & {lang.strip().lower() for lang in c.languages.split(",") if lang.strip()}
-        if languages - {"français"}:
-            s.score += 5
-            s.reasons.append(_("langue en commun : %(l)s") % {"l": ", ".join(sorted(languages))})
-        s.score += spare
-        s.reasons.append(
-            ngettext("peut encore accompagner %(n)s apprenti", "peut encore accompagner %(n)s apprentis", spare)
-            % {"n": spare}
-        )
-        suggestions.append(s)
-    suggestions.sort(key=lambda s: (-s.score, s.compagnon.pk))
-    return suggestions[:limit]
-
-
-def spare_capacity(compagnon: User) -> int:
-    profile = PathProfile.objects.filter(member=compagnon).first()
-    capacity = profile.mentor_capacity if profile else settings.DEFAULT_MENTOR_CAPACITY
-    if profile and not profile.accepting_apprentices:
-        return 0
-    return capacity - Mentorship.objects.active().filter(mentor=compagnon).count()
-
-
 @transaction.atomic
 def request_mentor(apprentice: User, compagnon: User, *, by: User, message: str = "") -> MentorshipRequest:
-    if by.pk != apprentice.pk and not by.is_formateur:
+    if by.pk != apprentice.pk and not is_team(by):
         raise PermissionRefused(_("Seul l'apprenti, ou l'équipe, demande un compagnon."))
     if not apprentice.is_apprentice:
         raise InvalidTransition(_("Seul un apprenti demande un compagnon."))
@@ -392,7 +306,7 @@ def _start_mentorship(apprentice: User, mentor: User, *, by: User, reason: str =
 @transaction.atomic
 def assign_mentor(apprentice: User, mentor: User, *, by: User, reason: str = "") -> Mentorship:
     """Staff pair an apprentice with a compagnon; a previous mentorship ends with a reason."""
-    _require_staff(by, _("Seule l'équipe attribue un compagnon."))
+    _require_team(by, _("Seule l'équipe attribue un compagnon."))
     if not mentor.is_compagnon:
         raise InvalidTransition(_("Seul un compagnon peut accompagner un apprenti."))
     if mentor.pk == apprentice.pk:
@@ -404,7 +318,7 @@ def assign_mentor(apprentice: User, mentor: User, *, by: User, reason: str = "")
 def end_mentorship(mentorship: Mentorship, *, by: User, reason: str) -> Mentorship:
     if not reason.strip():
         raise InvalidTransition(_("Indiquez pourquoi l'accompagnement se termine."))
-    if by.pk not in (mentorship.mentor_id, mentorship.apprentice_id) and not by.is_formateur:
+    if by.pk not in (mentorship.mentor_id, mentorship.apprentice_id) and not is_team(by):
         raise PermissionRefused(_("Vous ne faites pas partie de cet accompagnement."))
     mentorship.ended_at = timezone.now()
     mentorship.end_reason = reason.strip()
@@ -499,18 +413,7 @@ def dispute_session(session: MentoringSession, *, by: User, comment: str) -> Men
     return session
 
 
-def training_minutes(apprentice: User) -> int:
-    total = MentoringSession.objects.filter(apprentice=apprentice, status=MentoringSession.Status.CONFIRMED).aggregate(
-        total=Sum("duration_minutes")
-    )["total"]
-    return total or 0
-
-
 # --- Plan ---------------------------------------------------------------------------------
-
-
-def can_edit_plan(user: User, apprentice: User) -> bool:
-    return user.pk == apprentice.pk or user.is_formateur or is_mentor_of(user, apprentice)
 
 
 @transaction.atomic
@@ -532,8 +435,6 @@ def goals_from_positioning(apprentice: User, *, by: User) -> list[PlanGoal]:
     """Turn the latest bilan's suggested first goals into plan goals (those not in the plan yet)."""
     if not can_edit_plan(by, apprentice):
         raise PermissionRefused(_("Seuls l'apprenti, son compagnon et l'équipe modifient ce plan."))
-    from compagnons.skills.models import Positioning
-
     positioning = Positioning.objects.filter(member=apprentice).exclude(status=Positioning.Status.DRAFT).first()
     if positioning is None:
         raise InvalidTransition(_("Le plan part du positionnement : il faut d'abord l'envoyer."))
@@ -541,7 +442,7 @@ def goals_from_positioning(apprentice: User, *, by: User) -> list[PlanGoal]:
     target = timezone.localdate() + timedelta(days=60)
     created = [
         PlanGoal.objects.create(apprentice=apprentice, competence=row["competence"], target_date=target, created_by=by)
-        for row in skills_services.positioning_result(positioning)["goals"]
+        for row in skills_results.positioning_result(positioning)["goals"]
         if row["competence"].pk not in existing
     ]
     audit.log(by, "plan.goals_from_positioning", apprentice, count=len(created))
@@ -569,14 +470,6 @@ def set_step_done(step: PlanStep, *, by: User, done: bool) -> PlanStep:
     step.save(update_fields=["done", "done_at"])
     touch_activity(step.goal.apprentice)
     return step
-
-
-def plan_progress(apprentice: User) -> tuple[int, int]:
-    """(steps done, steps in all) of the plan."""
-    counts = PlanStep.objects.filter(goal__apprentice=apprentice).aggregate(
-        done=Count("pk", filter=Q(done=True)), total=Count("pk")
-    )
-    return counts["done"], counts["total"]
 
 
 # --- Evidence and the carnet de route -----------------------------------------------------
@@ -667,25 +560,6 @@ def resubmit_evidence(evidence: Evidence, *, by: User) -> Evidence:
     return evidence
 
 
-def carnet(apprentice: User) -> list[dict]:
-    """The carnet de route: per bloc, the compétences validated by evidence, with that evidence. Two queries."""
-    validated = (
-        Evidence.objects.filter(apprentice=apprentice, status=Evidence.Status.VALIDATED)
-        .prefetch_related("competences__block")
-        .order_by("reviewed_at")
-    )
-    by_competence: dict[Competence, list[Evidence]] = {}
-    for evidence in validated:
-        for competence in evidence.competences.all():
-            by_competence.setdefault(competence, []).append(evidence)
-    blocks: dict = {}
-    for competence in sorted(by_competence, key=lambda c: (c.block.position if c.block else 0, c.position, c.code)):
-        blocks.setdefault(competence.block, []).append(
-            {"competence": competence, "evidence": by_competence[competence]}
-        )
-    return [{"block": block, "rows": rows} for block, rows in blocks.items()]
-
-
 # --- Drop-out prevention (Qualiopi 12) ----------------------------------------------------
 
 
@@ -710,11 +584,3 @@ def flag_reminders_due() -> list[int]:
             enrollment.save(update_fields=["reminded_for_activity_at"])
             due.append(enrollment.pk)
     return due
-
-
-def worked_together(a: User, b: User) -> bool:
-    """A mentorship (past or present) or a shared cohort: enough to declare help given."""
-    pair = Q(mentor=a, apprentice=b) | Q(mentor=b, apprentice=a)
-    if Mentorship.objects.filter(pair).exists():
-        return True
-    return Enrollment.objects.filter(member=a, cohort__enrollments__member=b).exists()

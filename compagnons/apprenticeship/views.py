@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.apprenticeship import chain, permissions, services
+from compagnons.apprenticeship import chain, pairing, permissions, progress, services
 from compagnons.apprenticeship.forms import (
     AdoptionForm,
     AnswerForm,
@@ -25,7 +25,6 @@ from compagnons.apprenticeship.forms import (
     StepForm,
 )
 from compagnons.apprenticeship.models import (
-    AdoptionPiece,
     Cohort,
     DropCause,
     Enrollment,
@@ -36,13 +35,11 @@ from compagnons.apprenticeship.models import (
     PlanGoal,
     PlanStep,
 )
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_page
 from compagnons.core.permissions import require_team
+from compagnons.core.refusals import refused
 from compagnons.core.views import client_ip
-
-ACTION_ERRORS = (InvalidTransition, PermissionRefused)
-
 
 # --- Pairing ------------------------------------------------------------------------------
 
@@ -50,7 +47,7 @@ ACTION_ERRORS = (InvalidTransition, PermissionRefused)
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentor_suggestions(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_apprentice:
+    if not permissions.can_ask_for_mentor(request.user):
         raise Http404
     form = RequestMentorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,24 +55,23 @@ def mentor_suggestions(request: HttpRequest) -> HttpResponse:
             services.request_mentor(
                 request.user, form.cleaned_data["compagnon"], by=request.user, message=form.cleaned_data["message"]
             )
-        except ACTION_ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Votre demande est envoyée. Le compagnon vous répondra ici."))
-            return redirect("apprenticeship:mentor_suggestions")
+        except Refused as error:
+            return refused(request, error, "apprenticeship:mentor_suggestions")
+        messages.success(request, _("Votre demande est envoyée. Le compagnon vous répondra ici."))
+        return redirect("apprenticeship:mentor_suggestions")
     current = Mentorship.objects.active().filter(apprentice=request.user).select_related("mentor").first()
     pending = MentorshipRequest.objects.filter(apprentice=request.user).select_related("compagnon")[:10]
     return render(
         request,
         "apprenticeship/mentor_suggestions.html",
-        {"suggestions": services.suggest_mentors(request.user), "current": current, "requests": pending},
+        {"suggestions": pairing.suggest_mentors(request.user), "current": current, "requests": pending},
     )
 
 
 @login_required
 @require_safe
 def requests_to_answer(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_compagnon:
+    if not permissions.can_answer_requests(request.user):
         raise Http404
     pending = MentorshipRequest.objects.filter(
         compagnon=request.user, status=MentorshipRequest.Status.PENDING
@@ -83,7 +79,7 @@ def requests_to_answer(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "apprenticeship/requests.html",
-        {"pending": pending, "form": AnswerForm(), "spare": services.spare_capacity(request.user)},
+        {"pending": pending, "form": AnswerForm(), "spare": pairing.spare_capacity(request.user)},
     )
 
 
@@ -98,13 +94,12 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
         services.answer_request(
             mentorship_request, by=request.user, accept=accept, answer=form.cleaned_data.get("answer", "")
         )
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Merci : l'apprenti est prévenu.") if not accept else _("Vous accompagnez désormais cet apprenti."),
-        )
+    except Refused as error:
+        return refused(request, error, "apprenticeship:requests")
+    messages.success(
+        request,
+        _("Merci : l'apprenti est prévenu.") if not accept else _("Vous accompagnez désormais cet apprenti."),
+    )
     return redirect("apprenticeship:requests")
 
 
@@ -135,7 +130,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "apprenticeship/sessions.html",
-        {"sessions": mine, "mentorships": mentorships, "minutes": services.training_minutes(user)},
+        {"sessions": mine, "mentorships": mentorships, "minutes": progress.training_minutes(user)},
     )
 
 
@@ -159,7 +154,7 @@ def session_new(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
                 next_session_on=data["next_session_on"],
                 ip=client_ip(request),
             )
-        except ACTION_ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Séance notée. L'apprenti va la confirmer."))
@@ -173,24 +168,21 @@ def session_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     session = permissions.get_session_for_party(request.user, pk)
     try:
         services.confirm_session(session, by=request.user, ip=client_ip(request))
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Séance confirmée : elle compte dans vos heures de formation."))
+    except Refused as error:
+        return refused(request, error, "apprenticeship:sessions")
+    messages.success(request, _("Séance confirmée : elle compte dans vos heures de formation."))
     return redirect("apprenticeship:sessions")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_dispute(request: HttpRequest, pk: int) -> HttpResponse:
-    session = permissions.get_session_for_party(request.user, pk)
-    if session.apprentice_id != request.user.pk:
-        raise Http404
+    session = permissions.get_session_for_apprentice(request.user, pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dispute_session(session, by=request.user, comment=form.cleaned_data["comment"])
-        except ACTION_ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Contestation enregistrée : l'équipe et votre compagnon la verront."))
@@ -206,7 +198,7 @@ def session_dispute(request: HttpRequest, pk: int) -> HttpResponse:
 def plan(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
     goals = PlanGoal.objects.filter(apprentice=apprentice).select_related("competence").prefetch_related("steps")
-    done, total = services.plan_progress(apprentice)
+    done, total = progress.plan_progress(apprentice)
     return render(
         request,
         "apprenticeship/plan.html",
@@ -234,8 +226,8 @@ def plan_add_goal(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
                 by=request.user,
                 target_date=form.cleaned_data["target_date"],
             )
-        except ACTION_ERRORS as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            return refused(request, error, "apprenticeship:plan", apprentice_pk=apprentice.pk)
     else:
         messages.error(request, _("Choisissez une compétence et une date valide."))
     return redirect("apprenticeship:plan", apprentice_pk=apprentice.pk)
@@ -247,27 +239,24 @@ def plan_from_positioning(request: HttpRequest, apprentice_pk: int) -> HttpRespo
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
     try:
         created = services.goals_from_positioning(apprentice, by=request.user)
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(n)s objectif ajouté depuis le positionnement.",
-                "%(n)s objectifs ajoutés depuis le positionnement.",
-                len(created),
-            )
-            % {"n": len(created)},
+    except Refused as error:
+        return refused(request, error, "apprenticeship:plan", apprentice_pk=apprentice.pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s objectif ajouté depuis le positionnement.",
+            "%(n)s objectifs ajoutés depuis le positionnement.",
+            len(created),
         )
+        % {"n": len(created)},
+    )
     return redirect("apprenticeship:plan", apprentice_pk=apprentice.pk)
 
 
 @login_required
 @require_POST
 def plan_add_step(request: HttpRequest, goal_pk: int) -> HttpResponse:
-    goal = get_object_or_404(PlanGoal.objects.select_related("apprentice"), pk=goal_pk)
-    if not permissions.can_follow(request.user, goal.apprentice):
-        raise Http404
+    goal = permissions.get_goal_for_follower(request.user, goal_pk)
     form = StepForm(request.POST)
     if form.is_valid():
         services.add_step(goal, form.cleaned_data["label"], by=request.user)
@@ -279,9 +268,7 @@ def plan_add_step(request: HttpRequest, goal_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_toggle_step(request: HttpRequest, step_pk: int) -> HttpResponse:
-    step = get_object_or_404(PlanStep.objects.select_related("goal__apprentice"), pk=step_pk)
-    if not permissions.can_follow(request.user, step.goal.apprentice):
-        raise Http404
+    step = permissions.get_step_for_follower(request.user, step_pk)
     services.set_step_done(step, by=request.user, done=request.POST.get("done") == "1")
     return redirect("apprenticeship:plan", apprentice_pk=step.goal.apprentice_id)
 
@@ -292,7 +279,7 @@ def plan_toggle_step(request: HttpRequest, step_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_apprentice:
+    if not permissions.can_deposit_evidence(request.user):
         raise Http404
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -309,7 +296,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
                 link=data.get("link", ""),
                 text=data.get("text", ""),
             )
-        except ACTION_ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Preuve déposée. Votre compagnon va l'examiner."))
@@ -322,14 +309,14 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = permissions.get_evidence_for_viewer(request.user, pk)
-    can_review = services.is_mentor_of(request.user, evidence.apprentice)
+    can_review = permissions.can_review_evidence(request.user, evidence)
     form = ReviewEvidenceForm(request.POST or None) if can_review else None
     if request.method == "POST":
         if "resubmit" in request.POST:
             try:
                 services.resubmit_evidence(evidence, by=request.user)
-            except ACTION_ERRORS as error:
-                messages.error(request, str(error))
+            except Refused as error:
+                return refused(request, error, "apprenticeship:evidence", pk=evidence.pk)
             return redirect("apprenticeship:evidence", pk=evidence.pk)
         if form is None:
             raise Http404
@@ -342,7 +329,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                     level=form.cleaned_data["level"],
                 )
-            except ACTION_ERRORS as error:
+            except Refused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Votre avis est enregistré."))
@@ -375,7 +362,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 def carnet(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
     return render(
-        request, "apprenticeship/carnet.html", {"apprentice": apprentice, "blocks": services.carnet(apprentice)}
+        request, "apprenticeship/carnet.html", {"apprentice": apprentice, "blocks": progress.carnet(apprentice)}
     )
 
 
@@ -385,9 +372,7 @@ def carnet(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def adoption(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
-    apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
-    if request.user.pk == apprentice.pk:
-        raise Http404
+    apprentice = permissions.get_apprentice_for_adoption(request.user, apprentice_pk)
     form = AdoptionForm(request.POST or None, apprentice=apprentice)
     if request.method == "POST" and form.is_valid():
         try:
@@ -397,7 +382,7 @@ def adoption(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except ACTION_ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             if piece.confirmed_at:
@@ -414,14 +399,12 @@ def adoption(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def adoption_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    require_team(request.user)
-    piece = get_object_or_404(AdoptionPiece.objects.select_related("enrollment"), pk=pk)
+    piece = permissions.get_adoption_piece_for_staff(request.user, pk)
     try:
         services.confirm_adoption_piece(piece, by=request.user)
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Confirmé : l'apprenti est désormais aspirant·e."))
+    except Refused as error:
+        return refused(request, error, "apprenticeship:cohort", pk=piece.enrollment.cohort_id)
+    messages.success(request, _("Confirmé : l'apprenti est désormais aspirant·e."))
     return redirect("apprenticeship:cohort", pk=piece.enrollment.cohort_id)
 
 
@@ -444,10 +427,9 @@ def cohort_request(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort, pk=pk)
     try:
         services.request_enrollment(cohort, request.user)
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Demande envoyée : l'équipe vous répondra."))
+    except Refused as error:
+        return refused(request, error, "apprenticeship:open_cohorts")
+    messages.success(request, _("Demande envoyée : l'équipe vous répondra."))
     return redirect("apprenticeship:open_cohorts")
 
 
@@ -470,16 +452,14 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort(request: HttpRequest, pk: int) -> HttpResponse:
-    require_team(request.user)
     cohort = permissions.get_cohort_for_staff(request.user, pk)
     enroll_form = EnrollForm(request.POST or None)
     if request.method == "POST" and enroll_form.is_valid():
         try:
             services.enroll(cohort, enroll_form.member, by=request.user)
-        except ACTION_ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Membre inscrit·e."))
+        except Refused as error:
+            return refused(request, error, cohort)
+        messages.success(request, _("Membre inscrit·e."))
         return redirect(cohort)
     cutoff = services.inactivity_cutoff()
     # One subquery per figure: joining sessions and plan steps together would multiply the sums.
@@ -520,20 +500,18 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrollment_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    require_team(request.user)
-    enrollment = get_object_or_404(Enrollment, pk=pk)
+    enrollment = permissions.get_enrollment_for_staff(request.user, pk)
     try:
         services.accept_enrollment(enrollment, by=request.user)
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
+    except Refused as error:
+        return refused(request, error, "apprenticeship:cohort", pk=enrollment.cohort_id)
     return redirect("apprenticeship:cohort", pk=enrollment.cohort_id)
 
 
 @login_required
 @require_POST
 def enrollment_drop(request: HttpRequest, pk: int) -> HttpResponse:
-    require_team(request.user)
-    enrollment = get_object_or_404(Enrollment, pk=pk)
+    enrollment = permissions.get_enrollment_for_staff(request.user, pk)
     form = CommentForm(request.POST)
     try:
         services.drop_out(
@@ -542,10 +520,9 @@ def enrollment_drop(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("comment", "") if form.is_valid() else "",
             cause=request.POST.get("cause") or DropCause.OTHER,
         )
-    except ACTION_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Abandon enregistré."))
+    except Refused as error:
+        return refused(request, error, "apprenticeship:cohort", pk=enrollment.cohort_id)
+    messages.success(request, _("Abandon enregistré."))
     return redirect("apprenticeship:cohort", pk=enrollment.cohort_id)
 
 
@@ -553,15 +530,14 @@ def enrollment_drop(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff assign a compagnon to an enrolled apprentice, with the ranked suggestions beside the choice."""
-    require_team(request.user)
-    enrollment = get_object_or_404(Enrollment.objects.select_related("member", "cohort"), pk=pk)
+    enrollment = permissions.get_enrollment_for_staff(request.user, pk)
     form = AssignMentorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_mentor(
                 enrollment.member, form.cleaned_data["mentor"], by=request.user, reason=form.cleaned_data["reason"]
             )
-        except ACTION_ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Compagnon attribué."))
@@ -574,7 +550,7 @@ def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
             "enrollment": enrollment,
             "form": form,
             "current": current,
-            "suggestions": services.suggest_mentors(enrollment.member),
+            "suggestions": pairing.suggest_mentors(enrollment.member),
         },
     )
 

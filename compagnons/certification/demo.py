@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from compagnons.apprenticeship import services as path
 from compagnons.apprenticeship.models import Enrollment, Mentorship
-from compagnons.apprenticeship.services import is_mentor_of
+from compagnons.apprenticeship.pairing import is_mentor_of
 from compagnons.certification import services
 from compagnons.certification.models import Decision, JurySession, Route
 from compagnons.credentials import services as credentials

@@ -5,6 +5,7 @@
 - each member declares having no conflict of interest before evaluating.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,8 +17,10 @@ from django.utils.translation import ngettext
 
 from compagnons.accounts import services as accounts_services
 from compagnons.accounts.models import Role, User
+from compagnons.apprenticeship import pairing
 from compagnons.apprenticeship import services as path_services
 from compagnons.apprenticeship.models import Enrollment, Mentorship, Stage
+from compagnons.certification import issuing
 from compagnons.certification.models import (
     Appeal,
     BlockDecision,
@@ -29,17 +32,21 @@ from compagnons.certification.models import (
     Masterpiece,
     Route,
 )
+from compagnons.certification.notifications import notify_decision
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import is_team
+from compagnons.credentials import services as credentials
+from compagnons.credentials.models import IssuedCredential
 from compagnons.missions.models import Mission
 from compagnons.skills import services as skills_services
-from compagnons.skills.models import Assessment, Level
+from compagnons.skills.models import Assessment, Block, Certification, Competence, Level
 
 MIN_MEMBERS = 3
 
 
-def _require_staff(by) -> None:
-    if not (by.is_authenticated and by.is_formateur):
+def _require_team(by: User) -> None:
+    if not is_team(by):
         raise PermissionRefused(_("Seule l'équipe organise les jurys."))
 
 
@@ -48,7 +55,14 @@ def _require_staff(by) -> None:
 
 @transaction.atomic
 def declare_masterpiece(
-    candidate, *, certification, title: str, account: str, competences, mission=None, route=Route.PATH
+    candidate: User,
+    *,
+    certification: Certification,
+    title: str,
+    account: str,
+    competences: Iterable[Competence],
+    mission: Mission | None = None,
+    route: str = Route.PATH,
 ) -> Masterpiece:
     if route == Route.PATH:
         enrollment = Enrollment.objects.active().filter(member=candidate).first()
@@ -80,10 +94,10 @@ def declare_masterpiece(
 
 
 @transaction.atomic
-def confirm_ready(masterpiece: Masterpiece, *, by) -> Masterpiece:
+def confirm_ready(masterpiece: Masterpiece, *, by: User) -> Masterpiece:
     """The mentor confirms the chef-d'œuvre is ready for a jury."""
     masterpiece = Masterpiece.objects.select_for_update(of=("self",)).get(pk=masterpiece.pk)
-    if not path_services.is_mentor_of(by, masterpiece.candidate):
+    if not pairing.is_mentor_of(by, masterpiece.candidate):
         raise PermissionRefused(_("Seul le compagnon de l'aspirant·e confirme que son chef-d'œuvre est prêt."))
     if masterpiece.status != Masterpiece.Status.SUBMITTED:
         raise InvalidTransition(_("Ce chef-d'œuvre n'attend pas de confirmation."))
@@ -116,8 +130,8 @@ def conflicts(member: User, candidate: User) -> str | None:
 
 
 @transaction.atomic
-def add_member(session: JurySession, user: User, *, by, is_external: bool, profession: str) -> JuryMember:
-    _require_staff(by)
+def add_member(session: JurySession, user: User, *, by: User, is_external: bool, profession: str) -> JuryMember:
+    _require_team(by)
     for candidacy in session.candidacies.select_related("masterpiece__candidate"):
         problem = conflicts(user, candidacy.masterpiece.candidate)
         if problem:
@@ -136,8 +150,8 @@ def add_member(session: JurySession, user: User, *, by, is_external: bool, profe
 
 
 @transaction.atomic
-def add_candidate(session: JurySession, masterpiece: Masterpiece, *, by) -> Candidacy:
-    _require_staff(by)
+def add_candidate(session: JurySession, masterpiece: Masterpiece, *, by: User) -> Candidacy:
+    _require_team(by)
     masterpiece = Masterpiece.objects.select_related("candidate").get(pk=masterpiece.pk)
     if masterpiece.status != Masterpiece.Status.READY:
         raise InvalidTransition(_("Ce chef-d'œuvre n'est pas encore prêt pour un jury."))
@@ -175,7 +189,7 @@ def composition_problems(session: JurySession) -> list[str]:
 
 
 @transaction.atomic
-def declare_no_conflict(member: JuryMember, *, by) -> JuryMember:
+def declare_no_conflict(member: JuryMember, *, by: User) -> JuryMember:
     if by.pk != member.user_id:
         raise PermissionRefused(_("Chacun déclare pour soi."))
     member.no_conflict_declared_at = timezone.now()
@@ -184,13 +198,19 @@ def declare_no_conflict(member: JuryMember, *, by) -> JuryMember:
     return member
 
 
-def seat_of(user, session: JurySession) -> JuryMember | None:
+def seat_of(user: User, session: JurySession) -> JuryMember | None:
     return session.members.filter(user=user).first()
 
 
 @transaction.atomic
 def evaluate(
-    candidacy: Candidacy, block, *, by, criteria_met: list[int], proposes_validation: bool, comment: str = ""
+    candidacy: Candidacy,
+    block: Block,
+    *,
+    by: User,
+    criteria_met: list[int],
+    proposes_validation: bool,
+    comment: str = "",
 ) -> Evaluation:
     member = seat_of(by, candidacy.session)
     if member is None:
@@ -217,7 +237,7 @@ def evaluate(
 # --- Decisions --------------------------------------------------------------------------------
 
 
-def validated_blocks(candidate) -> set[int]:
+def validated_blocks(candidate: User) -> set[int]:
     """Blocs validated by any jury for this person: a partial validation keeps them (a withdrawn bloc no more)."""
     return set(
         BlockDecision.objects.filter(
@@ -226,7 +246,7 @@ def validated_blocks(candidate) -> set[int]:
     )
 
 
-def _certify_competences(block_decision: BlockDecision, *, by) -> None:
+def _certify_competences(block_decision: BlockDecision, *, by: User) -> None:
     """A validated bloc: its compétences are known through the jury (skills' one door, the bloc as evidence).
     Migration 0003_jury_assessments_backfill writes the same rows for decisions made before this existed."""
     candidate = block_decision.decision.candidate
@@ -237,11 +257,11 @@ def _certify_competences(block_decision: BlockDecision, *, by) -> None:
 
 
 @transaction.atomic
-def withdraw_block(block_decision: BlockDecision, *, by, reason: str) -> BlockDecision:
+def withdraw_block(block_decision: BlockDecision, *, by: User, reason: str) -> BlockDecision:
     """Withdraw a validated bloc (on appeal, or for an error or a fraud found later). Nothing is deleted: the bloc
     is marked withdrawn, its compétences get a later jury judgement « non acquis » (which supersedes the
     validation by skills' level rule), and its credential — and the title's, which needs every bloc — is revoked."""
-    _require_staff(by)
+    _require_team(by)
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif du retrait du bloc."))
     block_decision = (
@@ -267,9 +287,6 @@ def withdraw_block(block_decision: BlockDecision, *, by, reason: str) -> BlockDe
             by=by,
             comment=_("Bloc %(code)s retiré : %(reason)s") % {"code": block.code, "reason": reason.strip()},
         )
-    from compagnons.credentials import services as credentials
-    from compagnons.credentials.models import IssuedCredential
-
     certification = block.certification
     key = f"{certification.slug}/v{certification.version}"
     for credential in IssuedCredential.objects.filter(
@@ -285,9 +302,9 @@ def withdraw_block(block_decision: BlockDecision, *, by, reason: str) -> BlockDe
 
 
 @transaction.atomic
-def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by, reasons: str = "") -> Decision:
+def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by: User, reasons: str = "") -> Decision:
     """The jury's decision per bloc and overall, recorded by staff once every member has filled every grid."""
-    _require_staff(by)
+    _require_team(by)
     candidacy = (
         Candidacy.objects.select_for_update(of=("self",))
         .select_related("session", "masterpiece__candidate")
@@ -348,9 +365,6 @@ def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by, re
             path_services.receive_as_compagnon(candidate, by=by, grounds=grounds)
         else:
             accounts_services.grant_role(candidate, Role.COMPAGNON, by=by, reason=grounds + " (VAE)")
-    from compagnons.certification import issuing
-    from compagnons.certification.tasks import notify_decision
-
     issuing.issue_for(decision, newly_validated=[pk for pk, (ok, _w) in results.items() if ok])
     transaction.on_commit(lambda: notify_decision.enqueue(decision.pk))
     if not session.candidacies.filter(decision__isnull=True).exists():
@@ -360,7 +374,7 @@ def decide(candidacy: Candidacy, results: dict[int, tuple[bool, str]], *, by, re
 
 
 @transaction.atomic
-def confirm_minutes(member: JuryMember, *, by) -> JuryMember:
+def confirm_minutes(member: JuryMember, *, by: User) -> JuryMember:
     if by.pk != member.user_id:
         raise PermissionRefused(_("Chacun confirme le procès-verbal pour soi."))
     if JurySession.objects.get(pk=member.session_id).status != JurySession.Status.DELIBERATED:
@@ -372,7 +386,7 @@ def confirm_minutes(member: JuryMember, *, by) -> JuryMember:
 
 
 @transaction.atomic
-def appeal(decision: Decision, *, by, reason: str) -> Appeal:
+def appeal(decision: Decision, *, by: User, reason: str) -> Appeal:
     if by.pk != decision.candidate_id:
         raise PermissionRefused(_("Seul le candidat fait appel de sa décision."))
     if timezone.now() > decision.decided_at + timedelta(days=settings.APPEAL_DAYS):
@@ -389,10 +403,10 @@ def appeal(decision: Decision, *, by, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def answer_appeal(case: Appeal, *, by, answer: str, withdraw=()) -> Appeal:
+def answer_appeal(case: Appeal, *, by: User, answer: str, withdraw: Iterable[BlockDecision] = ()) -> Appeal:
     """Staff answer the appeal; `withdraw`: validated blocs of that decision the answer withdraws (withdraw_block,
     the answer as its reason)."""
-    _require_staff(by)
+    _require_team(by)
     if not answer.strip():
         raise InvalidTransition(_("Écrivez la réponse."))
     case = Appeal.objects.select_for_update(of=("self",)).get(pk=case.pk)

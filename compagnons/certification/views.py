@@ -3,12 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.apprenticeship.services import is_mentor_of
-from compagnons.certification import services
+from compagnons.certification import permissions, services
 from compagnons.certification.forms import (
     AppealAnswerForm,
     CandidateForm,
@@ -20,20 +18,12 @@ from compagnons.certification.forms import (
     TextForm,
 )
 from compagnons.certification.models import Candidacy, Decision, JurySession, Masterpiece, Route
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
-from compagnons.core.permissions import require_team
+from compagnons.core.exceptions import InvalidTransition, Refused
+from compagnons.core.pdf import render_pdf
+from compagnons.core.permissions import is_team, require_team
+from compagnons.core.refusals import refused
+from compagnons.credentials.models import IssuedCredential
 from compagnons.skills.models import Certification
-
-ERRORS = (InvalidTransition, PermissionRefused)
-
-
-def _session_for_insider(user, pk: int) -> JurySession:
-    """Grids and deliberations: that jury's members and staff only."""
-    session = get_object_or_404(JurySession.objects.select_related("certification"), pk=pk)
-    if not (user.is_formateur or session.members.filter(user=user).exists()):
-        raise Http404
-    return session
-
 
 # --- Candidates ---------------------------------------------------------------------------
 
@@ -54,7 +44,7 @@ def masterpiece(request: HttpRequest, route: str = Route.PATH) -> HttpResponse:
                 mission=data["mission"],
                 route=route,
             )
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -87,31 +77,24 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def masterpiece_ready(request: HttpRequest, pk: int) -> HttpResponse:
-    masterpiece = get_object_or_404(Masterpiece, pk=pk)
-    if not is_mentor_of(request.user, masterpiece.candidate):
-        raise Http404
+    masterpiece = permissions.get_masterpiece_for_mentor(request.user, pk)
     try:
         services.confirm_ready(masterpiece, by=request.user)
-    except ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Confirmé : le chef-d'œuvre est prêt pour le jury."))
+    except Refused as error:
+        return refused(request, error, "certification:mine")
+    messages.success(request, _("Confirmé : le chef-d'œuvre est prêt pour le jury."))
     return redirect("certification:mine")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(
-        Decision.objects.select_related("candidate", "candidacy__session", "candidacy__masterpiece"), pk=pk
-    )
-    session = decision.candidacy.session
+    decision = permissions.get_decision_for_viewer(request.user, pk)
     user = request.user
     is_candidate = user.pk == decision.candidate_id
-    if not (is_candidate or user.is_formateur or session.members.filter(user=user).exists()):
-        raise Http404
     case = getattr(decision, "appeal", None) if hasattr(decision, "appeal") else None
-    if case is not None and not is_candidate and user.is_formateur:
+    can_answer = permissions.can_answer_appeal(user, decision)
+    if case is not None and can_answer:
         form = AppealAnswerForm(request.POST or None, decision=decision)
     else:
         form = TextForm(request.POST or None)
@@ -126,12 +109,10 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 raise Http404
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             return redirect("certification:decision", pk=decision.pk)
-    from compagnons.credentials.models import IssuedCredential
-
     return render(
         request,
         "certification/decision.html",
@@ -141,6 +122,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "appeal_case": case,
             "form": form,
             "is_candidate": is_candidate,
+            "can_answer": can_answer,
             "answering": isinstance(form, AppealAnswerForm),
             "credentials": IssuedCredential.objects.filter(
                 member=decision.candidate,
@@ -165,7 +147,7 @@ def my_juries(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def jury(request: HttpRequest, pk: int) -> HttpResponse:
     """The jury's room: members declare, evaluate, confirm the minutes; staff compose and decide."""
-    session = _session_for_insider(request.user, pk)
+    session = permissions.get_session_for_insider(request.user, pk)
     seat = services.seat_of(request.user, session)
     member_form = MemberForm(request.POST if "add_member" in request.POST else None)
     candidate_form = CandidateForm(request.POST if "add_candidate" in request.POST else None)
@@ -187,8 +169,8 @@ def jury(request: HttpRequest, pk: int) -> HttpResponse:
                 services.add_candidate(session, candidate_form.cleaned_data["masterpiece"], by=request.user)
             else:
                 raise InvalidTransition(_("Vérifiez le formulaire : voyez les messages ci-dessous."))
-        except ERRORS as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            messages.error(request, str(error))  # the page shows again, with the forms as they were filled
         else:
             messages.success(request, _("C'est enregistré."))
             return redirect("certification:jury", pk=session.pk)
@@ -206,7 +188,7 @@ def jury(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": services.composition_problems(session),
             "member_form": member_form,
             "candidate_form": candidate_form,
-            "is_staff": request.user.is_formateur,
+            "is_staff": is_team(request.user),
         },
     )
 
@@ -217,7 +199,7 @@ def grid(request: HttpRequest, candidacy_pk: int, block_pk: int) -> HttpResponse
     candidacy = get_object_or_404(
         Candidacy.objects.select_related("masterpiece__candidate", "session"), pk=candidacy_pk
     )
-    session = _session_for_insider(request.user, candidacy.session_id)
+    session = permissions.get_session_for_insider(request.user, candidacy.session_id)
     seat = services.seat_of(request.user, session)
     if seat is None:
         raise Http404
@@ -244,7 +226,7 @@ def grid(request: HttpRequest, candidacy_pk: int, block_pk: int) -> HttpResponse
                 proposes_validation=form.cleaned_data["proposes_validation"],
                 comment=form.cleaned_data["comment"],
             )
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Grille enregistrée."))
@@ -277,18 +259,14 @@ def juries(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, candidacy_pk: int) -> HttpResponse:
-    require_team(request.user)
-    candidacy = get_object_or_404(
-        Candidacy.objects.select_related("masterpiece__candidate", "masterpiece__certification", "session"),
-        pk=candidacy_pk,
-    )
+    candidacy = permissions.get_candidacy_for_staff(request.user, candidacy_pk)
     already = services.validated_blocks(candidacy.masterpiece.candidate)
     blocks = [b for b in candidacy.masterpiece.certification.blocks.all() if b.pk not in already]
     form = DecisionForm(request.POST or None, blocks=blocks)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decide(candidacy, form.results(), by=request.user, reasons=form.cleaned_data["reasons"])
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Décision enregistrée ; le candidat est prévenu."))
@@ -304,11 +282,9 @@ def decide(request: HttpRequest, candidacy_pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The procès-verbal, a real PDF (WeasyPrint)."""
-    from weasyprint import HTML
-
-    session = _session_for_insider(request.user, pk)
-    html = render_to_string(
+    """The procès-verbal, a real PDF (core.pdf: relative links resolve against SITE_URL)."""
+    session = permissions.get_session_for_insider(request.user, pk)
+    pdf = render_pdf(
         "certification/minutes.html",
         {
             "session": session,
@@ -318,7 +294,6 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             .prefetch_related("blocks__block"),
         },
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="proces-verbal-jury-{session.pk}.pdf"'
     return response

@@ -1,5 +1,5 @@
 from compagnons.core.dashboard import Panel
-from compagnons.ledger import services
+from compagnons.ledger import balances
 from compagnons.ledger.models import Transaction
 
 
@@ -9,4 +9,4 @@ def contributions_panel(request) -> Panel | None:
     if not (user.is_apprentice or user.is_compagnon):
         return None
     to_confirm = Transaction.objects.filter(confirmer=user, state=Transaction.State.PENDING).count()
-    return Panel("ledger/panel.html", {"standing": services.standing(user), "to_confirm": to_confirm})
+    return Panel("ledger/panel.html", {"standing": balances.standing(user), "to_confirm": to_confirm})

@@ -6,17 +6,19 @@ mentor's; a lead or a welcome comes from the commons; a mission won moves the pr
 """
 
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, Sum
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compagnons.accounts.models import User
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import is_team
+from compagnons.ledger.balances import is_exempt
 from compagnons.ledger.models import Account, Movement, Transaction
 
 Kind = Transaction.Kind
@@ -28,7 +30,7 @@ def commons() -> Account:
     return account
 
 
-def account_of(member) -> Account:
+def account_of(member: User) -> Account:
     """The member's account, opened (with the welcome grant, if the policy gives one) on first use."""
     account = Account.objects.filter(owner=member).first()
     if account is not None:
@@ -49,7 +51,7 @@ def account_of(member) -> Account:
     return account
 
 
-def open_account(member) -> None:
+def open_account(member: User) -> None:
     """Sign-up step (registered with accounts): open the new member's account and post the welcome grant."""
     account_of(member)
 
@@ -134,7 +136,7 @@ def _apply_to_cache(tx: Transaction, sign: int = 1) -> None:
 
 
 @transaction.atomic
-def confirm(tx: Transaction, *, by) -> Transaction:
+def confirm(tx: Transaction, *, by: User) -> Transaction:
     """The person who received the help confirms a pending entry; only then does it count."""
     tx = Transaction.objects.select_for_update(of=("self",)).get(pk=tx.pk)
     if by.pk != tx.confirmer_id:
@@ -152,7 +154,7 @@ def confirm(tx: Transaction, *, by) -> Transaction:
 
 
 @transaction.atomic
-def decline(tx: Transaction, *, by) -> Transaction:
+def decline(tx: Transaction, *, by: User) -> Transaction:
     tx = Transaction.objects.select_for_update(of=("self",)).get(pk=tx.pk)
     if by.pk != tx.confirmer_id:
         raise PermissionRefused(_("Seule la personne aidée peut refuser cette contrepartie."))
@@ -165,9 +167,9 @@ def decline(tx: Transaction, *, by) -> Transaction:
 
 
 @transaction.atomic
-def reverse(tx: Transaction, *, by, reason: str) -> Transaction:
+def reverse(tx: Transaction, *, by: User, reason: str) -> Transaction:
     """Staff correct a confirmed entry with a reversal pointing to it; an entry is reversed at most once."""
-    if not (by.is_authenticated and by.is_formateur):
+    if not is_team(by):
         raise PermissionRefused(_("Seule l'équipe corrige le registre."))
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de la correction."))
@@ -202,10 +204,10 @@ def _once(key: str, message) -> str:
 
 
 @transaction.atomic
-def adjust(member, minutes: int, *, by, reason: str, request_id: str | None = None) -> Transaction:
+def adjust(member: User, minutes: int, *, by: User, reason: str, request_id: str | None = None) -> Transaction:
     """A staff adjustment: positive credits the member from the commons, negative the reverse. `request_id`
     (the form's) makes a double submit post once."""
-    if not (by.is_authenticated and by.is_formateur):
+    if not is_team(by):
         raise PermissionRefused(_("Seule l'équipe ajuste un compte."))
     if not reason.strip():
         raise InvalidTransition(_("Un ajustement a toujours un motif."))
@@ -232,7 +234,7 @@ def adjust(member, minutes: int, *, by, reason: str, request_id: str | None = No
 # --- The kinds of contribution, each with its evidence -----------------------------------------
 
 
-def credit_mentoring_session(session, *, mentor, apprentice, minutes: int) -> Transaction:
+def credit_mentoring_session(session: Model, *, mentor: User, apprentice: User, minutes: int) -> Transaction:
     """Called once the apprentice confirms the session: help flows from the apprentice to the mentor."""
     return post(
         Kind.MENTORING,
@@ -247,7 +249,7 @@ def credit_mentoring_session(session, *, mentor, apprentice, minutes: int) -> Tr
     )
 
 
-def credit_lead(lead, *, author) -> Transaction:
+def credit_lead(lead: Model, *, author: User) -> Transaction:
     return post(
         Kind.LEAD,
         from_account=commons(),
@@ -260,7 +262,7 @@ def credit_lead(lead, *, author) -> Transaction:
     )
 
 
-def credit_review(evidence_object, *, reviewer, reviewed, once_per: str = "") -> Transaction:
+def credit_review(evidence_object: Model, *, reviewer: User, reviewed: User, once_per: str = "") -> Transaction:
     """A review of a page or a pitch, credited to the reviewer once per evidence object; with `once_per`, once per
     that scope instead (a pitch: once per member, reviewer and month, however many versions are written)."""
     return post(
@@ -280,7 +282,7 @@ def credit_review(evidence_object, *, reviewer, reviewed, once_per: str = "") ->
     )
 
 
-def debit_mission_won(mission, *, member) -> Transaction | None:
+def debit_mission_won(mission: Model, *, member: User) -> Transaction | None:
     """What winning a mission asks in return: the promised minutes go to the commons (apprentices exempt)."""
     if settings.LEDGER_MISSION_COMMITMENT_MINUTES <= 0 or is_exempt(member):
         return None
@@ -297,7 +299,7 @@ def debit_mission_won(mission, *, member) -> Transaction | None:
 
 
 @transaction.atomic
-def cancel_mission_debit(mission, *, member) -> Transaction | None:
+def cancel_mission_debit(mission: Model, *, member: User) -> Transaction | None:
     """A won mission cancelled before it started: reverse its commitment (a reversal, never an edit)."""
     tx = (
         Transaction.objects.select_for_update(of=("self",))
@@ -324,7 +326,9 @@ def cancel_mission_debit(mission, *, member) -> Transaction | None:
 
 
 @transaction.atomic
-def declare_help(giver, receiver, *, kind: str, minutes: int, note: str, request_id: str | None = None) -> Transaction:
+def declare_help(
+    giver: User, receiver: User, *, kind: str, minutes: int, note: str, request_id: str | None = None
+) -> Transaction:
     """Coaching or community help declared by who gave it; pending until who received it confirms. `request_id`
     (the form's) makes a double submit post once."""
     if kind not in (Kind.COACHING, Kind.COMMUNITY):
@@ -350,54 +354,6 @@ def declare_help(giver, receiver, *, kind: str, minutes: int, note: str, request
     )
 
 
-# --- Balances and policy -----------------------------------------------------------------------
-
-
-def balance(account: Account) -> int:
-    """Derived from the movements that count (the cache is only a cache)."""
-    return Movement.objects.counted().filter(account=account).aggregate(total=Sum("minutes"))["total"] or 0
-
-
-def is_exempt(member) -> bool:
-    """Apprentices on their path are exempt from the policy."""
-    return member.is_apprentice
-
-
-@dataclass
-class Standing:
-    balance: int
-    floor: int
-    below_floor: bool
-    exempt: bool
-    paused: bool
-
-
-def standing(member) -> Standing:
-    account = Account.objects.filter(owner=member).first()
-    current = balance(account) if account else 0
-    exempt = is_exempt(member)
-    below = not exempt and current < settings.LEDGER_BALANCE_FLOOR_MINUTES
-    return Standing(
-        balance=current,
-        floor=settings.LEDGER_BALANCE_FLOOR_MINUTES,
-        below_floor=below,
-        exempt=exempt,
-        paused=below and settings.LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR,
-    )
-
-
-def application_pause_reason(member) -> str | None:
-    """When the policy pauses applications below the floor, the kind explanation shown to the member."""
-    current = standing(member)
-    if not current.paused:
-        return None
-    return _(
-        "Vous avez reçu plus que vous n'avez donné : avant une nouvelle candidature, prenez le temps d'aider "
-        "(accompagner un apprenti, relire une candidature, signaler une piste). Parlez-en avec un compagnon : "
-        "il vous aidera à trouver comment."
-    )
-
-
 _collaboration_checks: list = []
 
 
@@ -407,5 +363,5 @@ def register_collaboration_check(check) -> None:
         _collaboration_checks.append(check)
 
 
-def _worked_together(a, b) -> bool:
+def _worked_together(a: User, b: User) -> bool:
     return any(check(a, b) for check in _collaboration_checks)

@@ -1,19 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.accounts.models import User
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
-from compagnons.ledger import giveback, report, services
+from compagnons.core.refusals import refused
+from compagnons.ledger import balances, giveback, permissions, report, services
 from compagnons.ledger.forms import AdjustForm, DeclareHelpForm, ReverseForm
 from compagnons.ledger.models import Account, Transaction
-
-ERRORS = (InvalidTransition, PermissionRefused)
 
 
 def _ledger_context(member, account) -> dict:
@@ -32,7 +31,7 @@ def _ledger_context(member, account) -> dict:
         "member": member,
         "summary": report.summary(account),
         "rows": rows,
-        "standing": services.standing(member),
+        "standing": balances.standing(member),
     }
 
 
@@ -63,7 +62,7 @@ def declare(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 request_id=form.request_key(),
             )
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("C'est noté : la personne aidée va confirmer."))
@@ -76,15 +75,15 @@ def declare(request: HttpRequest) -> HttpResponse:
 def answer(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     if decision not in ("confirmer", "refuser"):
         raise Http404
-    tx = get_object_or_404(Transaction, pk=pk, confirmer=request.user)
+    tx = permissions.get_help_for_confirmer(request.user, pk)
     try:
         if decision == "confirmer":
             services.confirm(tx, by=request.user)
             messages.success(request, _("Merci : cette aide compte désormais."))
         else:
             services.decline(tx, by=request.user)
-    except ERRORS as error:
-        messages.error(request, str(error))
+    except Refused as error:
+        return refused(request, error, "ledger:contributions")
     return redirect("ledger:contributions")
 
 
@@ -93,8 +92,6 @@ def answer(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 def staff_overview(request: HttpRequest) -> HttpResponse:
     """Members below the floor (from the cached balances; `ledger_audit` keeps the cache honest)."""
     require_team(request.user)
-    from django.conf import settings
-
     flagged = (
         Account.objects.filter(kind=Account.Kind.MEMBER, cached_balance__lt=settings.LEDGER_BALANCE_FLOOR_MINUTES)
         .exclude(owner__role_grants__role="apprentice")
@@ -107,8 +104,7 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
-    require_team(request.user)
-    member = get_object_or_404(User, pk=member_id)
+    member = permissions.get_member_for_staff(request.user, member_id)
     account = services.account_of(member)
     adjust_form = AdjustForm(request.POST if "adjust" in request.POST else None)
     reverse_form = ReverseForm(request.POST if "reverse" in request.POST else None)
@@ -128,11 +124,11 @@ def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
                 tx_id = parse_id(request.POST.get("transaction"))
                 if tx_id is None:
                     raise Http404
-                tx = get_object_or_404(Transaction, pk=tx_id, movements__account=account)
+                tx = permissions.get_transaction_of_account_for_staff(request.user, tx_id, account)
                 services.reverse(tx, by=request.user, reason=reverse_form.cleaned_data["reason"])
                 messages.success(request, _("Contre-passation enregistrée."))
                 return redirect("ledger:staff_member", member_id=member.pk)
-        except ERRORS as error:
+        except Refused as error:
             messages.error(request, str(error))
     context = _ledger_context(member, account)
     context.update({"adjust_form": adjust_form, "reverse_form": reverse_form})

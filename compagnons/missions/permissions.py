@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from compagnons.accounts.models import User
-from compagnons.apprenticeship.services import is_mentor_of
+from compagnons.apprenticeship.pairing import is_mentor_of
 from compagnons.core.permissions import is_team
 from compagnons.missions.models import Application, Delivery, Mission
 

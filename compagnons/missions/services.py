@@ -16,10 +16,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compagnons.accounts.models import User
 from compagnons.apprenticeship import services as path_services
+from compagnons.apprenticeship.models import Mentorship
+from compagnons.apprenticeship.pairing import is_mentor_of
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.money import euros
 from compagnons.core.permissions import is_team
+from compagnons.ledger import balances as ledger_balances
 from compagnons.ledger import services as ledger_services
 from compagnons.missions import invitations, states
 from compagnons.missions.matching import best_matches
@@ -259,18 +262,18 @@ def apply(
         raise PermissionRefused(_("Les candidatures sont ouvertes aux apprentis et aux compagnons."))
     if not message.strip():
         raise InvalidTransition(_("Écrivez quelques mots : votre approche, vos disponibilités, vos questions."))
-    if partner is not None and not path_services.is_mentor_of(applicant, partner):
+    if partner is not None and not is_mentor_of(applicant, partner):
         raise InvalidTransition(_("Un binôme réunit un compagnon et l'apprenti qu'il accompagne."))
     if partner is None and _works_under_compagnon(applicant):
         raise InvalidTransition(str(UNDER_COMPAGNON_ALONE))
-    if request_review and not path_services.Mentorship.objects.active().filter(apprentice=applicant).exists():
+    if request_review and not Mentorship.objects.active().filter(apprentice=applicant).exists():
         raise InvalidTransition(_("Pour une relecture, il faut un compagnon qui vous accompagne."))
     if not request_review:
         User.objects.select_for_update(of=("self",)).filter(
             pk=applicant.pk
         ).first()  # serialise this member's applications
         _check_cap(applicant)
-    pause = ledger_services.application_pause_reason(applicant)
+    pause = ledger_balances.application_pause_reason(applicant)
     if pause:
         raise InvalidTransition(pause)
     try:
@@ -294,7 +297,7 @@ def apply(
 def review_application(application: Application, *, by: User, comment: str) -> Application:
     """The mentor's reading of an apprentice's application before it goes out."""
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
-    if not path_services.is_mentor_of(by, application.applicant):
+    if not is_mentor_of(by, application.applicant):
         raise PermissionRefused(_("Seul le compagnon de l'apprenti relit sa candidature."))
     if application.status != Application.Status.DRAFT:
         raise InvalidTransition(_("Cette candidature est déjà partie."))

@@ -23,7 +23,7 @@ from compagnons.core.spreadsheets import safe_cell
 from compagnons.quality import services
 from compagnons.quality.models import Complaint, ImprovementAction, Survey
 from compagnons.skills.models import Positioning
-from compagnons.skills.services import positioning_result
+from compagnons.skills.results import positioning_result
 
 
 def _noop(percent: int) -> None:

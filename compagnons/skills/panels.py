@@ -1,12 +1,13 @@
 from compagnons.core.dashboard import Panel
-from compagnons.skills import services
+from compagnons.core.permissions import is_team
+from compagnons.skills import results
 from compagnons.skills.models import Positioning
 
 
 def positioning_panel(request) -> Panel | None:
     """Apprentices: where their bilan stands. Staff: the bilans waiting for their review."""
     user = request.user
-    if user.is_formateur:
+    if is_team(user):
         waiting = Positioning.objects.filter(status=Positioning.Status.SUBMITTED).select_related("member")
         return Panel(
             "skills/panels/staff.html",
@@ -16,7 +17,7 @@ def positioning_panel(request) -> Panel | None:
         latest = Positioning.objects.filter(member=user).select_related("certification").first()
         context = {"positioning": latest}
         if latest and latest.status != Positioning.Status.DRAFT:
-            context["result"] = services.positioning_result(latest)
-            context["chart"] = services.chart_rows(context["result"])
+            context["result"] = results.positioning_result(latest)
+            context["chart"] = results.chart_rows(context["result"])
         return Panel("skills/panels/apprentice.html", context)
     return None

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compagnons.accounts.models import User
 from compagnons.core import audit
 from compagnons.core.exceptions import PermissionRefused
+from compagnons.core.permissions import is_team
 from compagnons.skills.models import Alignment, Assessment, Block, Certification, Competence, Trade
 
 FORMAT = "compagnons-referentiel/1"
@@ -176,7 +178,7 @@ def _check_competence(check: _Checker, competence: Any, where: str, codes: set[s
 
 
 @transaction.atomic
-def import_referentiel(data: Any, *, by=None, activate: bool = False) -> Certification:
+def import_referentiel(data: Any, *, by: User | None = None, activate: bool = False) -> Certification:
     """Create a certification version (and update the trades) from a référentiel file. All or nothing."""
     errors = validate(data)
     if errors:
@@ -315,13 +317,13 @@ def is_frozen(cert: Certification) -> bool:
     return cert.positionings.exists() or Assessment.objects.filter(competence__certification=cert).exists()
 
 
-def _check_staff(by) -> None:
-    if not (by is not None and by.is_authenticated and by.is_formateur):
+def _check_staff(by: User | None) -> None:
+    if not (by is not None and is_team(by)):
         raise PermissionRefused(_("Seule l'équipe peut modifier le référentiel."))
 
 
 @transaction.atomic
-def new_version(cert: Certification, *, by) -> Certification:
+def new_version(cert: Certification, *, by: User) -> Certification:
     """A draft copy of a version, numbered after the latest one, for staff to edit then activate."""
     _check_staff(by)
     latest = Certification.objects.filter(slug=cert.slug).order_by("-version").first()
@@ -334,7 +336,7 @@ def new_version(cert: Certification, *, by) -> Certification:
 
 
 @transaction.atomic
-def activate_version(cert: Certification, *, by, check_rights: bool = True) -> Certification:
+def activate_version(cert: Certification, *, by: User | None, check_rights: bool = True) -> Certification:
     """Put a version in force; the previous one is archived (kept, with everything assessed against it)."""
     if check_rights:
         _check_staff(by)

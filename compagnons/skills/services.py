@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from compagnons.accounts.models import User
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.permissions import is_team
 from compagnons.skills import permissions
 from compagnons.skills.models import Assessment, Block, Certification, Competence, Level, Positioning, Reflection
 
@@ -72,7 +74,7 @@ def derive_level(assessments: Iterable[Assessment]) -> CurrentLevel:
     return CurrentLevel(None, "none", [])
 
 
-def current_levels(member, certification: Certification) -> dict[int, CurrentLevel]:
+def current_levels(member: User, certification: Certification) -> dict[int, CurrentLevel]:
     """Competence id → CurrentLevel for every compétence of the certification. Two queries."""
     competences = list(certification.competences.values_list("pk", flat=True))
     by_competence: dict[int, list[Assessment]] = {pk: [] for pk in competences}
@@ -83,12 +85,12 @@ def current_levels(member, certification: Certification) -> dict[int, CurrentLev
 
 @transaction.atomic
 def record_assessment(
-    member,
+    member: User,
     competence: Competence,
     level: int,
     *,
     source: str,
-    by,
+    by: User | None,
     comment: str = "",
     evidence: Model | None = None,
 ) -> Assessment:
@@ -102,7 +104,7 @@ def record_assessment(
         raise PermissionRefused(_("Une auto-évaluation est faite par la personne elle-même."))
     if source != Source.SELF and by is not None and by.pk == member.pk:
         raise PermissionRefused(_("On ne confirme pas soi-même son propre niveau."))
-    if source == Source.STAFF and not by.is_formateur:
+    if source == Source.STAFF and not is_team(by):
         raise PermissionRefused(_("Seule l'équipe évalue comme formateur."))
     if source == Source.MENTOR and not permissions.is_mentor_of(by, member):
         raise PermissionRefused(_("Seul le compagnon qui accompagne cette personne peut l'évaluer comme compagnon."))
@@ -135,9 +137,9 @@ def competences_of_step(certification: Certification, block: Block | None):
 
 
 @transaction.atomic
-def start_positioning(member, *, by, moment: str = Positioning.Moment.ENTRY) -> Positioning:
+def start_positioning(member: User, *, by: User, moment: str = Positioning.Moment.ENTRY) -> Positioning:
     """Start (or resume: one draft at a time) a bilan against the référentiel in force."""
-    if by.pk != member.pk and not by.is_formateur:
+    if by.pk != member.pk and not is_team(by):
         raise PermissionRefused(_("Vous ne pouvez pas commencer le positionnement de quelqu'un d'autre."))
     draft = Positioning.objects.filter(member=member, status=Positioning.Status.DRAFT).first()
     if draft:
@@ -155,7 +157,7 @@ def _locked(positioning: Positioning) -> Positioning:
 
 
 @transaction.atomic
-def save_self_assessment(positioning: Positioning, answers: dict[int, tuple[int, str]], *, by) -> int:
+def save_self_assessment(positioning: Positioning, answers: dict[int, tuple[int, str]], *, by: User) -> int:
     """Save (or change) the member's answers while the bilan is a draft: it can be resumed any time."""
     positioning = _locked(positioning)
     if by.pk != positioning.member_id:
@@ -189,7 +191,7 @@ def missing_answers(positioning: Positioning, source: str = Source.SELF) -> list
 
 
 @transaction.atomic
-def submit_positioning(positioning: Positioning, *, by) -> Positioning:
+def submit_positioning(positioning: Positioning, *, by: User) -> Positioning:
     positioning = _locked(positioning)
     if by.pk != positioning.member_id:
         raise PermissionRefused(_("Seule la personne positionnée envoie son auto-évaluation."))
@@ -217,7 +219,7 @@ def review_positioning(
     positioning: Positioning,
     answers: dict[int, tuple[int, str]],
     *,
-    by,
+    by: User,
     source: str,
     summary: str = "",
 ) -> Positioning:
@@ -227,7 +229,7 @@ def review_positioning(
     """
     positioning = _locked(positioning)
     member = positioning.member
-    if source == Source.STAFF and not (by.is_formateur and by.pk != member.pk):
+    if source == Source.STAFF and not (is_team(by) and by.pk != member.pk):
         raise PermissionRefused(_("Seule l'équipe donne l'avis du formateur."))
     if source == Source.MENTOR and not permissions.is_mentor_of(by, member):
         raise PermissionRefused(_("Seul le compagnon de cette personne donne l'avis du compagnon."))
@@ -263,113 +265,12 @@ def review_positioning(
     return positioning
 
 
-# --- Result -------------------------------------------------------------------------------
-
-
-@dataclass
-class BlockResult:
-    block: Block | None
-    rows: list[dict]
-    averages: dict[str, float | None]  # source → average level (0–3) on this bloc
-
-
-GOAL_COUNT = 5
-
-
-def positioning_result(positioning: Positioning) -> dict:
-    """Per bloc and compétence: self, formateur and compagnon levels, the level retained, gaps and first goals.
-
-    Retained level, within one bilan: the formateur's, else the compagnon's, else the member's own (declared).
-    Suggested first goals: compétences below « acquis », those already « en cours » first (closest to
-    success), then in the référentiel's order; at most five.
-    """
-    certification = positioning.certification
-    competences = list(
-        certification.competences.select_related("block").order_by("block__position", "position", "code")
-    )
-    levels: dict[tuple[int, str], Assessment] = {}
-    for a in positioning.assessments.all():
-        levels[(a.competence_id, a.source)] = a
-    blocks: dict[int | None, BlockResult] = {}
-    gaps = []
-    for c in competences:
-        own = levels.get((c.pk, Source.SELF))
-        staff = levels.get((c.pk, Source.STAFF))
-        mentor = levels.get((c.pk, Source.MENTOR))
-        retained = staff or mentor or own
-        row = {"competence": c, "self": own, "staff": staff, "mentor": mentor, "retained": retained}
-        result = blocks.setdefault(c.block_id, BlockResult(c.block, [], {}))
-        result.rows.append(row)
-        if retained is not None and retained.level < Level.ACQUIRED:
-            gaps.append(row)
-    for result in blocks.values():
-        for source in ("self", "staff", "mentor", "retained"):
-            values = [row[source].level for row in result.rows if row[source] is not None]
-            result.averages[source] = sum(values) / len(values) if values else None
-    goals = sorted(gaps, key=lambda row: (-row["retained"].level, competences.index(row["competence"])))[:GOAL_COUNT]
-    return {"blocks": list(blocks.values()), "gaps": gaps, "goals": goals}
-
-
 # --- Reflection ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def save_reflection(reflection: Reflection, *, by) -> Reflection:
+def save_reflection(reflection: Reflection, *, by: User) -> Reflection:
     if by.pk != reflection.member_id:
         raise PermissionRefused(_("Cette page n'appartient qu'à vous."))
     reflection.save()
     return reflection
-
-
-CHART_BAR_SCALE = 150  # SVG units per level: « maîtrisé » (3) is 450 wide.
-
-
-def previous_positioning(positioning: Positioning) -> Positioning | None:
-    """The member's bilan before this one (same référentiel version), to compare over time."""
-    return (
-        Positioning.objects.filter(
-            member_id=positioning.member_id,
-            certification_id=positioning.certification_id,
-            started_at__lt=positioning.started_at,
-        )
-        .exclude(status=Positioning.Status.DRAFT)
-        .order_by("-started_at")
-        .first()
-    )
-
-
-def chart_rows(result: dict, previous: dict | None = None) -> dict:
-    """Geometry of the per-bloc bar chart (SVG drawn by the template, no script, no inline style).
-
-    With `previous` (the result of an earlier bilan), each row also carries the earlier retained average.
-    """
-    before = {}
-    if previous:
-        before = {(b.block.pk if b.block else None): b.averages["retained"] for b in previous["blocks"]}
-    rows = []
-    for i, block_result in enumerate(result["blocks"]):
-        y = 10 + i * 62
-        averages = block_result.averages
-        rows.append(
-            {
-                "label": f"{block_result.block.code} — {block_result.block.label}"
-                if block_result.block
-                else _("Compétences"),
-                "text_y": y + 12,
-                "self_y": y + 20,
-                "retained_y": y + 36,
-                "self_width": round((averages["self"] or 0) * CHART_BAR_SCALE),
-                "retained_width": round((averages["retained"] or 0) * CHART_BAR_SCALE),
-                "self_avg": averages["self"],
-                "retained_avg": averages["retained"],
-                "staff_avg": averages["staff"],
-                "mentor_avg": averages["mentor"],
-                "previous_avg": before.get(block_result.block.pk if block_result.block else None),
-            }
-        )
-    return {
-        "rows": rows,
-        "height": 20 + len(rows) * 62,
-        "scale": [i * CHART_BAR_SCALE for i in range(4)],
-        "has_previous": bool(previous),
-    }

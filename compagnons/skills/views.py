@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
-from compagnons.skills import permissions, referentiel, services
+from compagnons.core.refusals import refused
+from compagnons.skills import permissions, referentiel, results, services
 from compagnons.skills.forms import CompetenceLevelsForm, ImportForm, ReflectionForm, ReviewForm
 from compagnons.skills.models import LEVEL_HELP, Certification, Competence, Level, Positioning, Reflection, Trade
 
@@ -90,9 +91,8 @@ def positioning_start(request: HttpRequest) -> HttpResponse:
         moment = Positioning.Moment.ENTRY
     try:
         positioning = services.start_positioning(request.user, by=request.user, moment=moment)
-    except InvalidTransition as error:
-        messages.error(request, str(error))
-        return redirect("skills:positioning_list")
+    except Refused as error:
+        return refused(request, error, "skills:positioning_list")
     return redirect("skills:positioning_step", pk=positioning.pk, step=1)
 
 
@@ -142,8 +142,8 @@ def positioning_summary(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.submit_positioning(positioning, by=request.user)
-        except InvalidTransition as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            messages.error(request, str(error))  # the summary shows again, with what is missing
         else:
             messages.success(request, _("Votre auto-évaluation est envoyée. Votre formateur va donner son avis."))
             return redirect(positioning)
@@ -179,8 +179,8 @@ def positioning_review(request: HttpRequest, pk: int) -> HttpResponse:
             services.review_positioning(
                 positioning, form.answers(), by=request.user, source=source, summary=form.cleaned_data["summary"]
             )
-        except (InvalidTransition, PermissionRefused) as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            messages.error(request, str(error))  # the grid shows again, as it was filled
         else:
             messages.success(request, _("Votre avis est enregistré."))
             return redirect(positioning)
@@ -196,19 +196,17 @@ def positioning_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def positioning_result(request: HttpRequest, pk: int) -> HttpResponse:
     positioning = permissions.get_positioning_for_viewer(request.user, pk)
-    result = services.positioning_result(positioning)
-    previous = services.previous_positioning(positioning)
-    previous_result = services.positioning_result(previous) if previous else None
-    can_review = request.user.pk != positioning.member_id and (
-        request.user.is_formateur or permissions.is_mentor_of(request.user, positioning.member)
-    )
+    result = results.positioning_result(positioning)
+    previous = results.previous_positioning(positioning)
+    previous_result = results.positioning_result(previous) if previous else None
+    can_review = permissions.can_review_positioning(request.user, positioning)
     return render(
         request,
         "skills/positioning_result.html",
         {
             "positioning": positioning,
             "result": result,
-            "chart": services.chart_rows(result, previous_result),
+            "chart": results.chart_rows(result, previous_result),
             "previous": previous,
             "can_review": can_review,
         },
@@ -246,7 +244,5 @@ def reflection(request: HttpRequest) -> HttpResponse:
 @require_safe
 def member_reflection(request: HttpRequest, member_id: int) -> HttpResponse:
     """What a compagnon sees of their apprentice's reflection, only when shared."""
-    page = get_object_or_404(Reflection.objects.select_related("member"), member_id=member_id, shared_with_mentor=True)
-    if not permissions.is_mentor_of(request.user, page.member):
-        raise Http404
+    page = permissions.get_shared_reflection_for_mentor(request.user, member_id)
     return render(request, "skills/reflection_shared.html", {"page": page})

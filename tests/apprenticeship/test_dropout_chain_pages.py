@@ -5,9 +5,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from compagnons.apprenticeship import chain, services
+from compagnons.apprenticeship import chain, pairing, services
+from compagnons.apprenticeship.jobs import send_inactivity_reminders
 from compagnons.apprenticeship.models import Enrollment, PathProfile
-from compagnons.apprenticeship.tasks import send_inactivity_reminders
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ class TestAssignMentorPage:
             page = client.get(url).content.decode()
         assert compagnon.display_name in page
         assert client.post(url, {"mentor": compagnon.pk}).status_code == 302
-        assert services.is_mentor_of(compagnon, apprenti)
+        assert pairing.is_mentor_of(compagnon, apprenti)
 
     def test_non_compagnon_is_refused_with_a_message(self, client, enrolled, formateur, outsider):
         client.force_login(formateur)
@@ -202,7 +202,7 @@ class TestAssignMentorPage:
             reverse("apprenticeship:enrollment_mentor", args=[enrolled.pk]), {"mentor": compagnon.pk}
         )
         assert response.status_code == 403
-        assert not services.is_mentor_of(compagnon, enrolled.member)
+        assert not pairing.is_mentor_of(compagnon, enrolled.member)
 
 
 def test_roster_figures_are_not_multiplied_by_joins(client, cohort, mentorship, apprenti, formateur, competences):

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 
 from compagnons.accounts.models import Region
-from compagnons.apprenticeship import services
+from compagnons.apprenticeship import pairing, services
 from compagnons.apprenticeship.models import Mentorship, MentorshipRequest, PathProfile
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.skills import services as skills_services
@@ -26,7 +26,7 @@ class TestSuggestions:
         skills_services.record_assessment(has_skills, competences[0], 3, source="staff", by=formateur)
         nobody = compagnon_with(trade="Traduction")
 
-        suggestions = services.suggest_mentors(apprenti)
+        suggestions = pairing.suggest_mentors(apprenti)
 
         assert [s.compagnon for s in suggestions] == [same_trade, has_skills, nobody]
         reasons = " ".join(suggestions[0].reasons)
@@ -41,13 +41,13 @@ class TestSuggestions:
         PathProfile.objects.create(member=closed, accepting_apprentices=False)
         free = compagnon_with()
 
-        assert [s.compagnon for s in services.suggest_mentors(apprenti)] == [free]
+        assert [s.compagnon for s in pairing.suggest_mentors(apprenti)] == [free]
 
     def test_query_count_does_not_grow_with_compagnons(self, apprenti, django_assert_max_num_queries):
         for _ in range(15):
             compagnon_with()
         with django_assert_max_num_queries(6):
-            services.suggest_mentors(apprenti)
+            pairing.suggest_mentors(apprenti)
 
 
 class TestRequests:

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from compagnons.apprenticeship import services
+from compagnons.apprenticeship import progress, services
 from compagnons.apprenticeship.models import Evidence, PlanGoal
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.skills import services as skills_services
@@ -54,7 +54,7 @@ class TestPlan:
         services.add_step(goals[0], "Le tester sur un client", by=compagnon)
         services.set_step_done(step, by=apprenti, done=True)
 
-        assert services.plan_progress(apprenti) == (1, 2)
+        assert progress.plan_progress(apprenti) == (1, 2)
         assert services.goals_from_positioning(apprenti, by=apprenti) == []
 
     def test_plan_needs_a_sent_positioning(self, apprenti):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from compagnons.apprenticeship import services
+from compagnons.apprenticeship import progress, services
 from compagnons.apprenticeship.models import MentoringSession
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from tests.factories import UserFactory
@@ -26,7 +26,7 @@ def log(mentorship, days_ago=1, minutes=60, **kwargs):
 def test_logged_by_the_mentor_confirmed_by_the_apprentice_signed_by_both(mentorship, apprenti, competences):
     session = log(mentorship, competences=competences[:2], notes="Pitch", ip="10.0.0.1")
     assert session.status == MentoringSession.Status.PENDING
-    assert services.training_minutes(apprenti) == 0
+    assert progress.training_minutes(apprenti) == 0
 
     services.confirm_session(session, by=apprenti, ip="10.0.0.2")
 
@@ -34,7 +34,7 @@ def test_logged_by_the_mentor_confirmed_by_the_apprentice_signed_by_both(mentors
     assert session.status == MentoringSession.Status.CONFIRMED
     assert (session.logged_ip, session.confirmed_ip) == ("10.0.0.1", "10.0.0.2")
     assert session.confirmed_at is not None
-    assert services.training_minutes(apprenti) == 60
+    assert progress.training_minutes(apprenti) == 60
     assert set(session.competences.all()) == set(competences[:2])
 
 
@@ -74,7 +74,7 @@ def test_disputed_with_a_comment_and_not_counted(mentorship, apprenti):
     services.dispute_session(session, by=apprenti, comment="Nous n'avons parlé que 20 minutes.")
     session.refresh_from_db()
     assert session.status == MentoringSession.Status.DISPUTED
-    assert services.training_minutes(apprenti) == 0
+    assert progress.training_minutes(apprenti) == 0
 
 
 def test_an_ended_mentorship_takes_no_more_sessions(mentorship, formateur):

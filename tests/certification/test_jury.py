@@ -260,3 +260,26 @@ class TestPermissions:
         response = client.get(reverse("certification:minutes", args=[session.pk]))
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
+
+
+def test_minutes_go_through_core_pdf(client, session, formateur, monkeypatch):
+    """The procès-verbal is rendered by core.pdf.render_pdf (links resolve against SITE_URL, not the request)."""
+    from compagnons.certification import views
+
+    calls = []
+    monkeypatch.setattr(views, "render_pdf", lambda name, context: calls.append((name, context)) or b"%PDF-1.7")
+    client.force_login(formateur)
+    response = client.get(reverse("certification:minutes", args=[session.pk]))
+    assert response.content == b"%PDF-1.7"
+    assert calls[0][0] == "certification/minutes.html" and calls[0][1]["session"] == session
+
+
+def test_a_refused_readiness_comes_back_with_the_message(client, ready, compagnon):
+    """A service's refusal (core.exceptions.Refused) becomes the message and a redirect (core.refusals.refused)."""
+    client.force_login(compagnon)
+    response = client.post(
+        reverse("certification:ready", args=[ready.pk]),
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("certification:mine")
+    assert "attend pas de confirmation" in response.content.decode()

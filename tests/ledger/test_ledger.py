@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from compagnons.apprenticeship import services as path_services
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
-from compagnons.ledger import services
+from compagnons.ledger import balances, services
 from compagnons.ledger.models import Account, AppendOnlyError, Movement, Transaction
 from tests.factories import UserFactory
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bal(member) -> int:
-    return services.balance(services.account_of(member))
+    return balances.balance(services.account_of(member))
 
 
 class TestInvariants:
@@ -191,9 +191,9 @@ class TestPolicy:
     def test_below_the_floor_flags_by_default_and_applications_go_on(self, compagnon, formateur, settings):
         settings.LEDGER_BALANCE_FLOOR_MINUTES = -60
         services.adjust(compagnon, -200, by=formateur, reason="Engagements non tenus")
-        standing = services.standing(compagnon)
+        standing = balances.standing(compagnon)
         assert standing.below_floor and not standing.paused
-        assert services.application_pause_reason(compagnon) is None
+        assert balances.application_pause_reason(compagnon) is None
 
     def test_optionally_pauses_applications_with_an_explanation(self, compagnon, formateur, settings, client_user):
         from compagnons.missions import services as missions
@@ -227,7 +227,7 @@ class TestPolicy:
         settings.LEDGER_BALANCE_FLOOR_MINUTES = -60
         settings.LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = True
         services.adjust(apprenti, -500, by=formateur, reason="Test")
-        assert not services.standing(apprenti).below_floor
+        assert not balances.standing(apprenti).below_floor
 
 
 @pytest.mark.usefixtures("paired")

@@ -151,12 +151,13 @@ def test_the_client_reads_the_urssaf_attestation_and_nobody_else(
 
 
 def test_cancelling_an_assigned_mission_gives_back_its_commitment(assigned, declared, client_user):
+    from compagnons.ledger import balances
     from compagnons.ledger import services as ledger
     from compagnons.ledger.models import Transaction
 
-    before = ledger.balance(ledger.account_of(declared))
+    before = balances.balance(ledger.account_of(declared))
     services.cancel(assigned, by=client_user)
-    assert ledger.balance(ledger.account_of(declared)) == before + 60
+    assert balances.balance(ledger.account_of(declared)) == before + 60
     assert Transaction.objects.filter(kind="mission", state="reversed").count() == 1
 
 

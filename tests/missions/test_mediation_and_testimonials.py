@@ -130,14 +130,15 @@ def test_accept_closes_the_mission_for_the_member(delivered, client_user, format
 
 
 def test_cancel_gives_back_the_commitment(delivered, declared, client_user, formateur):
+    from compagnons.ledger import balances
     from compagnons.ledger import services as ledger
 
-    before = ledger.balance(ledger.account_of(declared))
+    before = balances.balance(ledger.account_of(declared))
     dispute = services.open_dispute(delivered, by=declared, reason="Le client ne répond plus.")
     services.decide_dispute(dispute, by=formateur, decided_for="member", outcome="cancel", reasons="Injoignable.")
     delivered.refresh_from_db()
     assert delivered.status == Mission.Status.CANCELLED
-    assert ledger.balance(ledger.account_of(declared)) == before + 60
+    assert balances.balance(ledger.account_of(declared)) == before + 60
 
 
 def test_a_decision_needs_a_side_an_outcome_the_state_allows_and_reasons(client, closed, client_user, formateur):

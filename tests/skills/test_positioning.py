@@ -4,7 +4,7 @@ from django.urls import reverse
 from compagnons.apprenticeship.services import assign_mentor
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
-from compagnons.skills import services
+from compagnons.skills import results, services
 from compagnons.skills.models import Assessment, Certification, Positioning
 from tests.factories import UserFactory
 
@@ -175,9 +175,9 @@ class TestResult:
         answers[competences[-1].pk] = (1, "")
         services.save_self_assessment(positioning, answers, by=apprenti)
 
-        result = services.positioning_result(positioning)
+        result = results.positioning_result(positioning)
 
-        assert len(result["goals"]) == services.GOAL_COUNT
+        assert len(result["goals"]) == results.GOAL_COUNT
         assert result["goals"][0]["competence"] == competences[-1]
         assert result["goals"][1]["competence"] == competences[0]
         assert len(result["gaps"]) == len(competences)
@@ -248,8 +248,8 @@ def test_a_later_bilan_is_compared_with_the_previous_one(client, apprenti, forma
     first = reviewed(apprenti, formateur)
     second = services.start_positioning(apprenti, by=apprenti, moment=Positioning.Moment.EXIT)
     complete(second, apprenti, level=3)
-    assert services.previous_positioning(second) == first
-    assert services.previous_positioning(first) is None
+    assert results.previous_positioning(second) == first
+    assert results.previous_positioning(first) is None
     client.force_login(apprenti)
 
     html = client.get(reverse("skills:positioning_result", args=[second.pk])).content.decode()

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from compagnons.accounts import services
-from compagnons.accounts.models import Availability, Region, Role, User
+from compagnons.accounts.models import Availability, Region, Role, RoleGrant, User
 
 DEMO_PASSWORD = "compagnons-demo"
 
@@ -156,8 +156,6 @@ class Command(BaseCommand):
         staff = world["formateur@demo.test"]
         if not staff.is_formateur:
             # The first staff member is bootstrapped directly, as `createsuperuser` would.
-            from compagnons.accounts.models import RoleGrant
-
             RoleGrant.objects.get_or_create(user=staff, role=Role.STAFF, defaults={"reason": "Démo"})
             User.objects.filter(pk=staff.pk).update(is_staff=True)
             staff.refresh_from_db()

@@ -1,3 +1,6 @@
+"""E-mails of the certification, sent by the task worker: they read the decision and send; no service is called
+back from here."""
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction

@@ -1,20 +1,12 @@
+"""E-mails of the path, sent by the task worker. They read the models and send; they never write the path."""
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from compagnons.apprenticeship import services
 from compagnons.apprenticeship.models import Enrollment
-
-
-@task
-def send_inactivity_reminders() -> int:
-    """Daily: one reminder per lapse of inactivity (services.flag_reminders_due marks before sending)."""
-    due = services.flag_reminders_due()
-    for enrollment_id in due:
-        send_inactivity_reminder.enqueue(enrollment_id)
-    return len(due)
 
 
 @task

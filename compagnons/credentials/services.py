@@ -1,22 +1,24 @@
-"""Issue, sign, revoke and check Open Badges 3.0 credentials. Any domain may call `issue` with its evidence
-(a generic reference): this layer knows nothing of juries."""
+"""Issue, sign and revoke Open Badges 3.0 credentials, and the keys that sign them; checking one is in
+verification.py. Any domain may call `issue` with its evidence (a generic reference): this layer knows nothing of
+juries."""
 
 import os
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model
+from django.db.models import Count, Max, Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compagnons.accounts.models import User
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
-from compagnons.credentials import ob3
+from compagnons.credentials import ob3, permissions
 from compagnons.credentials.models import IssuedCredential, SigningKey
 
 ISSUER_NAME = "Association des compagnons du télétravail"
@@ -56,7 +58,7 @@ def _key_dir() -> Path:
 
 
 @transaction.atomic
-def rotate_key(*, by=None) -> SigningKey:
+def rotate_key(*, by: User | None = None) -> SigningKey:
     """A new signing key; the previous one is retired but stays published, so what it signed still verifies."""
     SigningKey.objects.select_for_update(of=("self",)).filter(active=True).update(
         active=False, retired_at=timezone.now()
@@ -80,14 +82,6 @@ def active_key() -> SigningKey:
 
 def _private_key(key: SigningKey):
     return ob3.load_private_key(_key_dir() / key.private_key_file)
-
-
-def resolve_key(method: str):
-    """Public key of one of our verification methods (active or retired), else None."""
-    if not method.startswith(issuer_id() + "#"):
-        return None
-    key = SigningKey.objects.filter(kid=method.split("#", 1)[1]).first()
-    return ob3.public_key_from_multibase(key.public_multibase) if key else None
 
 
 def issuer_profile() -> dict:
@@ -118,7 +112,7 @@ def issuer_profile() -> dict:
 @transaction.atomic
 def issue(
     *,
-    member,
+    member: User,
     achievement_type: str,
     achievement_key: str,
     name: str,
@@ -214,7 +208,7 @@ def _issuer_of(document: dict) -> str:
 
 
 @transaction.atomic
-def reissue_foreign_credentials(*, by) -> int:
+def reissue_foreign_credentials(*, by: User | None) -> int:
     """Development only: re-sign with the current key and issuer every credential another issuer signed (the demo
     seeded under another port or SITE_URL, whose proofs name a key nobody here publishes). A credential keeps its
     uuid (its page's address), status index, recipient hash, `validFrom` and revocation; the previous site's
@@ -258,8 +252,8 @@ def reissue_foreign_credentials(*, by) -> int:
 
 
 @transaction.atomic
-def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential:
-    if not (by.is_authenticated and by.is_formateur):
+def revoke(credential: IssuedCredential, *, by: User, reason: str) -> IssuedCredential:
+    if not permissions.can_revoke(by):
         raise PermissionRefused(_("Seule l'équipe révoque un titre."))
     if not reason.strip():
         raise InvalidTransition(_("Indiquez le motif de la révocation."))
@@ -276,9 +270,6 @@ def revoke(credential: IssuedCredential, *, by, reason: str) -> IssuedCredential
 
 def status_list_credential() -> dict:
     """The signed BitstringStatusListCredential; cached until a credential is issued or revoked."""
-    from django.core.cache import cache
-    from django.db.models import Count
-
     state = IssuedCredential.objects.aggregate(n=Count("pk"), revoked=Count("revoked_at"), top=Max("status_index"))
     # the addresses are in the key too: served on another port, the list names another issuer
     cache_key = (
@@ -303,84 +294,3 @@ def _sign_status_list() -> dict:
     )
     key = active_key()
     return ob3.sign(unsigned, _private_key(key), verification_method(key), timezone.now())
-
-
-# --- Checking any credential ------------------------------------------------------------------
-
-
-@dataclass
-class Verdict:
-    schema_errors: list[str] = field(default_factory=list)
-    signature_ok: bool = False
-    signature_reason: str = ""
-    status: str = "inconnu"  # valide / révoqué / inconnu
-    dates_ok: bool = True
-    dates_reason: str = ""
-    credential: IssuedCredential | None = None
-    refusal: str = ""  # beyond the verifier's bounds: nothing else was checked
-
-    @property
-    def ok(self) -> bool:
-        return (
-            not self.refusal
-            and not self.schema_errors
-            and self.signature_ok
-            and self.status == "valide"
-            and self.dates_ok
-        )
-
-
-def check(document: dict) -> Verdict:
-    refusal = ob3.check_bounds(document)
-    if refusal:
-        # before the schema and the signature: JSON-LD canonicalization must never see such a document
-        return Verdict(refusal=refusal, signature_reason=refusal, dates_ok=False)
-    verdict = Verdict(schema_errors=ob3.validate_schema(document))
-    verdict.signature_ok, verdict.signature_reason = ob3.verify(document, resolve_key)
-    # Ours if its id is the id of a credential we issued, whatever host name it was issued under.
-    credential_id = str(document.get("id", ""))
-    uid = credential_id.rstrip("/").rsplit("/", 1)[-1]
-    if "/verifier/" in credential_id and _is_uuid(uid):
-        found = IssuedCredential.objects.filter(uuid=uid).first()
-        verdict.credential = found if found and found.document.get("id") == credential_id else None
-    if verdict.credential is not None:
-        verdict.status = "révoqué" if verdict.credential.is_revoked else "valide"
-    now = timezone.now()
-    valid_from, valid_until = _parse(document.get("validFrom")), _parse(document.get("validUntil"))
-    if document.get("validFrom") and valid_from is None:
-        verdict.dates_ok, verdict.dates_reason = False, _("La date de début de validité est illisible.")
-    elif document.get("validUntil") and valid_until is None:
-        verdict.dates_ok, verdict.dates_reason = False, _("La date de fin de validité est illisible.")
-    elif _naive(valid_from) or _naive(valid_until):
-        verdict.dates_ok, verdict.dates_reason = (
-            False,
-            _("Les dates de validité doivent indiquer leur fuseau horaire (par exemple 2026-01-31T09:30:00Z)."),
-        )
-    elif valid_from and valid_from > now:
-        verdict.dates_ok, verdict.dates_reason = False, _("Ce titre n'est pas encore valable.")
-    elif valid_until and valid_until < now:
-        verdict.dates_ok, verdict.dates_reason = False, _("Ce titre a expiré.")
-    return verdict
-
-
-def _parse(value):
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def _naive(value) -> bool:
-    return value is not None and timezone.is_naive(value)
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
-from compagnons.credentials import ob3, services
+from compagnons.core.qr import qr_data_uri
+from compagnons.core.refusals import refused
+from compagnons.credentials import ob3, services, verification
 from compagnons.credentials.models import IssuedCredential
 
 MAX_PASTE_BYTES = 256 * 1024
@@ -26,19 +28,13 @@ def _json(data: dict, *, download: str | None = None) -> HttpResponse:
     return response
 
 
-def _qr_svg_data_uri(text: str) -> str:
-    import segno
-
-    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
-
-
 @require_safe
 def verify(request: HttpRequest, uid) -> HttpResponse:
     """The public page of one credential; the credential itself for `Accept: application/ld+json`."""
     credential = get_object_or_404(IssuedCredential.objects.select_related("member"), uuid=uid)
     if LD_JSON in request.headers.get("Accept", "") or "application/json" in request.headers.get("Accept", ""):
         return _json(credential.document)
-    verdict = services.check(credential.document)
+    verdict = verification.check(credential.document)
     page_url = request.build_absolute_uri()
     achievement = credential.document.get("credentialSubject", {}).get("achievement", {})
     return render(
@@ -48,7 +44,7 @@ def verify(request: HttpRequest, uid) -> HttpResponse:
             "credential": credential,
             "verdict": verdict,
             "achievement": achievement,
-            "qr": _qr_svg_data_uri(page_url),
+            "qr": qr_data_uri(page_url, scale=4, border=2),
             "page_url": page_url,
         },
     )
@@ -89,7 +85,7 @@ def check(request: HttpRequest) -> HttpResponse:
             except (ValueError, RecursionError):
                 error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
             else:
-                verdict = services.check(document)
+                verdict = verification.check(document)
     return render(request, "credentials/check.html", {"verdict": verdict, "error": error, "text": text})
 
 
@@ -116,7 +112,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def staff(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     if request.method == "POST":
-        if not services._is_uuid(request.POST.get("uuid", "")):
+        if not verification.is_uuid(request.POST.get("uuid", "")):
             raise Http404
         credential = get_object_or_404(IssuedCredential, uuid=request.POST.get("uuid"))
         try:
@@ -125,10 +121,10 @@ def staff(request: HttpRequest) -> HttpResponse:
             services.revoke(credential, by=request.user, reason=reason)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except (InvalidTransition, PermissionRefused) as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Titre révoqué : la liste de statut le dit désormais."))
+            return redirect("credentials:staff")
+        except Refused as error:
+            return refused(request, error, "credentials:staff")
+        messages.success(request, _("Titre révoqué : la liste de statut le dit désormais."))
         return redirect("credentials:staff")
     credentials = IssuedCredential.objects.select_related("member")[:200]
     return render(request, "credentials/staff.html", {"credentials": credentials})

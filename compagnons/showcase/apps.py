@@ -15,6 +15,6 @@ class ShowcaseConfig(AppConfig):
         dashboard.register_panel(panels.showcase_panel, order=32)
         register_personal_data("showcase", export=personal_data.export, erase=personal_data.erase)
         from compagnons.missions import invitations
-        from compagnons.showcase import services
+        from compagnons.showcase import services, site
 
-        invitations.register(find=services.invitable_member, deliver=services.invite_on_publication)
+        invitations.register(find=site.invitable_member, deliver=services.invite_on_publication)

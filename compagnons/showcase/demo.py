@@ -1,8 +1,10 @@
 """Demo data for the showcase (called by `manage.py seed_demo`, last): the demo compagnon's published page, pitch
 reviewed by a peer, and brochure."""
 
+from compagnons.accounts.models import User
 from compagnons.showcase import services
 from compagnons.showcase.models import Brochure, Profile, Service
+from compagnons.showcase.tasks import build_brochure
 
 
 def seed(world: dict) -> None:
@@ -46,9 +48,7 @@ def seed(world: dict) -> None:
     _brochure(profile, jean_pierre)
 
 
-def _brochure(profile: Profile, member) -> None:
+def _brochure(profile: Profile, member: User) -> None:
     brochure = services.request_brochure(profile, by=member)
     if Brochure.objects.get(pk=brochure.pk).status != Brochure.Status.READY:
-        from compagnons.showcase.tasks import build_brochure
-
         build_brochure.call(brochure.pk)

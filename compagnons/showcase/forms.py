@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from compagnons.accounts.models import Region
 from compagnons.apprenticeship.forms import current_competences
 from compagnons.missions.forms import EurosField
-from compagnons.showcase import services
+from compagnons.missions.models import Mission
+from compagnons.showcase import reviewers, services
 from compagnons.showcase.models import Pitch, Profile, Service, Theme
 
 
@@ -66,13 +67,13 @@ class ReviewerForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail du compagnon relecteur"))
 
     def __init__(self, *args, member, **kwargs):
-        mentor = services.mentor_of(member)
+        mentor = reviewers.mentor_of(member)
         kwargs.setdefault("initial", {"email": mentor.email} if mentor else {})
         super().__init__(*args, **kwargs)
         self.member = member
 
     def clean_email(self):
-        reviewer = services.compagnon_by_email(self.cleaned_data["email"])
+        reviewer = reviewers.compagnon_by_email(self.cleaned_data["email"])
         if reviewer is None or reviewer.pk == self.member.pk:
             raise ValidationError(_("Aucun autre compagnon n'a cette adresse."))
         self.cleaned_data["reviewer"] = reviewer
@@ -136,6 +137,4 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        from compagnons.missions.models import Mission
-
         self.fields["mission"].queryset = Mission.objects.published().filter(client=client)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compagnons.core.storage import private_storage
+from compagnons.core.files import BuiltFile
 
 
 class Theme(models.TextChoices):
@@ -179,20 +179,13 @@ class Pitch(models.Model):
         return f"Pitch n°{self.pk}"
 
 
-class Brochure(models.Model):
-    """The two-page PDF, generated in the background, cached until the profile changes."""
+class Brochure(BuiltFile):
+    """The two-page PDF, built in the background (`core.files`), cached until the page changes (`fingerprint`)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente")
-        RUNNING = "running", _("En cours de fabrication")
-        READY = "ready", _("Prête")
-        FAILED = "failed", _("Échec")
+    files_folder = "brochures/"
 
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="brochure")
-    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
     fingerprint = models.CharField(max_length=64, blank=True)
-    file = models.FileField(storage=private_storage, upload_to="brochures/", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """What the showcase holds about a person: all of it is theirs to take away, and goes with the account."""
 
-from compagnons.showcase import services
 from compagnons.showcase.models import ContactMessage, Pitch, Profile
+from compagnons.showcase.share import delete_share_images
 
 
 def export(user) -> dict:
@@ -36,7 +36,7 @@ def erase(user, traces: list[str]) -> None:
                 item.file.delete(save=False)
             if item.thumbnail:
                 item.thumbnail.delete(save=False)
-        services.delete_share_images(profile)
+        delete_share_images(profile)
         brochure = getattr(profile, "brochure", None) if hasattr(profile, "brochure") else None
         if brochure is not None and brochure.file:
             brochure.file.delete(save=False)

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import InvalidTransition, Refused
+from compagnons.core.refusals import refused
 from compagnons.core.views import client_ip
-from compagnons.missions.records import SOURCE_RANK, member_record
-from compagnons.showcase import services
+from compagnons.showcase import brochure as brochures
+from compagnons.showcase import directory as directory_pages
+from compagnons.showcase import permissions, services, share, site
 from compagnons.showcase.forms import (
     ContactForm,
     DirectoryForm,
@@ -27,9 +29,7 @@ from compagnons.showcase.forms import (
     WayForm,
 )
 from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile
-from compagnons.skills.models import Assessment
 
-ERRORS = (InvalidTransition, PermissionRefused)
 STEPS = [
     (1, gettext_lazy("Qui je suis")),
     (2, gettext_lazy("Mes prestations")),
@@ -37,41 +37,6 @@ STEPS = [
     (4, gettext_lazy("Mes réalisations")),
     (5, gettext_lazy("Photo et style")),
 ]
-
-
-def _public_context(profile: Profile) -> dict:
-    member = profile.member
-    return {
-        "profile": profile,
-        "member": member,
-        "name": services.public_name(member),
-        "services_list": list(profile.services.all()),
-        "portfolio": profile.portfolio.all(),
-        "credentials": services.credentials_of(member.pk),
-        "record": member_record(member),
-        "attested": services.attested_competences([member.pk])[member.pk],
-        "competences": _recognised(services.known_competences(member.pk)),
-    }
-
-
-def _recognised(rows: list[dict]) -> list[dict]:
-    """By bloc, then by compétence, who recognised it (« certifiée par le jury », « validée par un compagnon »):
-    clients' word is shown apart, with its count and years. A bloc whose compétences share one recognition says it
-    once, so a certified title reads as six blocs, not thirty-six lines."""
-    said = {source: str(reason) for source, _weight, reason in SOURCE_RANK}
-    grouped: dict[str, dict[str, list[str]]] = {}
-    for row in rows:
-        if row["source"] != Assessment.Source.CLIENT:
-            block = grouped.setdefault(row["competence__block__label"] or "", {})
-            reasons = block.setdefault(row["competence__label"], [])
-            if said[row["source"]] not in reasons:
-                reasons.append(said[row["source"]])
-    blocks = []
-    for label, competences in grouped.items():
-        items = [{"label": c, "how": ", ".join(reasons)} for c, reasons in competences.items()]
-        shared = {item["how"] for item in items}
-        blocks.append({"label": label, "items": items, "how": shared.pop() if len(shared) == 1 else ""})
-    return blocks
 
 
 def _noindex(response: HttpResponse) -> HttpResponse:
@@ -95,8 +60,7 @@ def _photo_url(request: HttpRequest, profile: Profile) -> str:
 @require_http_methods(["GET", "POST"])
 def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
     """A few steps, each saved on its own: one can stop and resume."""
-    if not (request.user.is_apprentice or request.user.is_compagnon):
-        raise Http404
+    permissions.require_page_holder(request.user)
     profile = services.profile_of(request.user)
     if step == 0:
         return redirect("showcase:step", step=profile.step)
@@ -126,7 +90,7 @@ def editor(request: HttpRequest, step: int = 0) -> HttpResponse:
         if form.is_valid():
             try:
                 _save_step(step, form, profile, request)
-            except ERRORS as error:
+            except Refused as error:
                 form.add_error(None, str(error))
             else:
                 if "add" in request.POST:
@@ -179,7 +143,7 @@ def _save_step(step: int, form, profile: Profile, request) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest) -> HttpResponse:
-    profile = get_object_or_404(Profile, member=request.user)
+    profile = permissions.get_profile_for_owner(request.user)
     profile.member = request.user
     reviewer_form = ReviewerForm(request.POST if "ask_review" in request.POST else None, member=request.user)
     if request.method == "POST":
@@ -193,10 +157,10 @@ def preview(request: HttpRequest) -> HttpResponse:
             elif "ask_review" in request.POST and reviewer_form.is_valid():
                 services.ask_page_review(profile, reviewer_form.cleaned_data["reviewer"], by=request.user)
                 messages.success(request, _("Demande de relecture envoyée."))
-        except ERRORS as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            return refused(request, error, "showcase:preview")
         return redirect("showcase:preview")
-    context = _public_context(profile)
+    context = site.page_context(profile)
     context.update({"preview": True, "reviewer_form": reviewer_form})
     return _noindex(render(request, "showcase/preview.html", context))
 
@@ -209,7 +173,7 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
     profile = _published(slug)
     form = ContactForm(request.POST if "contact" in request.POST else None)
     invite_form = None
-    if request.user.is_authenticated and request.user.is_client and request.user.pk != profile.member_id:
+    if permissions.can_invite(request.user, profile):
         invite_form = InviteForm(request.POST if "invite" in request.POST else None, client=request.user)
     if request.method == "POST":
         if "contact" in request.POST and form.is_valid():
@@ -221,7 +185,7 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     ip=client_ip(request),
                 )
-            except ERRORS as error:
+            except Refused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Message envoyé. Merci !"))
@@ -229,12 +193,11 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
         elif "invite" in request.POST and invite_form is not None and invite_form.is_valid():
             try:
                 services.invite(profile, invite_form.cleaned_data["mission"], by=request.user)
-            except ERRORS as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Invitation envoyée."))
+            except Refused as error:
+                return refused(request, error, profile)
+            messages.success(request, _("Invitation envoyée."))
             return redirect(profile)
-    context = _public_context(profile)
+    context = site.page_context(profile)
     page_url = request.build_absolute_uri(profile.get_absolute_url())
     photo_url = _photo_url(request, profile)
     share_url = reverse("showcase:share_image", args=[profile.slug])
@@ -243,10 +206,10 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "invite_form": invite_form,
             "page_url": page_url,
-            "share_image_url": request.build_absolute_uri(f"{share_url}?v={services.share_fingerprint(profile)}"),
+            "share_image_url": request.build_absolute_uri(f"{share_url}?v={share.share_fingerprint(profile)}"),
             "jsonld": mark_safe(  # noqa: S308 — escaped for a <script> element by script_json
-                services.script_json(
-                    services.person_jsonld(
+                site.script_json(
+                    site.person_jsonld(
                         profile,
                         page_url=page_url,
                         photo_url=photo_url,
@@ -266,7 +229,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     """The preview image of a shared link (Open Graph, Twitter card): drawn once per state of the page, published
     pages only."""
     profile = _published(slug)
-    response = HttpResponse(services.share_image(profile), content_type="image/png")
+    response = HttpResponse(share.share_image(profile), content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
@@ -275,7 +238,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
 def vcard(request: HttpRequest, slug: str) -> HttpResponse:
     """The page as a contact card (vCard 4.0), without the e-mail address the page hides."""
     profile = _published(slug)
-    text = services.vcard(
+    text = site.vcard(
         profile,
         page_url=request.build_absolute_uri(profile.get_absolute_url()),
         photo_url=_photo_url(request, profile),
@@ -289,7 +252,7 @@ def vcard(request: HttpRequest, slug: str) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    ids = services.directory_ids(
+    ids = directory_pages.ranked_ids(
         trade=filters.get("trade", ""),
         competence=filters.get("competence"),
         region=filters.get("region", ""),
@@ -297,14 +260,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         available=filters.get("available", False),
     )
     page = Paginator(ids, 24).get_page(request.GET.get("page"))
-    found = Profile.objects.select_related("member").in_bulk(list(page.object_list))
-    page.object_list = [found[pk] for pk in page.object_list if pk in found]
-    # Each card: verified titles and what clients attested, two queries for the whole page. Never stars.
-    member_ids = [profile.member_id for profile in page.object_list]
-    titles, attested = services.valid_titles(member_ids), services.attested_competences(member_ids)
-    for profile in page.object_list:
-        profile.titles, profile.attested = titles[profile.member_id], attested[profile.member_id]
-        profile.name = services.public_name(profile.member)
+    page.object_list = directory_pages.cards(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "showcase/directory.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -316,19 +272,18 @@ def directory(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def brochure(request: HttpRequest) -> HttpResponse:
-    profile = get_object_or_404(Profile, member=request.user)
+    profile = permissions.get_profile_for_owner(request.user)
     if request.method == "POST":
         services.request_brochure(profile, by=request.user)
         return redirect("showcase:brochure")
     current = Brochure.objects.filter(profile=profile).first()
-    working = current is not None and current.status in (Brochure.Status.PENDING, Brochure.Status.RUNNING)
     return render(
         request,
         "showcase/brochure_page.html",
         {
             "brochure": current,
-            "working": working,
-            "up_to_date": current and current.fingerprint == services.fingerprint(profile),
+            "working": current is not None and current.working,
+            "up_to_date": current is not None and current.fingerprint == brochures.fingerprint(profile),
         },
     )
 
@@ -336,15 +291,14 @@ def brochure(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def brochure_file(request: HttpRequest) -> FileResponse:
-    current = get_object_or_404(Brochure, profile__member=request.user, status=Brochure.Status.READY)
+    current = permissions.get_ready_brochure_for_owner(request.user)
     return FileResponse(current.file.open("rb"), as_attachment=True, filename=f"plaquette-{current.profile.slug}.pdf")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def pitch(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_apprentice or request.user.is_compagnon):
-        raise Http404
+    permissions.require_page_holder(request.user)
     latest = Pitch.objects.filter(member=request.user).first()
     form = PitchForm(request.POST if "save" in request.POST else None, instance=None, initial=_pitch_initial(latest))
     reviewer_form = ReviewerForm(request.POST if "ask_review" in request.POST else None, member=request.user)
@@ -359,8 +313,8 @@ def pitch(request: HttpRequest) -> HttpResponse:
                 services.ask_pitch_review(latest, reviewer_form.cleaned_data["reviewer"], by=request.user)
                 messages.success(request, _("Demande de relecture envoyée."))
                 return redirect("showcase:pitch")
-        except ERRORS as error:
-            messages.error(request, str(error))
+        except Refused as error:
+            return refused(request, error, "showcase:pitch")
     versions = Pitch.objects.filter(member=request.user).select_related("reviewer")[:20]
     return render(
         request,
@@ -389,23 +343,22 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_object_or_404(Profile, pk=pk, review_requested_from=request.user)
+    profile = permissions.get_page_review_for_reviewer(request.user, pk)
     form = ReviewForm(request.POST)
     try:
         services.review_page(
             profile, by=request.user, comment=request.POST.get("comment", "") if form.is_valid() else ""
         )
-    except ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Merci pour votre relecture."))
+    except Refused as error:
+        return refused(request, error, "showcase:reviews")
+    messages.success(request, _("Merci pour votre relecture."))
     return redirect("showcase:reviews")
 
 
 @login_required
 @require_POST
 def review_pitch(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Pitch, pk=pk, reviewer=request.user)
+    item = permissions.get_pitch_review_for_reviewer(request.user, pk)
     form = ReviewForm(request.POST)
     try:
         if not form.is_valid():
@@ -413,18 +366,17 @@ def review_pitch(request: HttpRequest, pk: int) -> HttpResponse:
         item = services.review_pitch(
             item, by=request.user, comment=form.cleaned_data["comment"], approve=form.cleaned_data["approve"]
         )
-    except ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Merci pour votre relecture."))
-        if not item.credited:
-            messages.info(
-                request,
-                _(
-                    "Vos relectures du pitch d'une même personne comptent une fois par mois : "
-                    "celle-ci est bien transmise, sans nouvelles minutes."
-                ),
-            )
+    except Refused as error:
+        return refused(request, error, "showcase:reviews")
+    messages.success(request, _("Merci pour votre relecture."))
+    if not item.credited:
+        messages.info(
+            request,
+            _(
+                "Vos relectures du pitch d'une même personne comptent une fois par mois : "
+                "celle-ci est bien transmise, sans nouvelles minutes."
+            ),
+        )
     return redirect("showcase:reviews")
 
 

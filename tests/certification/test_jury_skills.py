@@ -14,6 +14,8 @@ from compagnons.core.models import AuditLog
 from compagnons.credentials.models import IssuedCredential
 from compagnons.missions.matching import recommend
 from compagnons.missions.records import how_known
+from compagnons.showcase import brochure as brochures
+from compagnons.showcase import directory
 from compagnons.showcase import services as showcase
 from compagnons.showcase.tasks import build_brochure
 from compagnons.skills import services as skills
@@ -82,7 +84,7 @@ class TestAValidatedBlocCountsEverywhere:
         assert [m.mission for m in matches] == [mission]
         assert "C5.4 — certifiée par le jury" in matches[0].reasons
         # (2) the directory, filtered by the compétence « certifiée ou attestée », finds them (service and page).
-        assert [p.member for p in showcase.directory(competence=c54)] == [holder]
+        assert [p.member for p in directory.ranked(competence=c54)] == [holder]
         html = client.get(reverse("showcase:directory"), {"competence": c54.pk}).content.decode()
         assert holder.display_name in html and "Personne ne correspond" not in html
         # (3) the mini-site shows it.
@@ -94,7 +96,7 @@ class TestAValidatedBlocCountsEverywhere:
         assert f"<strong>{c54.block.label}</strong>" in recognised
         assert f"{count} compétences" in recognised and recognised.count("<summary>") == 1
         # (4) the brochure: its context and the PDF itself.
-        assert "C5.4" in [c["competence__code"] for c in showcase.brochure_context(page)["competences"]]
+        assert "C5.4" in [c["competence__code"] for c in brochures.context(page)["competences"]]
         brochure = showcase.request_brochure(page, by=holder)
         build_brochure.call(brochure.pk)
         client.force_login(holder)
@@ -109,11 +111,11 @@ class TestAValidatedBlocCountsEverywhere:
 
     def test_a_new_decision_changes_the_cached_directory_and_the_brochure_fingerprint(self, formateur, holder, c54):
         page = publish_page(holder)
-        assert showcase.directory_ids(competence=c54) == []
-        before = showcase.fingerprint(page)
+        assert directory.ranked_ids(competence=c54) == []
+        before = brochures.fingerprint(page)
         judge_by_jury(holder, by=formateur, validated=[c54.block])
-        assert showcase.directory_ids(competence=c54) == [page.pk]
-        assert showcase.fingerprint(page) != before
+        assert directory.ranked_ids(competence=c54) == [page.pk]
+        assert brochures.fingerprint(page) != before
 
 
 class TestAWithdrawnBlocTakesThemBack:
@@ -131,7 +133,7 @@ class TestAWithdrawnBlocTakesThemBack:
         kept = decision.blocks.get(block=c54.block)
         bloc_credential = IssuedCredential.objects.get(member=holder, achievement_type="Competency")
         rows_before = Assessment.objects.filter(member=holder).count()
-        assert is_known(holder, c54) and [p.member for p in showcase.directory(competence=c54)] == [holder]
+        assert is_known(holder, c54) and [p.member for p in directory.ranked(competence=c54)] == [holder]
         case = services.appeal(decision, by=holder, reason="Je conteste un autre point.")
 
         # Through the decision page: staff — not the one who recorded the decision: the jury speaks as one — answer
@@ -154,9 +156,9 @@ class TestAWithdrawnBlocTakesThemBack:
         assert (current.level, current.status) == (0, "confirmed")
         assert not is_known(holder, c54)
         assert recommend(holder) == []
-        assert list(showcase.directory(competence=c54)) == []
-        assert showcase.directory_ids(competence=c54) == []
-        assert "C5.4" not in [c["competence__code"] for c in showcase.brochure_context(page)["competences"]]
+        assert list(directory.ranked(competence=c54)) == []
+        assert directory.ranked_ids(competence=c54) == []
+        assert "C5.4" not in [c["competence__code"] for c in brochures.context(page)["competences"]]
         assert c54.label not in client.get(reverse("showcase:public", args=[page.slug])).content.decode()
         bloc_credential.refresh_from_db()
         assert bloc_credential.revoked_at is not None

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from compagnons.core.exceptions import PermissionRefused
 from compagnons.core.models import AuditLog
-from compagnons.credentials import ob3, services
+from compagnons.credentials import ob3, services, verification
 from compagnons.credentials.models import IssuedCredential
-from compagnons.showcase import services as showcase
+from compagnons.showcase import brochure as brochures
 from compagnons.showcase.models import Brochure, Profile
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_the_issuer_follows_site_url_unless_credentials_issuer_url_is_set(settin
     # the credential's page and its status list stay on the site
     assert document["id"] == services.page_url(credential) == f"{PORT_A}/verifier/{credential.uuid}/"
     assert document["credentialStatus"]["statusListCredential"] == f"{PORT_A}/verifier/statut/1"
-    assert services.check(document).ok
+    assert verification.check(document).ok
 
 
 def test_a_credential_issued_under_another_address_is_reissued_and_verifies(settings, client, compagnon, formateur):
@@ -77,7 +77,7 @@ def test_a_credential_issued_under_another_address_is_reissued_and_verifies(sett
     assert "Clé de vérification inconnue" in _verdict_in_page(client, kept.document)  # the defect
     status_list = services.status_list_credential()  # not the list cached for port A
     assert (status_list["issuer"], status_list["id"]) == (f"{PORT_B}/verifier/emetteur", f"{PORT_B}/verifier/statut/1")
-    assert ob3.verify(status_list, services.resolve_key) == (True, "Signature valide.")
+    assert ob3.verify(status_list, verification.resolve_key) == (True, "Signature valide.")
 
     assert services.reissue_foreign_credentials(by=formateur) == 2
     for credential in (kept, revoked):
@@ -92,9 +92,9 @@ def test_a_credential_issued_under_another_address_is_reissued_and_verifies(sett
             "url": PORT_B,
         }
         assert PORT_A not in json.dumps(document)  # achievement, alignment, evidence and status list moved too
-        assert services.check(document).signature_reason == "Signature valide."
+        assert verification.check(document).signature_reason == "Signature valide."
     assert "authentique et valide" in _verdict_in_page(client, kept.document)
-    assert services.check(revoked.document).status == "révoqué"
+    assert verification.check(revoked.document).status == "révoqué"
     assert AuditLog.objects.filter(action="credentials.reissued", actor=formateur).count() == 2
     assert services.reissue_foreign_credentials(by=formateur) == 0  # nothing foreign left
 
@@ -113,7 +113,7 @@ def test_a_copy_under_another_host_name_is_not_taken_for_ours(settings, compagno
     settings.SITE_URL = PORT_A
     credential = _issue(compagnon, "test/BC01")
     copied = json.loads(json.dumps(credential.document).replace(PORT_A, "https://ailleurs.exemple"))
-    verdict = services.check(copied)
+    verdict = verification.check(copied)
     assert verdict.credential is None and verdict.status == "inconnu" and not verdict.ok
 
 
@@ -127,19 +127,19 @@ def test_a_demo_seeded_on_one_port_verifies_when_served_on_another(settings, cli
     credential = IssuedCredential.objects.filter(revoked_at__isnull=True).order_by("pk").first()
     profile = Profile.objects.get(member__email="compagnon@demo.test")
     old_fingerprint = Brochure.objects.get(profile=profile).fingerprint
-    assert old_fingerprint == showcase.fingerprint(profile)
+    assert old_fingerprint == brochures.fingerprint(profile)
 
     settings.SITE_URL = PORT_B
     call_command("seed_demo")
 
     credential.refresh_from_db()
-    assert services.check(credential.document).signature_reason == "Signature valide."
+    assert verification.check(credential.document).signature_reason == "Signature valide."
     assert "authentique et valide" in _verdict_in_page(client, credential.document)
     page = client.get(reverse("credentials:verify", args=[credential.uuid])).content.decode()
     assert "<strong>valide</strong>" in page
     brochure = Brochure.objects.get(profile=profile)
     assert brochure.status == Brochure.Status.READY
-    assert brochure.fingerprint == showcase.fingerprint(profile) != old_fingerprint
+    assert brochure.fingerprint == brochures.fingerprint(profile) != old_fingerprint
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

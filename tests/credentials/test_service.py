@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from compagnons.core.exceptions import PermissionRefused
-from compagnons.credentials import ob3, services
+from compagnons.credentials import ob3, services, verification
 from compagnons.credentials.models import IssuedCredential, SigningKey
 from tests.factories import UserFactory
 
@@ -16,7 +16,7 @@ def test_issued_credentials_validate_and_verify_and_hide_the_email(credential, c
     assert ob3.validate_schema(document) == []
     assert isinstance(document["proof"], list)
     assert compagnon.email not in json.dumps(document)
-    verdict = services.check(document)
+    verdict = verification.check(document)
     assert verdict.ok and verdict.status == "valide"
 
 
@@ -40,7 +40,7 @@ def test_issuing_twice_for_the_same_evidence_returns_the_same(credential, compag
 def test_a_tampered_credential_fails(credential):
     tampered = json.loads(json.dumps(credential.document))
     tampered["name"] = "Titre inventé"
-    verdict = services.check(tampered)
+    verdict = verification.check(tampered)
     assert not verdict.ok and not verdict.signature_ok
     assert "modifié" in verdict.signature_reason
 
@@ -51,7 +51,7 @@ def test_revocation_is_reflected_in_the_status_list_and_pages(client, credential
     services.revoke(credential, by=formateur, reason="Erreur de jury")
     status = services.status_list_credential()
     assert ob3.is_revoked(status["credentialSubject"]["encodedList"], credential.status_index)
-    assert services.check(credential.document).status == "révoqué"
+    assert verification.check(credential.document).status == "révoqué"
     assert "révoqué" in client.get(reverse("credentials:verify", args=[credential.uuid])).content.decode()
 
 
@@ -59,7 +59,7 @@ def test_key_rotation_keeps_old_credentials_verifiable(credential, compagnon, fo
     old = SigningKey.objects.get(active=True)
     services.rotate_key(by=formateur)
     assert SigningKey.objects.get(active=True) != old
-    assert services.check(credential.document).signature_ok
+    assert verification.check(credential.document).signature_ok
     profile = services.issuer_profile()
     assert {m["id"].split("#")[1] for m in profile["verificationMethod"]} >= {old.kid}
 
@@ -95,4 +95,24 @@ def test_only_staff_revoke_through_the_page(client, credential, compagnon):
     client.force_login(compagnon)
     assert client.post(reverse("credentials:staff"), {"uuid": credential.uuid, "reason": "x"}).status_code == 403
     credential.refresh_from_db()
+    assert not credential.is_revoked
+
+
+def test_revoking_twice_through_the_page_shows_the_refusal_and_changes_nothing(client, credential, formateur):
+    client.force_login(formateur)
+    client.post(reverse("credentials:staff"), {"uuid": credential.uuid, "reason": "Erreur de jury"})
+    credential.refresh_from_db()
+    revoked_at = credential.revoked_at
+    response = client.post(reverse("credentials:staff"), {"uuid": credential.uuid, "reason": "Encore"}, follow=True)
+    assert response.redirect_chain == [(reverse("credentials:staff"), 302)]
+    assert "Ce titre est déjà révoqué." in response.content.decode()
+    credential.refresh_from_db()
+    assert (credential.revoked_at, credential.revoke_reason) == (revoked_at, "Erreur de jury")
+
+
+def test_the_team_rule_decides_who_revokes(credential, formateur):
+    """core.permissions.is_team (staff), not the role: a formateur whose staff flag is gone cannot revoke."""
+    formateur.is_staff = False
+    with pytest.raises(PermissionRefused):
+        services.revoke(credential, by=formateur, reason="x")
     assert not credential.is_revoked

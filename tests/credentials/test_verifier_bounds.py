@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from compagnons.credentials import ob3, services
+from compagnons.credentials import ob3, verification
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +71,10 @@ def test_deep_nesting_is_refused_before_canonicalization(client, signed, depth):
     attack = _attack(signed, **{P: nested})
     with mock.patch.object(ob3, "canonicalize", side_effect=_never) as canonicalize:
         html = _post(client, json.dumps(attack))  # the pasted text is measured before it is parsed
-        verdict = services.check(attack)  # and any document before it is canonicalized
+        verdict = verification.check(attack)  # and any document before it is canonicalized
     assert "Ce texte imbrique trop de niveaux (plus de 32)" in html
     assert not verdict.ok and verdict.refusal.startswith("Document trop imbriqué : plus de 32 niveaux")
-    assert ob3.verify(attack, services.resolve_key)[1] == verdict.refusal
+    assert ob3.verify(attack, verification.resolve_key)[1] == verdict.refusal
     canonicalize.assert_not_called()
 
 
@@ -92,7 +92,7 @@ def test_blank_nodes_that_cannot_be_told_apart_are_refused_before_rdfc(client, s
 def test_too_many_quads_are_refused_before_rdfc(signed):
     listed = {"@list": [str(i) for i in range(ob3.MAX_QUADS)]}
     with mock.patch.object(ob3, "_rdfc", side_effect=_rdfc_of_proof_configs_only):
-        ok, reason = ob3.verify(_attack(signed, **{P: listed}), services.resolve_key)
+        ok, reason = ob3.verify(_attack(signed, **{P: listed}), verification.resolve_key)
     assert not ok and "affirmations RDF" in reason
 
 
@@ -106,7 +106,7 @@ def test_too_many_quads_are_refused_before_rdfc(signed):
 )
 def test_oversized_documents_are_refused_before_canonicalization(signed, payload, reason):
     with mock.patch.object(ob3, "canonicalize", side_effect=_never) as canonicalize:
-        verdict = services.check(_attack(signed, **payload))
+        verdict = verification.check(_attack(signed, **payload))
     assert not verdict.ok and reason in verdict.refusal
     canonicalize.assert_not_called()
 
@@ -139,7 +139,7 @@ def test_dates_without_a_time_zone_get_a_reason_not_a_500(client, signed, field)
 
 
 def test_an_illegible_end_date_is_said(signed):
-    verdict = services.check(dict(signed, validUntil="demain"))
+    verdict = verification.check(dict(signed, validUntil="demain"))
     assert not verdict.dates_ok and "fin de validité est illisible" in verdict.dates_reason
 
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.ledger.models import Transaction
-from compagnons.showcase import services
+from compagnons.showcase import directory, services
 from compagnons.showcase.models import Brochure, ContactMessage, Pitch, Profile, Service
 from compagnons.showcase.tasks import build_brochure
 from tests.factories import UserFactory
@@ -58,6 +58,19 @@ class TestPublication:
     def test_only_the_owner_publishes(self, page, outsider):
         with pytest.raises(PermissionRefused):
             services.publish(page, by=outsider)
+
+    def test_the_team_takes_a_page_down_and_no_one_else(self, page, compagnon, formateur, client_user):
+        """core.permissions.is_team decides (the staff flag), not a role looked up here."""
+        services.publish(page, by=compagnon)
+        with pytest.raises(PermissionRefused):
+            services.unpublish(page, by=client_user)
+        formateur.is_staff = False
+        with pytest.raises(PermissionRefused):
+            services.unpublish(page, by=formateur)
+        formateur.is_staff = True
+        services.unpublish(page, by=formateur)
+        page.refresh_from_db()
+        assert not page.published
 
     def test_the_public_page_shows_credentials_and_record_but_never_the_email(self, client, page, compagnon):
         services.publish(page, by=compagnon)
@@ -243,11 +256,22 @@ class TestDirectory:
         with django_assert_max_num_queries(8):
             html = client.get(reverse("showcase:directory"), {"trade": "graph"}).content.decode()
         assert html.count("Profil ") == 2  # 1 and 3; 5 is not published
-        first = [p.pk for p in services.directory()]
+        first = [p.pk for p in directory.ranked()]
         import datetime
 
-        other_day = [p.pk for p in services.directory(today=datetime.date(2030, 1, 2))]
+        other_day = [p.pk for p in directory.ranked(today=datetime.date(2030, 1, 2))]
         assert sorted(first) == sorted(other_day)
+
+    def test_the_shared_pager_keeps_the_search(self, client):
+        for i in range(25):
+            profile = services.profile_of(UserFactory(compagnon=True, trade="Graphisme"))
+            profile.headline, profile.published = f"Profil {i}", True
+            profile.save()
+        html = client.get(reverse("showcase:directory"), {"trade": "graph"}).content.decode()
+        assert "Page 1 sur 2" in html
+        assert "?trade=graph&amp;page=2" in html
+        second = client.get(reverse("showcase:directory"), {"trade": "graph", "page": 2}).content.decode()
+        assert second.count("Profil ") == 1 and "?trade=graph&amp;page=1" in second
 
 
 class TestBrochure:
@@ -295,6 +319,47 @@ class TestBrochure:
         client.force_login(UserFactory(compagnon=True))
         assert client.get(reverse("showcase:brochure_file")).status_code == 404
 
+    def test_the_page_polls_while_it_is_built_then_offers_the_pdf_and_says_when_it_is_stale(
+        self, client, page, compagnon
+    ):
+        client.force_login(compagnon)
+        url = reverse("showcase:brochure")
+        assert "Fabriquer ma plaquette" in client.get(url).content.decode()  # nothing yet: the form only
+        brochure = services.request_brochure(page, by=compagnon)  # the task waits for the commit
+        html = client.get(url).content.decode()
+        assert f'hx-get="{url}"' in html and "Fabrication en cours" in html
+        assert "Fabriquer ma plaquette" not in html  # no second build while one is on its way
+        build_brochure.call(brochure.pk)
+        brochure.refresh_from_db()
+        assert brochure.ready and brochure.finished_at is not None
+        assert brochure.file.name == f"brochures/plaquette-{page.slug}.pdf"
+        html = client.get(url).content.decode()
+        assert "Télécharger ma plaquette (PDF)" in html and reverse("showcase:brochure_file") in html
+        assert "hx-get" not in html and "Fabriquer ma plaquette" in html
+        assert "Votre page a changé depuis" not in html
+        Profile.objects.filter(pk=page.pk).update(headline="Nouveau")
+        page.refresh_from_db()
+        page.save()
+        assert "Votre page a changé depuis : refaites la plaquette." in client.get(url).content.decode()
+
+    def test_a_failed_build_says_so_and_can_be_tried_again(self, client, page, compagnon, monkeypatch):
+        from compagnons.showcase import brochure as brochures
+
+        def broken(brochure, progress):
+            raise RuntimeError("WeasyPrint is down")
+
+        monkeypatch.setattr(brochures, "make", broken)
+        brochure = services.request_brochure(page, by=compagnon)
+        with pytest.raises(RuntimeError):
+            build_brochure.call(brochure.pk)
+        brochure.refresh_from_db()
+        assert brochure.status == Brochure.Status.FAILED
+        client.force_login(compagnon)
+        html = client.get(reverse("showcase:brochure")).content.decode()
+        assert "La fabrication a échoué" in html and "Fabriquer ma plaquette" in html
+        assert client.get(reverse("showcase:brochure_file")).status_code == 404
+        assert services.request_brochure(page, by=compagnon).status == Brochure.Status.PENDING
+
 
 def test_erasing_the_account_takes_the_page_down(client, page, compagnon):
     from compagnons.accounts import services as accounts
@@ -317,8 +382,8 @@ def test_directory_puts_proven_competences_first(formateur):
         profile.save()
     # Through the jury itself (certification's services), never a hand-written « jury » assessment.
     judge_by_jury(proven, by=formateur, validated=[competence.block])
-    assert next(p.member for p in services.directory()) == proven
-    assert [p.member for p in services.directory(competence=competence)] == [proven]
+    assert next(p.member for p in directory.ranked()) == proven
+    assert [p.member for p in directory.ranked(competence=competence)] == [proven]
 
 
 class TestReviewerForm:

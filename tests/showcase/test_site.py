@@ -18,7 +18,7 @@ from compagnons.apprenticeship.models import private_storage
 from compagnons.credentials import services as credentials
 from compagnons.missions import services as missions
 from compagnons.missions.models import Attestation, Mission, WorkerProfile
-from compagnons.showcase import services
+from compagnons.showcase import services, share, site
 from compagnons.showcase.models import Profile
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory
@@ -198,7 +198,7 @@ def test_every_theme_declares_its_colours_and_each_text_reaches_aa():
 
 
 def test_the_share_image_colours_reach_aa_too():
-    for background, accent, ink in services.SHARE_COLOURS.values():
+    for background, accent, ink in share.SHARE_COLOURS.values():
         assert contrast(ink, background) >= 4.5
         assert contrast(accent, background) >= 4.5
 
@@ -272,8 +272,8 @@ def test_open_graph_and_twitter_tags_and_the_image_answers_png(client, published
 
 def test_the_share_image_is_cached_and_redrawn_when_the_page_changes(client, published, compagnon, monkeypatch):
     drawn = []
-    draw = services.draw_share_image
-    monkeypatch.setattr(services, "draw_share_image", lambda profile: drawn.append(1) or draw(profile))
+    draw = share.draw_share_image
+    monkeypatch.setattr(share, "draw_share_image", lambda profile: drawn.append(1) or draw(profile))
     url = reverse("showcase:share_image", args=[published.slug])
     first = client.get(url).content
     assert client.get(url).content == first
@@ -337,7 +337,7 @@ def test_the_vcard_has_the_page_but_never_the_email(client, published, compagnon
 def test_vcard_escapes_and_folds_long_values():
     profile = Profile(slug="x", headline="Rédaction, traduction; relecture " * 4)
     profile.member = UserFactory.build(first_name="Zoé", last_name="Ça")
-    text = services.vcard(profile, page_url="https://x.test/c/x/", photo_url="")
+    text = site.vcard(profile, page_url="https://x.test/c/x/", photo_url="")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     unfolded = text.replace("\r\n ", "")
     assert "TITLE:Rédaction\\, traduction\\; relecture" in unfolded
@@ -348,7 +348,7 @@ def test_a_member_without_a_name_never_shares_the_email(client, published, compa
     compagnon.save(update_fields=["first_name", "last_name"])
     for name in ("showcase:public", "showcase:vcard"):
         assert compagnon.email not in client.get(reverse(name, args=[published.slug])).content.decode()
-    assert services.public_name(compagnon) == "Membre des compagnons"
+    assert site.public_name(compagnon) == "Membre des compagnons"
 
 
 def test_noindex_on_the_preview_and_not_on_the_published_page(client, page, compagnon):

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from compagnons.core.dashboard import Panel
 from compagnons.core.permissions import is_team
-from compagnons.outcomes import services
+from compagnons.outcomes.links import personal_link
 from compagnons.outcomes.models import FollowUp
 
 PHONE_LIST_DAYS = 365  # as the list of surveys to take by phone (views.FOLLOW_UPS_LOOKBACK_DAYS)
@@ -29,4 +29,4 @@ def follow_up_panel(request) -> Panel | None:
     )
     if pending is None:
         return None
-    return Panel("outcomes/panel.html", {"follow_up": pending, "link": services.personal_link(pending)})
+    return Panel("outcomes/panel.html", {"follow_up": pending, "link": personal_link(pending)})

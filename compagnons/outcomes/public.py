@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnons.apprenticeship.models import Enrollment
+from compagnons.core import reports
 from compagnons.outcomes import charts
 from compagnons.outcomes.indicators import Filters, PathFigures, Rate, path_counts, year_rows
 
@@ -41,11 +42,9 @@ def _path_by_year() -> dict[int, PathFigures]:
 
 
 def results_by_year() -> list[dict]:
-    from compagnons.quality.services import satisfaction_by_year
-
     path = _path_by_year()
     insertion = {row.year: row for row in year_rows(Filters())}
-    satisfaction = satisfaction_by_year()
+    satisfaction = reports.yearly_rate("satisfaction")  # registered by quality
     table = []
     for year in sorted(set(path) | set(insertion) | set(satisfaction), reverse=True):
         p = path.get(year, PathFigures())

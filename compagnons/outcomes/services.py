@@ -10,19 +10,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Enrollment
 from compagnons.certification.models import Decision, Route
-from compagnons.core import audit, tokens
+from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import is_team
 from compagnons.outcomes.models import Exit, FollowUp
 
-TOKEN_PURPOSE = "follow-up"
 ENDED = (Enrollment.Status.COMPLETED, Enrollment.Status.CERTIFIED, Enrollment.Status.DROPPED_OUT)
 EXIT_KIND = {
     Enrollment.Status.COMPLETED: Exit.Kind.COMPLETED,
@@ -149,24 +147,6 @@ def sync_exits() -> int:
 
 
 # --- Invitations and reminders --------------------------------------------------------------
-
-
-def personal_link(follow_up: FollowUp) -> str:
-    token = tokens.make(TOKEN_PURPOSE, follow_up.pk, follow_up.exit.member_id)
-    return settings.SITE_URL + reverse("outcomes:answer", args=[follow_up.pk, token])
-
-
-def check_link(follow_up: FollowUp, token: str) -> None:
-    """Raise tokens.InvalidLink (or ExpiredLink) unless the token is this survey's, for this person (still active),
-    still valid."""
-    tokens.check(
-        token,
-        purpose=TOKEN_PURPOSE,
-        obj_pk=follow_up.pk,
-        person_pk=follow_up.exit.member_id,
-        max_age=timedelta(days=settings.OUTCOMES_LINK_DAYS),
-        person_active=follow_up.exit.member.is_active,
-    )
 
 
 def mark_invitations_due(now=None) -> list[int]:

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from compagnons.apprenticeship.models import Cohort, Funding
-from compagnons.core import audit, tokens
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core import audit, reports, tokens
+from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
-from compagnons.outcomes import charts, exports, indicators, panels, public, services
+from compagnons.outcomes import charts, exports, indicators, links, panels, permissions, public, services
 from compagnons.outcomes.forms import AnswerForm, FiltersForm
 from compagnons.outcomes.indicators import HOLDERS, LEAVERS
 from compagnons.outcomes.models import FollowUp
@@ -37,7 +37,7 @@ def answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     if follow_up is None:
         raise Http404
     try:
-        services.check_link(follow_up, token)
+        links.check_link(follow_up, token)
     except tokens.InvalidLink as error:
         return tokens.refused(request, error)
     if follow_up.answered_at is not None:
@@ -46,7 +46,7 @@ def answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_by_link(follow_up, form.answer())
-        except InvalidTransition as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             return redirect("outcomes:answer", pk=pk, token=token)
@@ -88,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "people_query": urlencode(query) + ("&" if query else ""),
         **figures,
     }
-    context.update(quality_section([row.cohort.pk for row in rows]))
+    context["report_sections"] = reports.rendered_sections(request, [row.cohort.pk for row in rows])
     return render(request, "outcomes/dashboard.html", context)
 
 
@@ -135,13 +135,6 @@ def _dashboard_figures(filters, cohorts: list) -> dict:
         if rows
         else None,
     }
-
-
-def quality_section(cohort_ids: list[int]) -> dict:
-    """The Qualiopi evidence beside the outcomes (satisfaction, complaints, improvement actions)."""
-    from compagnons.quality.services import dashboard_context
-
-    return dashboard_context(cohort_ids)
 
 
 @login_required
@@ -207,12 +200,12 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     require_team(request.user)
-    follow_up = get_object_or_404(FollowUp.objects.select_related("exit__member", "exit__cohort", "recorded_by"), pk=pk)
+    follow_up = permissions.get_follow_up_for_staff(request.user, pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_by_phone(follow_up, form.answer(), by=request.user)
-        except (InvalidTransition, PermissionRefused) as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Réponse enregistrée, à votre nom et à la date d'aujourd'hui."))

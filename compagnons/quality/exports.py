@@ -10,8 +10,6 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -19,8 +17,10 @@ from django.utils.translation import pgettext
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession, PlanGoal
 from compagnons.certification.models import Decision, Evaluation
+from compagnons.core import reports
+from compagnons.core.pdf import render_pdf
 from compagnons.core.spreadsheets import safe_cell
-from compagnons.quality import services
+from compagnons.quality import figures
 from compagnons.quality.models import Complaint, ImprovementAction, Survey
 from compagnons.skills.models import Positioning
 from compagnons.skills.results import positioning_result
@@ -88,10 +88,7 @@ def attendance_context(apprentice: User, date_from: date | None = None, date_to:
 
 
 def attendance_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("quality/attendance_pdf.html", context)
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    return render_pdf("quality/attendance_pdf.html", context)
 
 
 # --- One apprentice's dossier --------------------------------------------------------------------
@@ -400,7 +397,7 @@ def satisfaction_summary_csv() -> bytes:
     ]
     names = dict(Cohort.objects.values_list("pk", "name"))
     rows = []
-    for row in services.satisfaction_rows(list(names)):
+    for row in figures.satisfaction_rows(list(names)):
         rows.append(
             [
                 names[row["cohort_id"]],
@@ -413,7 +410,7 @@ def satisfaction_summary_csv() -> bytes:
                 round(row["mean"], 2) if row["mean"] is not None else None,
             ]
         )
-    missions = services.mission_satisfaction()
+    missions = figures.mission_satisfaction()
     rows.append(
         [
             _("Toutes missions"),
@@ -432,7 +429,7 @@ def satisfaction_summary_csv() -> bytes:
 def hours_csv() -> bytes:
     header = [_("Promotion"), _("Début"), _("Fin"), _("Inscrits"), _("Séances confirmées"), _("Heures de formation")]
     cohorts = list(Cohort.objects.order_by("starts_on", "name"))
-    hours = services.cohort_hours([c.pk for c in cohorts])
+    hours = figures.cohort_hours([c.pk for c in cohorts])
     rows = [
         [
             c.name,
@@ -445,18 +442,6 @@ def hours_csv() -> bytes:
         for c in cohorts
     ]
     return csv_bytes(header, rows)
-
-
-def _indicator_files() -> list[tuple[str, bytes]]:
-    """The outcome indicators come from the outcomes app (layer 7, same as us), imported when needed."""
-    try:
-        from compagnons.outcomes.exports import association_files
-    except ModuleNotFoundError as error:
-        if error.name != "compagnons.outcomes.exports":
-            raise
-        note = "Les indicateurs de résultats (compagnons.outcomes) ne sont pas encore disponibles.\n"
-        return [("indicateurs-indisponibles.txt", note.encode("utf-8"))]
-    return [(f"indicateurs/{name}", data) for name, data in association_files()]
 
 
 README_ASSOCIATION = """Dossier d'audit (Qualiopi) — l'association
@@ -473,7 +458,7 @@ Fichiers CSV : séparateur « ; », encodage UTF-8.
 
 
 def association_files(progress: Callable[[int], None] = _noop) -> list[tuple[str, bytes]]:
-    files = _indicator_files()
+    files = reports.dossier_files()  # the outcome indicators, registered by outcomes
     progress(40)
     files.append(("satisfaction.csv", satisfaction_summary_csv()))
     files.append(("reclamations.csv", complaints_csv()))

@@ -8,6 +8,7 @@ from compagnons.quality.models import Agreement, Complaint, ImprovementAction, R
 
 
 def _team():
+    """The people core.permissions.is_team accepts (active, staff), as a QuerySet for a choice field."""
     return User.objects.active().filter(is_staff=True).order_by("last_name", "first_name")
 
 

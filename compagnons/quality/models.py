@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compagnons.core.storage import private_storage
+from compagnons.core.files import BuiltFile
 
 # --- Satisfaction surveys (Qualiopi 30) ----------------------------------------------------------
 
@@ -364,27 +364,21 @@ class ImprovementAction(models.Model):
 # --- Audit dossiers (ZIP, built in the background) -----------------------------------------------------
 
 
-class AuditExport(models.Model):
+class AuditExport(BuiltFile):
+    """A ZIP for auditors, built in the background (core.files): one apprentice's dossier or the association's."""
+
     class Kind(models.TextChoices):
         APPRENTICE = "apprentice", _("Dossier d'un·e apprenti·e")
         ASSOCIATION = "association", _("Dossier de l'association")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente")
-        RUNNING = "running", _("En cours de fabrication")
-        READY = "ready", _("Prêt")
-        FAILED = "failed", _("Échec")
+    files_folder = "quality/"
 
     kind = models.CharField(_("dossier"), max_length=12, choices=Kind)
     apprentice = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("état"), max_length=8, choices=Status, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(storage=private_storage, upload_to="quality/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier d'audit")
@@ -403,10 +397,6 @@ class AuditExport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quality:export", args=[self.pk])
-
-    @property
-    def working(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
 
     def filename(self) -> str:
         if self.kind == self.Kind.APPRENTICE:

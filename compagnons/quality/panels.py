@@ -5,14 +5,14 @@ from django.utils import timezone
 
 from compagnons.core.dashboard import Panel
 from compagnons.core.permissions import is_team
-from compagnons.quality import services
+from compagnons.quality import figures
 from compagnons.quality.models import Complaint, ImprovementAction
 
 
 def surveys_panel(request) -> Panel | None:
     """Surveys waiting for this person's answer, their complaints, and an apprentice's attendance sheet. Two queries."""
     user = request.user
-    surveys = services.pending_surveys_for(user)
+    surveys = figures.pending_surveys_for(user)
     complaints = Complaint.objects.filter(filer=user).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=[Complaint.Status.RECEIVED, Complaint.Status.IN_PROGRESS])),
@@ -30,7 +30,7 @@ def staff_panel(request) -> Panel | None:
     """Open and overdue complaints and improvement actions. Two queries."""
     if not is_team(request.user):
         return None
-    complaints = services.complaint_counts()
+    complaints = figures.complaint_counts()
     actions = ImprovementAction.objects.open().aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate()))
     )

@@ -1,5 +1,5 @@
-"""Every write of the quality app, the periodic scans of satisfaction surveys, and the figures other apps read
-(`dashboard_context`, `satisfaction_by_year`).
+"""Every write of the quality app and the periodic scans of satisfaction surveys. The reads are in figures.py, the
+personal survey links in links.py, the e-mails in notifications.py.
 
 Settings are read with a default (`getattr(settings, "QUALITY_…", default)`), listed in docs/quality.md.
 """
@@ -8,35 +8,31 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import ExtractYear, TruncDate
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import (
-    Cohort,
     Enrollment,
-    MentoringSession,
     Mentorship,
     Stage,
     StageTransition,
 )
-from compagnons.core import audit, ratelimit, tokens
+from compagnons.core import audit, ratelimit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import is_team
 from compagnons.missions.models import Mission
 from compagnons.quality.models import (
-    SATISFIED_FROM,
     AuditExport,
     Complaint,
     ComplaintCounter,
     ImprovementAction,
     Survey,
 )
+from compagnons.quality.notifications import send_complaint_acknowledgement, send_complaint_answer
+from compagnons.quality.tasks import build_audit_export
 
-SURVEY_PURPOSE = "quality.survey"
 ENDED = [Enrollment.Status.COMPLETED, Enrollment.Status.CERTIFIED, Enrollment.Status.DROPPED_OUT]
 MAX_REMINDERS = 2
 BATCH = 500  # surveys created, invited or reminded per run at most: the next run takes the rest
@@ -44,11 +40,6 @@ BATCH = 500  # surveys created, invited or reminded per run at most: the next ru
 
 def _days(name: str, default: int) -> timedelta:
     return timedelta(days=getattr(settings, name, default))
-
-
-def link_max_age() -> timedelta:
-    """How long a personal survey link works (each e-mail, reminders included, carries a fresh one)."""
-    return _days("QUALITY_SURVEY_LINK_DAYS", 30)
 
 
 def open_period() -> timedelta:
@@ -202,26 +193,6 @@ def flag_reminders_due(now=None) -> list[int]:
 # --- Satisfaction surveys: answering --------------------------------------------------------------
 
 
-def survey_token(survey: Survey) -> str:
-    return tokens.make(SURVEY_PURPOSE, survey.pk, survey.person_id)
-
-
-def survey_link(survey: Survey) -> str:
-    return settings.SITE_URL + reverse("quality:survey_link", args=[survey.pk, survey_token(survey)])
-
-
-def check_survey_token(survey: Survey, token: str) -> None:
-    """Raise tokens.ExpiredLink or tokens.InvalidLink (French message) unless the link is this person's."""
-    tokens.check(
-        token,
-        purpose=SURVEY_PURPOSE,
-        obj_pk=survey.pk,
-        person_pk=survey.person_id,
-        max_age=link_max_age(),
-        person_active=survey.person.is_active,
-    )
-
-
 ANSWER_FIELDS = ["satisfaction", "expectations", "support", "recommend", "liked", "improve"]
 TEXT_FIELDS = {"recommend", "liked", "improve"}
 
@@ -307,8 +278,6 @@ def file_complaint(
         due_on=timezone.localdate(now) + complaint_delay(),
     )
     audit.log(member, "quality.complaint_filed", complaint, kind=kind, topic=topic)
-    from compagnons.quality.tasks import send_complaint_acknowledgement
-
     transaction.on_commit(lambda: send_complaint_acknowledgement.enqueue(complaint.pk))
     return complaint
 
@@ -353,8 +322,6 @@ def answer_complaint(complaint: Complaint, answer: str, *, by: User) -> Complain
     complaint.status = Complaint.Status.ANSWERED
     complaint.save(update_fields=["answer", "answered_at", "answered_by", "owner", "status"])
     audit.log(by, "quality.complaint_answered", complaint)
-    from compagnons.quality.tasks import send_complaint_answer
-
     transaction.on_commit(lambda: send_complaint_answer.enqueue(complaint.pk))
     return complaint
 
@@ -414,171 +381,5 @@ def request_export(*, by: User, apprentice: User | None = None) -> AuditExport:
         return waiting
     export = AuditExport.objects.create(kind=kind, apprentice=apprentice, requested_by=by)
     audit.log(by, "quality.export_requested", export, kind=kind, apprentice=apprentice.pk if apprentice else None)
-    from compagnons.quality.tasks import build_audit_export
-
     transaction.on_commit(lambda: build_audit_export.enqueue(export.pk))
     return export
-
-
-# --- Figures: satisfaction per cohort, training hours, the dashboard, the public results ------------
-
-
-def satisfaction_rows(cohort_ids: list[int]) -> list[dict]:
-    """Per cohort, survey kind and audience: invited (the base), respondents, satisfied, mean score. One query."""
-    rows = (
-        Survey.objects.filter(cohort_id__in=cohort_ids)
-        .values("cohort_id", "kind", "audience")
-        .annotate(
-            surveyed=Count("pk"),
-            respondents=Count("pk", filter=Q(answered_at__isnull=False)),
-            satisfied=Count("pk", filter=Q(answered_at__isnull=False, satisfaction__gte=SATISFIED_FROM)),
-            mean=Avg("satisfaction", filter=Q(answered_at__isnull=False)),
-        )
-        .order_by("cohort_id", "kind", "audience")
-    )
-    kinds = dict(Survey.Kind.choices)
-    audiences = dict(Survey.Audience.choices)
-    result = []
-    for row in rows:
-        row["kind_label"] = kinds[row["kind"]]
-        row["audience_label"] = audiences[row["audience"]]
-        row["share"] = round(100 * row["satisfied"] / row["respondents"]) if row["respondents"] else None
-        result.append(row)
-    return result
-
-
-def mission_satisfaction() -> dict:
-    """Clients after a mission, all missions together. One query."""
-    row = Survey.objects.filter(kind=Survey.Kind.MISSION).aggregate(
-        surveyed=Count("pk"),
-        respondents=Count("pk", filter=Q(answered_at__isnull=False)),
-        satisfied=Count("pk", filter=Q(answered_at__isnull=False, satisfaction__gte=SATISFIED_FROM)),
-        mean=Avg("satisfaction", filter=Q(answered_at__isnull=False)),
-    )
-    row["share"] = round(100 * row["satisfied"] / row["respondents"]) if row["respondents"] else None
-    return row
-
-
-def cohorts_with_results(cohort_ids: list[int]) -> list[tuple[Cohort, list[dict]]]:
-    """Two queries: the cohorts, then their survey figures."""
-    cohorts = list(Cohort.objects.filter(pk__in=cohort_ids).order_by("-starts_on", "name"))
-    by_cohort: dict[int, list[dict]] = {}
-    for row in satisfaction_rows([c.pk for c in cohorts]):
-        by_cohort.setdefault(row["cohort_id"], []).append(row)
-    return [(c, by_cohort.get(c.pk, [])) for c in cohorts]
-
-
-def cohort_hours(cohort_ids: list[int]) -> dict[int, dict]:
-    """Per cohort: enrolled members, and the minutes of confirmed sessions they had as members of it — dated from
-    the cohort's start until their exit (if they left), so a member enrolled twice is not counted twice. Two queries.
-    """
-    members = dict(
-        Enrollment.objects.filter(cohort_id__in=cohort_ids)
-        .exclude(status=Enrollment.Status.REQUESTED)
-        .values("cohort_id")
-        .annotate(n=Count("pk"))
-        .values_list("cohort_id", "n")
-    )
-    # One filter() call: the conditions on the member's sessions apply to the same joined session row, and the
-    # sums that follow count only those rows.
-    s = "member__sessions_as_apprentice__"
-    sessions = (
-        Enrollment.objects.filter(cohort_id__in=cohort_ids)
-        .exclude(status=Enrollment.Status.REQUESTED)
-        .filter(
-            Q(**{f"{s}status": MentoringSession.Status.CONFIRMED}),
-            Q(**{f"{s}date__gte": F("cohort__starts_on")}),
-            Q(ended_at__isnull=True) | Q(**{f"{s}date__lte": TruncDate("ended_at")}),
-        )
-        .values("cohort_id")
-        .annotate(
-            minutes=Sum(f"{s}duration_minutes"), sessions=Count(f"{s}id"), apprentices=Count("member", distinct=True)
-        )
-    )
-    found = {row["cohort_id"]: row for row in sessions}
-    result = {}
-    for cohort_id in cohort_ids:
-        row = found.get(cohort_id, {})
-        minutes = row.get("minutes") or 0
-        result[cohort_id] = {
-            "members": members.get(cohort_id, 0),
-            "apprentices": row.get("apprentices", 0),
-            "sessions": row.get("sessions", 0),
-            "minutes": minutes,
-            "hours": round(minutes / 60, 1),
-        }
-    return result
-
-
-DASHBOARD_ACTIONS = 10
-
-
-def complaint_counts(today=None) -> dict:
-    today = today or timezone.localdate()
-    return Complaint.objects.aggregate(
-        open=Count("pk", filter=Q(status__in=[Complaint.Status.RECEIVED, Complaint.Status.IN_PROGRESS])),
-        overdue=Count(
-            "pk",
-            filter=Q(status__in=[Complaint.Status.RECEIVED, Complaint.Status.IN_PROGRESS], due_on__lt=today),
-        ),
-    )
-
-
-def dashboard_context(cohort_ids: list[int]) -> dict:
-    """For the staff dashboard (outcomes): everything under the one key `quality`, for
-    `{% include "quality/dashboard_section.html" %}`. Five queries, whatever the data size:
-    cohorts, their survey figures, the actions shown, the action counts, the complaint counts."""
-    today = timezone.localdate()
-    actions = list(
-        ImprovementAction.objects.select_related("owner", "complaint")
-        .annotate(
-            closed=~Q(status__in=[ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS]),
-        )
-        .order_by("closed", "due_on", "pk")[:DASHBOARD_ACTIONS]
-    )
-    action_counts = ImprovementAction.objects.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=[ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS])),
-        overdue=Count(
-            "pk",
-            filter=Q(
-                status__in=[ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS], due_on__lt=today
-            ),
-        ),
-    )
-    return {
-        "quality": {
-            "cohorts": cohorts_with_results(list(cohort_ids)),
-            "actions": actions,
-            "action_counts": action_counts,
-            "complaints": complaint_counts(today),
-            "satisfied_from": SATISFIED_FROM,
-        }
-    }
-
-
-def satisfaction_by_year() -> dict[int, tuple[int, int]]:
-    """Apprentices' end-of-path « à chaud » survey, by the year the path ended: (satisfied, respondents).
-
-    Satisfied: overall satisfaction 3 or 4 on the 4-point scale (« Plutôt » or « Très satisfait·e »). One query.
-    """
-    rows = (
-        Survey.objects.answered()
-        .filter(kind=Survey.Kind.PATH_HOT, audience=Survey.Audience.APPRENTICE)
-        .annotate(year=ExtractYear("event_at"))
-        .values("year")
-        .annotate(respondents=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED_FROM)))
-        .order_by("year")
-    )
-    return {row["year"]: (row["satisfied"], row["respondents"]) for row in rows}
-
-
-def pending_surveys_for(user: User, limit: int = 5) -> list[Survey]:
-    return list(Survey.objects.pending().filter(person=user).order_by("closes_at", "pk")[:limit])
-
-
-def mark_complaint_acknowledged(complaint_id: int) -> bool:
-    """Record the acknowledgement once (conditional UPDATE): True for the one caller who should send it."""
-    return bool(
-        Complaint.objects.filter(pk=complaint_id, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
-    )

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from compagnons.apprenticeship.models import Cohort, Enrollment
 from compagnons.core import audit, tokens
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
+from compagnons.core.refusals import refused
 from compagnons.core.views import client_ip
-from compagnons.quality import exports, permissions, services
+from compagnons.quality import exports, figures, links, permissions, services
 from compagnons.quality.forms import (
     ActionFilterForm,
     ActionForm,
@@ -27,9 +28,8 @@ from compagnons.quality.forms import (
     PeriodForm,
     SurveyForm,
 )
-from compagnons.quality.models import AuditExport, Complaint, ImprovementAction, Survey
+from compagnons.quality.models import SATISFIED_FROM, AuditExport, Complaint, ImprovementAction, Survey
 
-ERRORS = (InvalidTransition, PermissionRefused)
 PAGE_SIZE = 25
 COHORTS_PER_PAGE = 10
 
@@ -42,7 +42,7 @@ def _survey_page(request: HttpRequest, survey: Survey, *, by, action: str) -> Ht
     if request.method == "POST" and survey.answered_at is None and form.is_valid():
         try:
             services.answer_survey(survey, form.cleaned_data, by=by)
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             return render(request, "quality/survey_thanks.html", {"survey": survey})
@@ -63,7 +63,7 @@ def survey_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The personal link from the e-mail: no login, the signed token names this survey and this person."""
     found = get_object_or_404(Survey.objects.select_related("cohort", "mission", "person"), pk=pk)
     try:
-        services.check_survey_token(found, token)
+        links.check_survey_token(found, token)
     except tokens.InvalidLink as error:
         return tokens.refused(request, error)
     return _survey_page(request, found, by=None, action=request.path)
@@ -89,7 +89,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 email=data.get("email", ""),
                 ip=client_ip(request),
             )
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -129,44 +129,82 @@ def complaints(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quality/complaints.html",
-        {"form": form, "page": page, "counts": services.complaint_counts(), "query": query.urlencode()},
+        {"form": form, "page": page, "counts": figures.complaint_counts(), "query": query.urlencode()},
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def complaint(request: HttpRequest, pk: int) -> HttpResponse:
-    require_team(request.user)
-    found = permissions.get_complaint_for_staff(request.user, pk)
-    assign_form = AssignForm(request.POST if "assign" in request.POST else None, initial={"owner": found.owner_id})
-    answer_form = AnswerForm(request.POST if "send_answer" in request.POST else None)
-    if request.method == "POST":
-        try:
-            if "assign" in request.POST and assign_form.is_valid():
-                services.assign_complaint(found, assign_form.cleaned_data["owner"], by=request.user)
-                messages.success(request, _("Responsable enregistré·e."))
-                return redirect(found)
-            if "send_answer" in request.POST and answer_form.is_valid():
-                services.answer_complaint(found, answer_form.cleaned_data["answer"], by=request.user)
-                messages.success(request, _("Réponse enregistrée et envoyée par e-mail."))
-                return redirect(found)
-            if "close" in request.POST:
-                services.close_complaint(found, by=request.user)
-                messages.success(request, _("Réclamation close."))
-                return redirect(found)
-        except ERRORS as error:
-            messages.error(request, str(error))
-            return redirect(found)
+def _complaint_page(
+    request: HttpRequest,
+    found: Complaint,
+    *,
+    assign_form: AssignForm | None = None,
+    answer_form: AnswerForm | None = None,
+) -> HttpResponse:
+    """The complaint and its two forms; a form that came back invalid is shown bound, with the person's input."""
     return render(
         request,
         "quality/complaint.html",
         {
             "complaint": found,
-            "assign_form": assign_form,
-            "answer_form": answer_form,
+            "assign_form": assign_form or AssignForm(initial={"owner": found.owner_id}),
+            "answer_form": answer_form or AnswerForm(),
             "actions": found.actions.select_related("owner"),
         },
     )
+
+
+@login_required
+@require_safe
+def complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    return _complaint_page(request, permissions.get_complaint_for_staff(request.user, pk))
+
+
+@login_required
+@require_POST
+def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    found = permissions.get_complaint_for_staff(request.user, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un membre de l'équipe."))
+        return _complaint_page(request, found, assign_form=form)
+    try:
+        services.assign_complaint(found, form.cleaned_data["owner"], by=request.user)
+    except Refused as error:
+        return refused(request, error, found)
+    messages.success(request, _("Responsable enregistré·e."))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    found = permissions.get_complaint_for_staff(request.user, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("La réponse n'est pas partie : corrigez-la ci-dessous."))
+        return _complaint_page(request, found, answer_form=form)
+    try:
+        services.answer_complaint(found, form.cleaned_data["answer"], by=request.user)
+    except Refused as error:
+        return refused(request, error, found)
+    messages.success(request, _("Réponse enregistrée et envoyée par e-mail."))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    found = permissions.get_complaint_for_staff(request.user, pk)
+    try:
+        services.close_complaint(found, by=request.user)
+    except Refused as error:
+        return refused(request, error, found)
+    messages.success(request, _("Réclamation close."))
+    return redirect(found)
 
 
 # --- Improvement actions -------------------------------------------------------------------------
@@ -204,7 +242,7 @@ def action_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_action(form.instance, by=request.user)
-        except ERRORS as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Action enregistrée."))
@@ -252,7 +290,7 @@ def attendance_pdf(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     recent = list(Cohort.objects.order_by("-starts_on", "name").values_list("pk", flat=True)[:6])
-    return render(request, "quality/home.html", services.dashboard_context(recent))
+    return render(request, "quality/home.html", figures.dashboard_context(recent))
 
 
 @login_required
@@ -266,9 +304,9 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
         "quality/satisfaction.html",
         {
             "page": page,
-            "cohorts": services.cohorts_with_results(list(page.object_list)),
-            "missions": services.mission_satisfaction(),
-            "satisfied_from": services.SATISFIED_FROM,
+            "cohorts": figures.cohorts_with_results(list(page.object_list)),
+            "missions": figures.mission_satisfaction(),
+            "satisfied_from": SATISFIED_FROM,
         },
     )
 
@@ -278,8 +316,8 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
 def hours(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     page = Paginator(Cohort.objects.order_by("-starts_on", "name"), COHORTS_PER_PAGE).get_page(request.GET.get("page"))
-    figures = services.cohort_hours([c.pk for c in page.object_list])
-    return render(request, "quality/hours.html", {"page": page, "rows": [(c, figures[c.pk]) for c in page]})
+    found = figures.cohort_hours([c.pk for c in page.object_list])
+    return render(request, "quality/hours.html", {"page": page, "rows": [(c, found[c.pk]) for c in page]})
 
 
 # --- Audit dossiers ---------------------------------------------------------------------------------
@@ -325,7 +363,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 def export_file(request: HttpRequest, pk: int) -> FileResponse:
     require_team(request.user)
     found = permissions.get_export_for_staff(request.user, pk)
-    if found.status != AuditExport.Status.READY or not found.file:
+    if not found.ready:
         raise Http404
     audit.log(request.user, "quality.dossier_downloaded", found)
     response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename())

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from compagnons.apprenticeship.models import Cohort, Enrollment, Stage
-from compagnons.outcomes import tasks
+from compagnons.outcomes import jobs
 from compagnons.outcomes.models import FollowUp
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_positioning import small_referentiel  # noqa: F401
@@ -48,7 +48,7 @@ def holder(charter, small_referentiel):  # noqa: F811
 
 def test_follow_a_survey_link_answer_and_see_the_rate_move(open_browser, holder):
     member, staff = holder
-    tasks.run_follow_ups.call()
+    jobs.run_follow_ups.call()
     sent = [m for m in mail.outbox if m.to == [member.email]]
     assert len(sent) == 1, [m.subject for m in mail.outbox]
     path = SURVEY_LINK.search(sent[0].body).group(1)

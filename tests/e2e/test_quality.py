@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 
 from compagnons.apprenticeship import services as path
 from compagnons.apprenticeship.models import Cohort, Mentorship
+from compagnons.quality.jobs import send_satisfaction_surveys
 from compagnons.quality.models import AuditExport, Complaint, ImprovementAction, Survey
-from compagnons.quality.tasks import build_audit_export, send_satisfaction_surveys
+from compagnons.quality.tasks import build_audit_export
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_path import assert_accessible_snapshot
 from tests.e2e.test_positioning import small_referentiel  # noqa: F401

@@ -13,7 +13,7 @@ from compagnons.apprenticeship.models import Cohort, Enrollment
 from compagnons.core import tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
-from compagnons.outcomes import services, tasks
+from compagnons.outcomes import jobs, services
 from compagnons.outcomes.models import Exit, FollowUp
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory
@@ -61,7 +61,7 @@ GOOD_ANSWER = {
 
 class TestScheduling:
     def test_an_ended_enrollment_gets_four_surveys_at_exit_6_12_24_months(self, leaver):
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         exit_ = Exit.objects.get(member=leaver)
         assert exit_.kind == Exit.Kind.COMPLETED
         dues = dict(FollowUp.objects.filter(exit=exit_).values_list("wave", "due_on"))
@@ -90,8 +90,8 @@ class TestScheduling:
 
 class TestInvitationsAndReminders:
     def test_the_exit_survey_is_sent_once(self, leaver, mailoutbox):
-        tasks.run_follow_ups.call()
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         sent = [m for m in mailoutbox if leaver.email in m.to]
         assert len(sent) == 1
         follow_up = survey(leaver)
@@ -99,7 +99,7 @@ class TestInvitationsAndReminders:
         assert follow_up.sent_at is not None
 
     def test_two_reminders_at_most_each_once(self, leaver, mailoutbox, settings):
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         follow_up = survey(leaver)
         now = timezone.now()
         later = now + timedelta(days=settings.OUTCOMES_REMINDER_DAYS)
@@ -113,17 +113,17 @@ class TestInvitationsAndReminders:
         assert follow_up.reminders_sent == 2
 
     def test_reminder_mails_through_the_job_are_not_duplicated(self, leaver, mailoutbox, settings):
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         FollowUp.objects.filter(exit__member=leaver).update(
             last_sent_at=timezone.now() - timedelta(days=settings.OUTCOMES_REMINDER_DAYS + 1)
         )
         mail.outbox.clear()
-        tasks.run_follow_ups.call()
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         assert [m.subject for m in mail.outbox] == ["[Compagnons] Que devenez-vous ? (rappel)"]
 
     def test_an_answered_survey_gets_no_reminder(self, leaver, settings):
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         services.answer_by_link(survey(leaver), {"situation": "seeking"})
         later = timezone.now() + timedelta(days=settings.OUTCOMES_REMINDER_DAYS + 1)
         assert services.mark_reminders_due(later) == []
@@ -264,7 +264,7 @@ class TestByPhone:
 class TestNoEmailWanted:
     def test_no_survey_email_for_who_turned_them_off_but_the_space_shows_it(self, client, leaver, mailoutbox):
         type(leaver).objects.filter(pk=leaver.pk).update(notify_by_email=False)
-        tasks.run_follow_ups.call()
+        jobs.run_follow_ups.call()
         assert not [m for m in mailoutbox if leaver.email in m.to]
         assert survey(leaver).sent_at is None
         client.force_login(leaver)

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from compagnons.apprenticeship import services as path
 from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession
-from compagnons.quality import services
+from compagnons.quality import figures
 from tests.factories import UserFactory
 from tests.quality.conftest import log_session
 
@@ -107,9 +107,9 @@ def test_cohort_hours_count_confirmed_sessions_while_enrolled(client, formateur,
     log_session(mentorship, 40, 120)  # before the cohort started: not counted
     Cohort.objects.filter(pk=cohort.pk).update(starts_on=timezone.localdate() - timedelta(days=30))
 
-    figures = services.cohort_hours([cohort.pk])[cohort.pk]
+    found = figures.cohort_hours([cohort.pk])[cohort.pk]
 
-    assert (figures["members"], figures["sessions"], figures["minutes"], figures["hours"]) == (1, 2, 120, 2.0)
+    assert (found["members"], found["sessions"], found["minutes"], found["hours"]) == (1, 2, 120, 2.0)
     client.force_login(formateur)
     response = client.get(reverse("quality:hours"))
     assert "2.0 h (120 min)" in response.text or "2,0 h (120 min)" in response.text
@@ -121,7 +121,7 @@ def test_hours_stop_at_the_end_of_the_enrollment(mentorship, enrolled, cohort, f
     path.complete_path(enrolled, by=formateur)
     Enrollment.objects.filter(pk=enrolled.pk).update(ended_at=timezone.now() - timedelta(days=10))
 
-    assert services.cohort_hours([cohort.pk])[cohort.pk]["minutes"] == 90
+    assert figures.cohort_hours([cohort.pk])[cohort.pk]["minutes"] == 90
 
 
 def test_the_hours_page_is_for_staff_and_bounded(

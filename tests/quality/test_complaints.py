@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
-from compagnons.quality import services
+from compagnons.quality import figures, services
 from compagnons.quality.models import Complaint, ComplaintCounter
-from compagnons.quality.tasks import send_complaint_acknowledgement
+from compagnons.quality.notifications import send_complaint_acknowledgement
 from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_overdue_complaints_are_flagged_counted_and_filtered(client, formateur):
     services.answer_complaint(answered_late, "Voici notre réponse.", by=formateur)
 
     assert list(Complaint.objects.overdue()) == [late]
-    assert services.complaint_counts() == {"open": 2, "overdue": 1}
+    assert figures.complaint_counts() == {"open": 2, "overdue": 1}
     client.force_login(formateur)
     response = client.get(reverse("quality:complaints"), {"overdue": "on"})
     assert late.number in response.text
@@ -169,25 +169,29 @@ def test_the_register_filters_by_status(client, formateur):
     assert received.number not in response.text
 
 
+def _url(name: str, complaint: Complaint) -> str:
+    return reverse(f"quality:{name}", args=[complaint.pk])
+
+
 def test_staff_assign_answer_and_close(client, formateur, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         [complaint] = _file(1)
     client.force_login(formateur)
-    url = reverse("quality:complaint", args=[complaint.pk])
 
-    client.post(url, {"assign": "1", "owner": formateur.pk})
+    response = client.post(_url("complaint_assign", complaint), {"owner": formateur.pk})
+    assert response.status_code == 302 and response["Location"] == _url("complaint", complaint)
     complaint.refresh_from_db()
     assert (complaint.owner, complaint.status) == (formateur, Complaint.Status.IN_PROGRESS)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"send_answer": "1", "answer": "Nous avons relancé le membre."})
+        client.post(_url("complaint_answer", complaint), {"answer": "Nous avons relancé le membre."})
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.ANSWERED
     assert complaint.answer == "Nous avons relancé le membre."
     assert mailoutbox[-1].to == ["agnes@exemple.test"]
     assert "Nous avons relancé le membre." in mailoutbox[-1].body
 
-    client.post(url, {"close": "1"})
+    client.post(_url("complaint_close", complaint), {})
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.CLOSED
     assert set(AuditLog.objects.filter(action__startswith="quality.complaint").values_list("action", flat=True)) == {
@@ -196,6 +200,84 @@ def test_staff_assign_answer_and_close(client, formateur, mailoutbox, django_cap
         "quality.complaint_answered",
         "quality.complaint_closed",
     }
+
+
+def test_the_detail_page_posts_each_action_to_its_own_address(client, formateur):
+    [complaint] = _file(1)
+    client.force_login(formateur)
+    page = client.get(_url("complaint", complaint)).text
+    assert f'action="{_url("complaint_assign", complaint)}"' in page
+    assert f'action="{_url("complaint_answer", complaint)}"' in page
+    assert client.post(_url("complaint", complaint), {"close": "1"}).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["complaint_assign", "complaint_answer", "complaint_close"])
+def test_each_complaint_action_is_refused_outside_the_team(client, outsider, compagnon, formateur, name):
+    [complaint] = _file(1)
+    services.assign_complaint(complaint, formateur, by=formateur)
+    services.answer_complaint(complaint, "Réponse.", by=formateur)  # so that closing would be allowed
+    before = Complaint.objects.filter(pk=complaint.pk).values().get()
+    data = {"owner": formateur.pk, "answer": "Autre réponse."}
+
+    assert client.post(_url(name, complaint), data).status_code == 302  # to the login page
+    for who in (outsider, compagnon):
+        client.force_login(who)
+        assert client.post(_url(name, complaint), data).status_code == 403
+        assert client.get(_url(name, complaint)).status_code == 405
+    assert Complaint.objects.filter(pk=complaint.pk).values().get() == before
+
+
+def test_assign_with_someone_outside_the_team_re_renders_with_a_message(client, formateur, compagnon):
+    [complaint] = _file(1)
+    client.force_login(formateur)
+
+    response = client.post(_url("complaint_assign", complaint), {"owner": compagnon.pk})
+
+    assert response.status_code == 200
+    assert "Choisissez un membre de l&#x27;équipe." in response.text
+    assert response.context["assign_form"].errors["owner"]
+    complaint.refresh_from_db()
+    assert (complaint.owner, complaint.status) == (None, Complaint.Status.RECEIVED)
+
+
+def test_an_invalid_answer_re_renders_with_the_text_kept(client, formateur, mailoutbox):
+    [complaint] = _file(1)
+    client.force_login(formateur)
+    too_long = "Nous avons relancé le membre. " * 300  # over the 8,000 characters the form takes
+
+    response = client.post(_url("complaint_answer", complaint), {"answer": too_long})
+
+    assert response.status_code == 200
+    assert "La réponse n&#x27;est pas partie : corrigez-la ci-dessous." in response.text
+    assert "Nous avons relancé le membre." in response.text  # what was typed is still there
+    assert client.post(_url("complaint_answer", complaint), {"answer": "   "}).status_code == 200
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.answer) == (Complaint.Status.RECEIVED, "")
+    assert not [m for m in mailoutbox if "Réponse à votre demande" in m.subject]
+
+
+def test_closing_an_unanswered_complaint_is_refused_with_a_message(client, formateur):
+    [complaint] = _file(1)
+    client.force_login(formateur)
+
+    response = client.post(_url("complaint_close", complaint), {}, follow=True)
+
+    assert response.redirect_chain == [(_url("complaint", complaint), 302)]
+    assert "Seule une réclamation répondue peut être close." in response.text
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.RECEIVED
+
+
+def test_answering_twice_is_refused_with_a_message(client, formateur):
+    [complaint] = _file(1)
+    services.answer_complaint(complaint, "Première réponse.", by=formateur)
+    client.force_login(formateur)
+
+    response = client.post(_url("complaint_answer", complaint), {"answer": "Seconde."}, follow=True)
+
+    assert "Cette réclamation a déjà reçu sa réponse." in response.text
+    complaint.refresh_from_db()
+    assert complaint.answer == "Première réponse."
 
 
 def test_services_refuse_non_staff_and_bad_transitions(formateur, outsider, compagnon):
@@ -222,7 +304,7 @@ def test_register_pages_are_for_staff_only(client, outsider, apprenti):
         client.force_login(who)
         for url in urls:
             assert client.get(url).status_code == 403
-    assert client.post(urls[1], {"close": "1"}).status_code == 403
+    assert client.post(_url("complaint_close", complaint)).status_code == 403
 
 
 @pytest.mark.parametrize("rows", [3, 15])

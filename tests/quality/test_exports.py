@@ -4,9 +4,11 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from compagnons.apprenticeship import services as path
-from compagnons.quality import services
+from compagnons.core.files import BuiltFile
+from compagnons.quality import exports, links, services, tasks
 from compagnons.quality.models import AuditExport, ImprovementAction
 from tests.quality.conftest import log_session, make_survey
 
@@ -223,5 +225,49 @@ def test_every_page_renders_without_unknown_template_variables(
             assert response.status_code == 200, url
             assert "INVALID_TEMPLATE_VARIABLE" not in response.text, url
     client.logout()
-    response = client.get(reverse("quality:survey_link", args=[survey.pk, services.survey_token(survey)]))
+    response = client.get(reverse("quality:survey_link", args=[survey.pk, links.survey_token(survey)]))
     assert "INVALID_TEMPLATE_VARIABLE" not in response.text
+
+
+def test_a_dossier_is_a_built_file_kept_in_the_quality_folder(client, formateur, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.request_export(by=formateur)
+    export.refresh_from_db()
+    assert isinstance(export, BuiltFile) and export.ready
+    assert export.file.name.startswith("quality/dossier-audit-association-")
+    client.force_login(formateur)
+
+    page = client.get(reverse("quality:export", args=[export.pk])).text
+
+    assert "Télécharger le dossier (ZIP)" in page
+    assert reverse("quality:export_file", args=[export.pk]) in page
+    assert f"Prêt depuis le {timezone.localtime(export.finished_at):%d/%m/%Y %H:%M}." in page
+    assert "every 2s" not in page
+    assert "— Prêt" in client.get(reverse("quality:exports")).text  # the list keeps its word for a dossier
+
+
+def test_a_dossier_that_failed_says_so_and_offers_no_file(client, formateur, monkeypatch):
+    export = services.request_export(by=formateur)  # no on_commit here: stays pending
+
+    def broken(progress):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(exports, "association_files", broken)
+    with pytest.raises(RuntimeError):
+        tasks.build_audit_export.call(export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.progress, bool(export.file)) == (AuditExport.Status.FAILED, 0, False)
+    client.force_login(formateur)
+
+    assert "La fabrication a échoué" in client.get(reverse("quality:export", args=[export.pk])).text
+    assert client.get(reverse("quality:export_file", args=[export.pk])).status_code == 404
+
+
+def test_the_outcomes_dashboard_shows_the_quality_section_it_collects(client, formateur):
+    services.file_complaint(by=None, subject="Un retard", body="…", name="A", email="a@exemple.test")
+    client.force_login(formateur)
+
+    page = client.get(reverse("outcomes:dashboard")).text
+
+    assert 'id="titre-qualite"' in page
+    assert "1 réclamation ouverte" in page

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from compagnons.accounts import services as accounts
-from compagnons.quality import services
+from compagnons.quality import figures, services
 from compagnons.quality.models import Complaint, ImprovementAction, Survey
 from tests.quality.conftest import make_survey
 
@@ -55,4 +55,4 @@ def test_the_demo_seeds_answers_complaints_and_actions_once():
     assert Complaint.objects.filter(status="closed").exclude(answer="").count() == 1
     assert ImprovementAction.objects.filter(cause="complaint", complaint__isnull=False).count() == 1
     assert ImprovementAction.objects.overdue().count() == 1
-    assert set(services.satisfaction_by_year()) >= {2023, 2024}
+    assert set(figures.satisfaction_by_year()) >= {2023, 2024}

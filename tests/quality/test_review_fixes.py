@@ -10,7 +10,7 @@ from compagnons.accounts import services as accounts
 from compagnons.core.exceptions import InvalidTransition
 from compagnons.core.models import AuditLog
 from compagnons.core.spreadsheets import safe_cell
-from compagnons.quality import exports, services, tasks
+from compagnons.quality import exports, notifications, services, tasks
 from compagnons.quality.models import AuditExport
 from tests.quality.conftest import make_survey
 
@@ -71,13 +71,13 @@ def test_an_acknowledgement_that_failed_is_not_recorded_as_sent(monkeypatch):
         raise OSError("SMTP indisponible")
 
     complaint = services.file_complaint(by=None, subject="Objet", body="Texte", name="Visiteur", email="v@exemple.test")
-    monkeypatch.setattr(tasks, "send_mail", fail)
+    monkeypatch.setattr(notifications, "send_mail", fail)
     with pytest.raises(OSError):
-        tasks.send_complaint_acknowledgement.call(complaint.pk)
+        notifications.send_complaint_acknowledgement.call(complaint.pk)
     complaint.refresh_from_db()
     assert complaint.acknowledged_at is None
     monkeypatch.undo()
-    assert tasks.send_complaint_acknowledgement.call(complaint.pk) is True  # the retry sends it
+    assert notifications.send_complaint_acknowledgement.call(complaint.pk) is True  # the retry sends it
     complaint.refresh_from_db()
     assert complaint.acknowledged_at is not None
     assert Complaint.objects.count() == 1

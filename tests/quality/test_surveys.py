@@ -9,9 +9,9 @@ from django.utils import timezone
 from compagnons.apprenticeship import services as path
 from compagnons.apprenticeship.models import Enrollment
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
-from compagnons.quality import services
+from compagnons.quality import figures, links, services
+from compagnons.quality.jobs import send_satisfaction_surveys
 from compagnons.quality.models import Survey
-from compagnons.quality.tasks import send_satisfaction_surveys
 from tests.factories import UserFactory
 from tests.quality.conftest import closed_mission, make_survey
 
@@ -28,7 +28,7 @@ ANSWERS = {
 
 
 def _link_path(survey: Survey) -> str:
-    return reverse("quality:survey_link", args=[survey.pk, services.survey_token(survey)])
+    return reverse("quality:survey_link", args=[survey.pk, links.survey_token(survey)])
 
 
 # --- The periodic job -----------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_one_answer_only(client, enrolled, apprenti):
 def test_an_expired_link_is_refused(client, enrolled, apprenti):
     survey = make_survey(apprenti, enrolled)
     url = _link_path(survey)
-    later = time.time() + services.link_max_age().total_seconds() + 60
+    later = time.time() + links.link_max_age().total_seconds() + 60
 
     with mock.patch("django.core.signing.time.time", return_value=later):
         response = client.post(url, ANSWERS)
@@ -219,7 +219,7 @@ def test_a_link_made_for_another_persons_survey_is_refused(client, enrolled, app
     mine = make_survey(apprenti, enrolled)
     theirs = make_survey(outsider, enrolled, kind=Survey.Kind.PATH_COLD)
     # My token on their survey's address.
-    url = reverse("quality:survey_link", args=[theirs.pk, services.survey_token(mine)])
+    url = reverse("quality:survey_link", args=[theirs.pk, links.survey_token(mine)])
 
     response = client.post(url, ANSWERS)
 
@@ -230,7 +230,7 @@ def test_a_link_made_for_another_persons_survey_is_refused(client, enrolled, app
 
 def test_a_tampered_link_is_refused(client, enrolled, apprenti):
     survey = make_survey(apprenti, enrolled)
-    token = services.survey_token(survey)
+    token = links.survey_token(survey)
     tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
 
     response = client.get(reverse("quality:survey_link", args=[survey.pk, tampered]))
@@ -311,7 +311,7 @@ def test_results_per_cohort_count_respondents_satisfied_and_mean(enrolled, appre
     _answered(others[1], enrollments[1], 1)
     make_survey(others[2], enrollments[2])  # not answered: in the base, not among respondents
 
-    context = services.dashboard_context([cohort.pk])["quality"]
+    context = figures.dashboard_context([cohort.pk])["quality"]
 
     [(found, rows)] = context["cohorts"]
     assert found == cohort
@@ -330,7 +330,7 @@ def test_satisfaction_by_year_uses_the_end_of_path_hot_survey_of_apprentices(enr
     mentor = UserFactory(compagnon=True)
     _answered(mentor, enrolled, 4, audience=Survey.Audience.MENTOR)  # a mentor: not counted
 
-    assert services.satisfaction_by_year() == {last_year.year: (1, 1), timezone.now().year: (0, 1)}
+    assert figures.satisfaction_by_year() == {last_year.year: (1, 1), timezone.now().year: (0, 1)}
 
 
 def test_the_dashboard_section_runs_a_bounded_number_of_queries(
@@ -351,7 +351,7 @@ def test_the_dashboard_section_runs_a_bounded_number_of_queries(
         )
     _answered(apprenti, enrolled, 4)
     with django_assert_max_num_queries(5):
-        html = render_to_string("quality/dashboard_section.html", services.dashboard_context([cohort.pk]))
+        html = render_to_string("quality/dashboard_section.html", figures.dashboard_context([cohort.pk]))
     assert "Promotion qualité" in html
     assert "En retard" in html
 

@@ -1,30 +1,18 @@
+"""The outcomes app's e-mails, sent by the task worker: a follow-up survey's invitation or reminder. Rendered at run
+time from the id (the queue holds no personal data); the link is signed afresh."""
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from compagnons.outcomes import services
+from compagnons.outcomes.links import personal_link
 from compagnons.outcomes.models import FollowUp
 
 
 @task
-def run_follow_ups() -> dict:
-    """Daily: record new exits (and schedule their surveys), then send the invitations and reminders due.
-    Idempotent: each e-mail is marked before it is queued (services.mark_*_due)."""
-    created = services.sync_exits()
-    invited = services.mark_invitations_due()
-    reminded = services.mark_reminders_due()
-    for pk in invited:
-        send_follow_up.enqueue(pk, False)
-    for pk in reminded:
-        send_follow_up.enqueue(pk, True)
-    return {"exits": created, "invitations": len(invited), "reminders": len(reminded)}
-
-
-@task
 def send_follow_up(follow_up_id: int, reminder: bool) -> bool:
-    """Rendered at run time from the id: the queue holds no personal data. The link is signed afresh."""
     follow_up = FollowUp.objects.select_related("exit__member").filter(pk=follow_up_id).first()
     if follow_up is None or follow_up.answered_at is not None or not follow_up.exit.member.is_active:
         return False
@@ -35,7 +23,7 @@ def send_follow_up(follow_up_id: int, reminder: bool) -> bool:
             {
                 "member": member,
                 "follow_up": follow_up,
-                "link": services.personal_link(follow_up),
+                "link": personal_link(follow_up),
                 "reminder": reminder,
                 "link_days": settings.OUTCOMES_LINK_DAYS,
             },

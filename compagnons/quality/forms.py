@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from compagnons.accounts.models import User
+from compagnons.core.permissions import TEAM
 from compagnons.quality.models import Agreement, Complaint, ImprovementAction, Recommend, Satisfaction, Survey
 
 
 def _team():
-    """The people core.permissions.is_team accepts (active, staff), as a QuerySet for a choice field."""
-    return User.objects.active().filter(is_staff=True).order_by("last_name", "first_name")
+    """The people core.permissions.is_team accepts, as a QuerySet for a choice field."""
+    return User.objects.active().filter(TEAM).order_by("last_name", "first_name")
 
 
 class ComplaintForm(forms.Form):

@@ -61,3 +61,16 @@ def test_pdfs_are_real_pdfs(settings):
     settings.SITE_URL = "https://exemple.test"
     data = render_pdf("core/privacy.html", {})
     assert data.startswith(b"%PDF-") and len(data) > 1000
+
+
+@pytest.mark.django_db
+def test_the_team_rule_reads_the_same_on_one_user_and_in_a_query():
+    from compagnons.accounts.models import User
+    from compagnons.core.permissions import TEAM, is_team
+    from tests.factories import UserFactory
+
+    staff, former, member = UserFactory(), UserFactory(), UserFactory()
+    User.objects.filter(pk__in=[staff.pk, former.pk]).update(is_staff=True)
+    User.objects.filter(pk=former.pk).update(is_active=False)
+    people = User.objects.filter(pk__in=[staff.pk, former.pk, member.pk])
+    assert {u.pk for u in people if is_team(u)} == set(people.filter(TEAM).values_list("pk", flat=True)) == {staff.pk}

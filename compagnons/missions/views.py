@@ -232,35 +232,77 @@ def applications_for_mission(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "missions/applications.html", {"mission": mission, "rows": rows})
 
 
+def _back_from_application(request: HttpRequest, application: Application) -> tuple:
+    """The client goes back to the mission's applications, the applicant to their application."""
+    if request.user.pk == application.mission.client_id:
+        return ("missions:applications", application.mission_id)
+    return (application,)
+
+
 @login_required
 @require_POST
-def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def application_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_viewer(request.user, pk)
-    back_to = (
-        ("missions:applications", application.mission_id)
-        if request.user.pk == application.mission.client_id
-        else (application,)
-    )
     try:
-        if action == "shortlist":
-            services.shortlist(application, by=request.user)
-        elif action == "choose":
-            services.choose(application, by=request.user)
-            messages.success(request, _("Candidature retenue. Les autres candidats sont prévenus avec égards."))
-        elif action == "withdraw":
-            services.withdraw(application, by=request.user)
-        elif action == "send":
-            form = SendApplicationForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _problems(form))
-                return redirect(*back_to)
-            services.send_application(application, by=request.user, message=form.cleaned_data["message"])
-            messages.success(request, _("Candidature envoyée."))
-        else:
-            raise Http404
+        services.shortlist(application, by=request.user)
     except Refused as error:
-        return refused(request, error, *back_to)
-    return redirect(*back_to)
+        return refused(request, error, *_back_from_application(request, application))
+    return redirect(*_back_from_application(request, application))
+
+
+@login_required
+@require_POST
+def application_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_viewer(request.user, pk)
+    try:
+        services.choose(application, by=request.user)
+    except Refused as error:
+        return refused(request, error, *_back_from_application(request, application))
+    messages.success(request, _("Candidature retenue. Les autres candidats sont prévenus avec égards."))
+    return redirect(*_back_from_application(request, application))
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_viewer(request.user, pk)
+    try:
+        services.withdraw(application, by=request.user)
+    except Refused as error:
+        return refused(request, error, application)
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_send(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_viewer(request.user, pk)
+    send_form = SendApplicationForm(request.POST)
+    if send_form.is_valid():
+        try:
+            services.send_application(application, by=request.user, message=send_form.cleaned_data["message"])
+        except Refused as error:
+            return refused(request, error, application)
+        messages.success(request, _("Candidature envoyée."))
+        return redirect(application)
+    # The revised message comes back as typed, with the reason beside it.
+    messages.error(request, _problems(send_form))
+    return _application_page(request, application, send_form=send_form)
+
+
+def _application_page(request: HttpRequest, application: Application, *, form=None, send_form=None) -> HttpResponse:
+    is_mentor = request.user.pk not in (application.applicant_id, application.partner_id, application.mission.client_id)
+    return render(
+        request,
+        "missions/application.html",
+        {
+            "application": application,
+            "thread": application.messages.select_related("author"),
+            "form": form or TextForm(),
+            "send_form": send_form or SendApplicationForm(initial={"message": application.message}),
+            "is_mentor": is_mentor,
+        },
+    )
 
 
 @login_required
@@ -280,16 +322,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(application)
-    return render(
-        request,
-        "missions/application.html",
-        {
-            "application": application,
-            "thread": application.messages.select_related("author"),
-            "form": form,
-            "is_mentor": is_mentor,
-        },
-    )
+    return _application_page(request, application, form=form)
 
 
 @login_required

@@ -82,7 +82,7 @@ class TestChoosing:
 
         # The client's page says it, no error.
         client.force_login(client_user)
-        response = client.post(reverse("missions:application_action", args=[application.pk, "choose"]), follow=True)
+        response = client.post(reverse("missions:application_choose", args=[application.pk]), follow=True)
         assert response.status_code == 200
         assert "ne facture pas" in response.content.decode()
         mission.refresh_from_db()

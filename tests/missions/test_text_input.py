@@ -33,9 +33,10 @@ def test_the_revised_message_of_an_application_refuses_a_nul_byte(client, publis
     path_services.assign_mentor(apprenti, compagnon, by=formateur)
     application = services.apply(published(), apprenti, message="Premier jet", request_review=True)
     client.force_login(apprenti)
-    response = client.post(reverse("missions:application_action", args=[application.pk, "send"]), {"message": NUL})
-    assert response.status_code == 302
+    response = client.post(reverse("missions:application_send", args=[application.pk]), {"message": "Revu" + NUL})
+    assert response.status_code == 200
     assert any("nul" in message.lower() for message in _messages(response))
+    assert "Revu" in response.content.decode()  # what was typed comes back
     application.refresh_from_db()
     assert (application.status, application.message) == (Application.Status.DRAFT, "Premier jet")
 

@@ -18,7 +18,7 @@ from compagnons.certification.forms import (
     TextForm,
 )
 from compagnons.certification.models import Candidacy, Decision, JurySession, Masterpiece, Route
-from compagnons.core.exceptions import InvalidTransition, Refused
+from compagnons.core.exceptions import Refused
 from compagnons.core.pdf import render_pdf
 from compagnons.core.permissions import is_team, require_team
 from compagnons.core.refusals import refused
@@ -143,37 +143,9 @@ def my_juries(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/my_juries.html", {"seats": seats})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def jury(request: HttpRequest, pk: int) -> HttpResponse:
-    """The jury's room: members declare, evaluate, confirm the minutes; staff compose and decide."""
-    session = permissions.get_session_for_insider(request.user, pk)
-    seat = services.seat_of(request.user, session)
-    member_form = MemberForm(request.POST if "add_member" in request.POST else None)
-    candidate_form = CandidateForm(request.POST if "add_candidate" in request.POST else None)
-    if request.method == "POST":
-        try:
-            if "declare" in request.POST and seat:
-                services.declare_no_conflict(seat, by=request.user)
-            elif "confirm_minutes" in request.POST and seat:
-                services.confirm_minutes(seat, by=request.user)
-            elif "add_member" in request.POST and member_form.is_valid():
-                services.add_member(
-                    session,
-                    member_form.user,
-                    by=request.user,
-                    is_external=member_form.cleaned_data["is_external"],
-                    profession=member_form.cleaned_data["profession"],
-                )
-            elif "add_candidate" in request.POST and candidate_form.is_valid():
-                services.add_candidate(session, candidate_form.cleaned_data["masterpiece"], by=request.user)
-            else:
-                raise InvalidTransition(_("Vérifiez le formulaire : voyez les messages ci-dessous."))
-        except Refused as error:
-            messages.error(request, str(error))  # the page shows again, with the forms as they were filled
-        else:
-            messages.success(request, _("C'est enregistré."))
-            return redirect("certification:jury", pk=session.pk)
+def _jury_room(request: HttpRequest, session: JurySession, *, member_form=None, candidate_form=None) -> HttpResponse:
+    """The jury's room: members declare, evaluate, confirm the minutes; staff compose and decide. A form refused
+    comes back as it was filled."""
     decided = {d.candidacy_id: d for d in Decision.objects.filter(candidacy__session=session)}
     candidacies = [(c, decided.get(c.pk)) for c in session.candidacies.select_related("masterpiece__candidate")]
     return render(
@@ -181,16 +153,88 @@ def jury(request: HttpRequest, pk: int) -> HttpResponse:
         "certification/jury.html",
         {
             "session": session,
-            "seat": seat,
+            "seat": services.seat_of(request.user, session),
             "members": session.members.select_related("user"),
             "candidacies": candidacies,
             "blocks": session.certification.blocks.all(),
             "problems": services.composition_problems(session),
-            "member_form": member_form,
-            "candidate_form": candidate_form,
+            "member_form": member_form or MemberForm(),
+            "candidate_form": candidate_form or CandidateForm(),
             "is_staff": is_team(request.user),
         },
     )
+
+
+@login_required
+@require_safe
+def jury(request: HttpRequest, pk: int) -> HttpResponse:
+    return _jury_room(request, permissions.get_session_for_insider(request.user, pk))
+
+
+def _seat_action(request: HttpRequest, pk: int, action) -> HttpResponse:
+    session = permissions.get_session_for_insider(request.user, pk)
+    seat = services.seat_of(request.user, session)
+    if seat is None:
+        raise Http404
+    try:
+        action(seat, by=request.user)
+    except Refused as error:
+        return refused(request, error, "certification:jury", pk=session.pk)
+    messages.success(request, _("C'est enregistré."))
+    return redirect("certification:jury", pk=session.pk)
+
+
+@login_required
+@require_POST
+def jury_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member declares no conflict of interest with the candidates."""
+    return _seat_action(request, pk, services.declare_no_conflict)
+
+
+@login_required
+@require_POST
+def jury_confirm_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _seat_action(request, pk, services.confirm_minutes)
+
+
+@login_required
+@require_POST
+def jury_add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    session = permissions.get_session_for_insider(request.user, pk)
+    require_team(request.user)  # composing the jury is the team's work
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_member(
+                session,
+                form.user,
+                by=request.user,
+                is_external=form.cleaned_data["is_external"],
+                profession=form.cleaned_data["profession"],
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("C'est enregistré."))
+            return redirect("certification:jury", pk=session.pk)
+    return _jury_room(request, session, member_form=form)
+
+
+@login_required
+@require_POST
+def jury_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    session = permissions.get_session_for_insider(request.user, pk)
+    require_team(request.user)  # composing the jury is the team's work
+    form = CandidateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_candidate(session, form.cleaned_data["masterpiece"], by=request.user)
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("C'est enregistré."))
+            return redirect("certification:jury", pk=session.pk)
+    return _jury_room(request, session, candidate_form=form)
 
 
 @login_required

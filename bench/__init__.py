@@ -1,6 +1,6 @@
 """Scale data set and load test of the key pages (`make bench`). Not part of `make test`.
 
-The constants below are shared by the seeder (bench/scale.py, Django) and the load generator (bench/run.py,
+The constants below are shared by the seeder (bench/scale/, Django) and the load generator (bench/run.py,
 which does not import Django).
 """
 

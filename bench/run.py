@@ -39,9 +39,10 @@ from bench import (  # noqa: E402 - the repository root must be on the path firs
 VAR = ROOT / "var"
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
+BENCH_ISSUER_URL = "https://banc.compagnons.test"
 SECRET_KEY = "bench-only-secret-key-never-used-in-production-0123456789abcdef"
 
-# Who the load generator logs in as: name -> e-mail (password BENCH_PASSWORD, see bench/scale.py).
+# Who the load generator logs in as: name -> e-mail (password BENCH_PASSWORD, see bench/scale/accounts.py).
 ACCOUNTS = {
     "apprenti": BENCH_APPRENTICE,
     "formateur": BENCH_FORMATEUR,
@@ -98,6 +99,17 @@ PAGES = [
     Page("surveys without answer (formateur)", "/suivi/enquetes/", "formateur"),
     Page("public results (visitor)", "/resultats/"),
     Page("le parcours (visitor)", "/le-parcours/"),
+    Page("quality dashboard (formateur)", "/equipe/qualite/", "formateur"),
+    Page("satisfaction by cohort (formateur)", "/equipe/qualite/satisfaction/", "formateur"),
+    Page("training hours (formateur)", "/equipe/qualite/heures/", "formateur"),
+    Page("complaints register (formateur)", "/equipe/qualite/reclamations/", "formateur"),
+    Page("improvement actions (formateur)", "/equipe/qualite/actions/", "formateur"),
+    Page("attendance sheet (formateur)", "/parcours/emargement/{apprentice}/", "formateur"),
+    Page("jury sessions (formateur)", "/equipe/jurys/", "formateur"),
+    Page("jury room (formateur)", "/jurys/{jury}/", "formateur"),
+    Page("jury decision (formateur)", "/certification/decisions/{decision}/", "formateur"),
+    Page("my juries (compagnon)", "/jurys/", "compagnon"),
+    Page("credential verification (visitor)", "/verifier/{credential}/"),
 ]
 
 
@@ -165,6 +177,9 @@ def server_env(db_url: str, port: int) -> dict[str, str]:
         QUERY_COUNT_HEADER="1",
         LOGIN_RATE_LIMIT="100000/m/ip,100000/m/key",
         STATIC_ROOT=str(VAR / "bench-static"),
+        # the credentials the seeder issues verify whatever port this run serves on; their key stays out of var/keys
+        CREDENTIALS_ISSUER_URL=BENCH_ISSUER_URL,
+        CREDENTIALS_KEY_DIR=str(VAR / "bench-keys"),
         LOG_LEVEL="WARNING",
     )
     env.pop("COMPAGNONS_TESTING", None)
@@ -190,7 +205,7 @@ def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> fl
 
 def bench_ids(env: dict[str, str]) -> dict[str, int | str]:
     """The keys the page paths need (bench-apprenti and their latest bilan, their cohort, a mission,
-    bench-compagnon and the slug of their mini-site)."""
+    bench-compagnon and the slug of their mini-site, bench-formateur's jury, its first decision, a credential)."""
     out = subprocess.run(
         [sys.executable, "manage.py", "seed_scale", "--ids"],
         cwd=ROOT,

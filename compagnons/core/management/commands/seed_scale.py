@@ -1,4 +1,4 @@
-"""`manage.py seed_scale`: the large data set of `make bench` (see bench/scale.py and bench/README.md)."""
+"""`manage.py seed_scale`: the large data set of `make bench` (see bench/scale/ and bench/README.md)."""
 
 import json
 import sys

@@ -18,7 +18,6 @@ from compagnons.showcase.tasks import build_brochure
 from compagnons.skills import services as skills
 from compagnons.skills.models import Assessment, Certification
 from tests.factories import UserFactory, judge_by_jury
-from tests.missions.conftest import competences, make_mission, published  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ class TestAValidatedBlocCountsEverywhere:
         formateur,
         holder,
         c54,
-        published,  # noqa: F811
+        published,
     ):
         mission = published(title="Refaire la charte graphique", picked=[c54])
         page = publish_page(holder)
@@ -122,7 +121,7 @@ class TestAWithdrawnBlocTakesThemBack:
         formateur,
         holder,
         c54,
-        published,  # noqa: F811
+        published,
     ):
         published(title="Refaire la charte graphique", picked=[c54])
         page = publish_page(holder)

@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format bench messages lock clean check-python venv system-packages-run system-packages-test
+.PHONY: run test test-fast lint format bench messages lock clean check-python venv system-packages-run system-packages-test
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -45,6 +45,10 @@ run: system-packages-run $(VENV)/.installed
 ## make test: the whole suite (unit, integration, browser). DATABASE_URL=postgres://… for PostgreSQL.
 test: system-packages-test $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make test-fast: the suite without the browser tests (tests/e2e), for the inner loop; no Chromium needed.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
+from compagnons.skills.models import Certification
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory, enroll, pair
+from tests.factories.missions import MissionFactory
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +42,61 @@ def formateur(db):
 def outsider(db):
     """A member with no link to anyone: must see nothing private."""
     return UserFactory(first_name="Olivier", last_name="Dehors")
+
+
+@pytest.fixture
+def competences(db):
+    """The current certification's competences, bloc by bloc."""
+    return list(Certification.objects.current().competences.order_by("block__position", "position"))
+
+
+@pytest.fixture
+def cohort_name():
+    """The name of `cohort` (a folder's conftest may name it otherwise)."""
+    return "Promotion test"
+
+
+@pytest.fixture
+def cohort(formateur, cohort_name):
+    """The formateur's cohort: started 120 days ago, ends in 200 days, 20 places."""
+    return CohortFactory(
+        name=cohort_name,
+        formateur=formateur,
+        starts_on=timezone.localdate() - timedelta(days=120),
+        ends_on=timezone.localdate() + timedelta(days=200),
+        capacity=20,
+    )
+
+
+@pytest.fixture
+def enrolled(cohort, apprenti, formateur):
+    """The apprenti's enrollment in the cohort, taken by the formateur."""
+    return enroll(apprenti, cohort, by=formateur)
+
+
+@pytest.fixture
+def mentorship(enrolled, apprenti, compagnon, formateur):
+    """The compagnon accompanies the apprenti, for 60 days now."""
+    return pair(apprenti, compagnon, by=formateur, days_ago=60)
+
+
+@pytest.fixture
+def make_mission(client_user):
+    """A draft posted by the client (default: client_user): `hours`, `euros`, `picked` competences."""
+
+    def make(client=None, hours=10, euros=300, picked=None, **extra):
+        return MissionFactory(
+            client=client or client_user, estimated_hours=hours, budget_cents=euros * 100, competences=picked, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def published(make_mission, formateur):
+    """As make_mission, then submitted and published by the formateur."""
+
+    def make(**kwargs):
+        return make_mission(state="published", qualified_by=formateur, **kwargs)
+
+    return make

@@ -5,13 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compagnons.apprenticeship import services as path_services
-from compagnons.apprenticeship.models import Cohort, Enrollment
+from compagnons.apprenticeship.models import Enrollment
 from compagnons.certification import services
 from compagnons.certification.models import Decision, JurySession, Masterpiece, Route
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.credentials.models import IssuedCredential
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,7 @@ def certification():
 @pytest.fixture
 def aspirant(apprenti, compagnon, formateur, certification):
     today = timezone.localdate()
-    cohort = Cohort.objects.create(
-        name="P",
-        certification=certification,
-        starts_on=today,
-        ends_on=today + timedelta(days=200),
-        formateur=formateur,
-        funding="cpf",
-        capacity=10,
-    )
+    cohort = CohortFactory(name="P", formateur=formateur, starts_on=today, funding="cpf", capacity=10)
     path_services.enroll(cohort, apprenti, by=formateur)
     path_services.assign_mentor(apprenti, compagnon, by=formateur)
     path_services.record_adoption_piece(apprenti, by=formateur, description="Adoption")

@@ -21,7 +21,6 @@ from compagnons.showcase.tasks import build_brochure
 from compagnons.skills import services as skills
 from compagnons.skills.models import Assessment, Certification
 from tests.factories import UserFactory, judge_by_jury
-from tests.missions.conftest import competences, make_mission, published  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ class TestAValidatedBlocCountsEverywhere:
         formateur,
         holder,
         c54,
-        published,  # noqa: F811
+        published,
     ):
         mission = published(title="Refaire la charte graphique", picked=[c54])
         page = publish_page(holder)
@@ -125,7 +124,7 @@ class TestAWithdrawnBlocTakesThemBack:
         formateur,
         holder,
         c54,
-        published,  # noqa: F811
+        published,
     ):
         published(title="Refaire la charte graphique", picked=[c54])
         page = publish_page(holder)

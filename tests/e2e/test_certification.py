@@ -11,13 +11,14 @@ from playwright.sync_api import expect
 
 from compagnons.accounts.models import Role
 from compagnons.apprenticeship import services as path_services
-from compagnons.apprenticeship.models import Cohort, Enrollment
+from compagnons.apprenticeship.models import Enrollment
 from compagnons.certification import services
 from compagnons.certification.models import Decision, JurySession
 from compagnons.credentials.models import IssuedCredential
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_positioning import small_referentiel  # noqa: F401
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def people(charter, small_referentiel):  # noqa: F811
     aspirant = UserFactory(apprentice=True, first_name="Léa", last_name="Martin")
     mentor = UserFactory(compagnon=True, first_name="Jean-Pierre", last_name="Dubois")
     today = timezone.localdate()
-    cohort = Cohort.objects.create(
+    cohort = CohortFactory(
         name="Promotion e2e",
         certification=small_referentiel,
         starts_on=today - timedelta(days=200),

@@ -3,19 +3,20 @@ outbox without logging in, answer (a first try without the trade question is ref
 team's dashboard shows the insertion rate move from nothing to 1 / 1. The public results page is accessible too."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from compagnons.apprenticeship.models import Cohort, Enrollment, Stage
+from compagnons.apprenticeship.models import Enrollment
 from compagnons.outcomes import jobs
 from compagnons.outcomes.models import FollowUp
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_positioning import small_referentiel  # noqa: F401
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory, enroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,23 +27,11 @@ SURVEY_LINK = re.compile(r"https?://[^\s/]+(/suivi/reponse/\d+/[^\s/]+/)")
 def holder(charter, small_referentiel):  # noqa: F811
     staff = UserFactory(formateur=True, first_name="Claire", last_name="Moreau")
     exited = timezone.localdate() - timedelta(days=200)  # the 6-month survey came due 2–3 weeks ago
-    cohort = Cohort.objects.create(
-        name="Promotion du printemps",
-        certification=small_referentiel,
-        starts_on=exited - timedelta(days=300),
-        ends_on=exited,
-        formateur=staff,
-        funding="opco",
+    cohort = CohortFactory(
+        name="Promotion du printemps", certification=small_referentiel, ended_on=exited, formateur=staff
     )
     member = UserFactory(first_name="Rose", last_name="Lemoine")
-    Enrollment.objects.create(
-        cohort=cohort,
-        member=member,
-        status=Enrollment.Status.CERTIFIED,
-        stage=Stage.COMPAGNON,
-        enrolled_at=timezone.make_aware(datetime.combine(cohort.starts_on, time(9))),
-        ended_at=timezone.make_aware(datetime.combine(exited, time(9))),
-    )
+    enroll(member, cohort, status=Enrollment.Status.CERTIFIED, since=cohort.starts_on, ended_on=exited)
     return member, staff
 
 

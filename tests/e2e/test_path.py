@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from compagnons.apprenticeship import services
 from compagnons.apprenticeship.models import (
-    Cohort,
     Evidence,
     MentoringSession,
     Mentorship,
@@ -22,6 +21,7 @@ from compagnons.skills.models import Assessment, Level
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_positioning import SMALL_PHONE, assert_fits, competences_by_code, small_referentiel  # noqa: F401
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,15 +51,7 @@ def people(charter, small_referentiel):  # noqa: F811
     compagnon = UserFactory(
         compagnon=True, first_name="Bernard", last_name="Lefèvre", trade="Secrétariat", availability="part_time"
     )
-    today = timezone.localdate()
-    cohort = Cohort.objects.create(
-        name="Promotion e2e",
-        certification=small_referentiel,
-        starts_on=today - timedelta(days=30),
-        ends_on=today + timedelta(days=300),
-        formateur=formateur,
-        funding="opco",
-    )
+    cohort = CohortFactory(name="Promotion e2e", certification=small_referentiel, formateur=formateur)
     services.enroll(cohort, apprentice, by=formateur)
     return {"formateur": formateur, "apprentice": apprentice, "compagnon": compagnon}
 

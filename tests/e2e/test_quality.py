@@ -17,7 +17,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from compagnons.apprenticeship import services as path
-from compagnons.apprenticeship.models import Cohort, Mentorship
 from compagnons.quality.jobs import send_satisfaction_surveys
 from compagnons.quality.models import AuditExport, Complaint, ImprovementAction, Survey
 from compagnons.quality.tasks import build_audit_export
@@ -25,6 +24,7 @@ from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_path import assert_accessible_snapshot
 from tests.e2e.test_positioning import small_referentiel  # noqa: F401
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory, pair
 from tests.quality.conftest import log_session, make_survey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,19 +51,16 @@ def people(charter, small_referentiel):  # noqa: F811
     compagnon = UserFactory(compagnon=True, first_name="Jean-Pierre", last_name="Dubois")
     outsider = UserFactory(first_name="Olivier", last_name="Dehors")
     today = timezone.localdate()
-    cohort = Cohort.objects.create(
+    cohort = CohortFactory(
         name="Promotion qualité",
         certification=small_referentiel,
         starts_on=today - timedelta(days=120),
         ends_on=today + timedelta(days=200),
         formateur=formateur,
-        funding="opco",
         capacity=20,
     )
     enrollment = path.enroll(cohort, apprentice, by=formateur)
-    mentorship = path.assign_mentor(apprentice, compagnon, by=formateur)
-    Mentorship.objects.filter(pk=mentorship.pk).update(started_at=timezone.now() - timedelta(days=60))
-    mentorship.refresh_from_db()
+    mentorship = pair(apprentice, compagnon, by=formateur, days_ago=60)
     return {
         "formateur": formateur,
         "apprentice": apprentice,

@@ -13,27 +13,28 @@ h1 won a bank mission starting 30 days after the exit; h1 has 90 minutes of conf
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from compagnons.apprenticeship.models import Cohort, DropCause, Enrollment, MentoringSession, Mentorship, Stage
+from compagnons.apprenticeship.models import Cohort, DropCause, Enrollment
 from compagnons.certification.models import BlockDecision, Candidacy, Decision, JurySession, Masterpiece, Route
-from compagnons.missions.models import Application, Mission
+from compagnons.missions.models import Mission
 from compagnons.outcomes import services
-from compagnons.outcomes.models import FollowUp, Situation
+from compagnons.outcomes.models import Situation
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory, aware, enroll, log_session, pair
+from tests.factories.missions import MissionFactory, declare
+from tests.factories.outcomes import answer
 
 EXIT_DAYS_AGO = 850
 
 
-def aware(day):
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
-
-
 def make_decision(member, *, route, blocks_validated, blocks, staff, decided_on, outcome=Decision.Outcome.VALIDATED):
+    """A jury decision of that day, written directly: the jury's services decide « now » and record the exit at once,
+    where this history needs decisions 850 days old (judge_by_jury in tests/factories takes the services' way)."""
     certification = Certification.objects.current()
     session = JurySession.objects.create(
         certification=certification, date=decided_on, place="Visio", organised_by=staff
@@ -55,12 +56,6 @@ def make_decision(member, *, route, blocks_validated, blocks, staff, decided_on,
     return decision
 
 
-def answer(member, wave, situation, in_trade=None):
-    FollowUp.objects.filter(exit__member=member, wave=wave).update(
-        answered_at=timezone.now(), channel="link", situation=situation, in_target_trade=in_trade
-    )
-
-
 @dataclass
 class World:
     cohort: Cohort
@@ -77,15 +72,7 @@ def world(formateur):
     certification = Certification.objects.current()
     blocks = list(certification.blocks.order_by("position", "code"))
     bc01, bc02 = blocks[0], blocks[1]
-    cohort = Cohort.objects.create(
-        name="Promotion Fixture",
-        certification=certification,
-        starts_on=exited_on - timedelta(days=300),
-        ends_on=exited_on,
-        formateur=formateur,
-        funding="opco",
-        capacity=12,
-    )
+    cohort = CohortFactory(name="Promotion Fixture", formateur=formateur, ended_on=exited_on, capacity=12)
     people = {}
     statuses = {
         **{f"h{i}": Enrollment.Status.CERTIFIED for i in range(1, 7)},
@@ -99,16 +86,13 @@ def world(formateur):
     for name, status in statuses.items():
         member = UserFactory(first_name=name.upper(), last_name="Fixture")
         people[name] = member
-        ended = status not in (Enrollment.Status.ACTIVE, Enrollment.Status.REQUESTED)
-        Enrollment.objects.create(
-            cohort=cohort,
-            member=member,
+        enroll(
+            member,
+            cohort,
             status=status,
-            stage=Stage.COMPAGNON if status == Enrollment.Status.CERTIFIED else Stage.APPRENTICE,
-            drop_reason="…" if name in causes else "",
-            drop_cause=causes.get(name, ""),
-            enrolled_at=None if status == Enrollment.Status.REQUESTED else aware(cohort.starts_on),
-            ended_at=aware(exited_on) if ended else None,
+            cause=causes.get(name, DropCause.OTHER),
+            since=cohort.starts_on,
+            ended_on=exited_on,
         )
     for name in ("h1", "h2"):
         make_decision(
@@ -133,24 +117,11 @@ def world(formateur):
         people["v1"], route=Route.VAE, blocks=blocks, blocks_validated=blocks, staff=formateur, decided_on=exited_on
     )
     # Another cohort, funded otherwise, with one holder who answers: filters must keep it apart.
-    other = Cohort.objects.create(
-        name="Promotion Autre",
-        certification=certification,
-        starts_on=exited_on - timedelta(days=300),
-        ends_on=exited_on,
-        formateur=formateur,
-        funding="region",
-        capacity=12,
+    other = CohortFactory(
+        name="Promotion Autre", formateur=formateur, ended_on=exited_on, funding="region", capacity=12
     )
     people["o1"] = UserFactory(first_name="O1", last_name="Fixture")
-    Enrollment.objects.create(
-        cohort=other,
-        member=people["o1"],
-        status=Enrollment.Status.CERTIFIED,
-        stage=Stage.COMPAGNON,
-        enrolled_at=aware(other.starts_on),
-        ended_at=aware(exited_on),
-    )
+    enroll(people["o1"], other, status=Enrollment.Status.CERTIFIED, since=other.starts_on, ended_on=exited_on)
     services.sync_exits()
 
     answer(people["h1"], 6, Situation.INDEPENDENT, True)
@@ -164,39 +135,16 @@ def world(formateur):
     answer(people["h1"], 24, Situation.INDEPENDENT, True)
     answer(people["o1"], 6, Situation.EMPLOYED, True)
 
-    # h1's first mission through the bank, 30 days after leaving.
-    client = UserFactory(client=True)
-    mission = Mission.objects.create(
-        client=client,
-        title="Standard téléphonique",
-        context="…",
-        deliverables="…",
-        starts_on=exited_on + timedelta(days=30),
-        deadline=exited_on + timedelta(days=60),
-        budget_cents=100_000,
-        estimated_hours=20,
-        status=Mission.Status.CLOSED,
+    # h1's first mission through the bank, 30 days after leaving: done today, then dated back.
+    declare(people["h1"])
+    mission = MissionFactory(
+        title="Standard téléphonique", budget_cents=100_000, estimated_hours=20, worker=people["h1"], closed=True
     )
-    Application.objects.create(mission=mission, applicant=people["h1"], message="…", status="chosen")
+    Mission.objects.filter(pk=mission.pk).update(
+        starts_on=exited_on + timedelta(days=30), deadline=exited_on + timedelta(days=60)
+    )
     # h1's sessions: 90 minutes confirmed by both, 60 still pending.
-    mentor = UserFactory(compagnon=True)
-    mentorship = Mentorship.objects.create(apprentice=people["h1"], mentor=mentor, assigned_by=formateur)
-    MentoringSession.objects.create(
-        mentorship=mentorship,
-        apprentice=people["h1"],
-        mentor=mentor,
-        date=cohort.starts_on + timedelta(days=10),
-        duration_minutes=90,
-        mode="visio",
-        status="confirmed",
-    )
-    MentoringSession.objects.create(
-        mentorship=mentorship,
-        apprentice=people["h1"],
-        mentor=mentor,
-        date=cohort.starts_on + timedelta(days=20),
-        duration_minutes=60,
-        mode="visio",
-        status="pending",
-    )
+    mentorship = pair(people["h1"], UserFactory(compagnon=True), by=formateur, days_ago=EXIT_DAYS_AGO + 300)
+    log_session(mentorship, on=cohort.starts_on + timedelta(days=10), minutes=90)
+    log_session(mentorship, on=cohort.starts_on + timedelta(days=20), minutes=60, confirm=False)
     return World(cohort=cohort, other=other, people=people, staff=formateur, exited_on=exited_on)

@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from compagnons.apprenticeship.models import Cohort, Enrollment, Stage
+from compagnons.apprenticeship.models import Enrollment
 from compagnons.outcomes import services
 from compagnons.outcomes.models import FollowUp, Situation
-from compagnons.skills.models import Certification
 from tests.factories import UserFactory
-from tests.outcomes.conftest import aware
+from tests.factories.apprenticeship import CohortFactory, enroll
 
 STAFF_PAGES = [
     ("outcomes:dashboard", {}),
@@ -28,24 +27,9 @@ STAFF_PAGES = [
 def add_cohort(formateur, n_holders: int, *, answered=True, name="Promotion Extra", days_ago=850):
     """More data of the same shape: the query counts must not move."""
     exited_on = timezone.localdate() - timedelta(days=days_ago)
-    cohort = Cohort.objects.create(
-        name=name,
-        certification=Certification.objects.current(),
-        starts_on=exited_on - timedelta(days=300),
-        ends_on=exited_on,
-        formateur=formateur,
-        funding="opco",
-    )
+    cohort = CohortFactory(name=name, formateur=formateur, ended_on=exited_on)
     for _ in range(n_holders):
-        member = UserFactory()
-        Enrollment.objects.create(
-            cohort=cohort,
-            member=member,
-            status=Enrollment.Status.CERTIFIED,
-            stage=Stage.COMPAGNON,
-            enrolled_at=aware(cohort.starts_on),
-            ended_at=aware(exited_on),
-        )
+        enroll(UserFactory(), cohort, status=Enrollment.Status.CERTIFIED, since=cohort.starts_on, ended_on=exited_on)
     services.sync_exits()
     if answered:
         FollowUp.objects.filter(exit__cohort=cohort, wave=6).update(

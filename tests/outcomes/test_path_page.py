@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from compagnons.apprenticeship.models import Cohort
 from compagnons.skills.models import Certification
+from tests.factories.apprenticeship import CohortFactory
 from tests.outcomes.test_pages import add_cohort
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +22,8 @@ URL = reverse("outcomes:path")
 
 def open_cohort(formateur, *, name="Promotion Printemps", months=9, funding="opco"):
     start = timezone.localdate() + timedelta(days=30)
-    return Cohort.objects.create(
+    return CohortFactory(
         name=name,
-        certification=Certification.objects.current(),
         starts_on=start,
         ends_on=start + timedelta(days=round(months * 30.44)),
         formateur=formateur,

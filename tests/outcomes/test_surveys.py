@@ -9,28 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compagnons.apprenticeship import services as path_services
-from compagnons.apprenticeship.models import Cohort, Enrollment
+from compagnons.apprenticeship.models import Enrollment
 from compagnons.core import tokens
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
 from compagnons.outcomes import jobs, services
 from compagnons.outcomes.models import Exit, FollowUp
-from compagnons.skills.models import Certification
 from tests.factories import UserFactory
+from tests.factories.apprenticeship import CohortFactory
 
 
 @pytest.fixture
 def leaver(formateur):
     """Someone who just completed the path today."""
-    today = timezone.localdate()
-    cohort = Cohort.objects.create(
-        name="Promotion courante",
-        certification=Certification.objects.current(),
-        starts_on=today - timedelta(days=300),
-        ends_on=today,
-        formateur=formateur,
-        funding="cpf",
-    )
+    cohort = CohortFactory(name="Promotion courante", formateur=formateur, ended_on=timezone.localdate(), funding="cpf")
     member = UserFactory(apprentice=True, first_name="Inès", last_name="Sortante")
     enrollment = path_services.enroll(cohort, member, by=formateur)
     path_services.complete_path(enrollment, by=formateur)
@@ -76,14 +68,7 @@ class TestScheduling:
         assert FollowUp.due_date(date(2024, 12, 1), 12) == date(2025, 12, 1)
 
     def test_active_enrollments_have_no_survey(self, formateur):
-        cohort = Cohort.objects.create(
-            name="P",
-            certification=Certification.objects.current(),
-            starts_on=timezone.localdate(),
-            ends_on=timezone.localdate() + timedelta(days=90),
-            formateur=formateur,
-            funding="cpf",
-        )
+        cohort = CohortFactory(name="P", formateur=formateur, funding="cpf")
         path_services.enroll(cohort, UserFactory(apprentice=True), by=formateur)
         assert services.sync_exits() == 0
 

@@ -2,16 +2,13 @@
 as the CSV export already does with safe_cell."""
 
 import io
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from compagnons.apprenticeship.models import Cohort
 from compagnons.core.spreadsheets import append_safe_row
 from compagnons.outcomes.exports import indicators_xlsx
-from compagnons.skills.models import Certification
+from tests.factories.apprenticeship import CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +23,7 @@ def test_append_safe_row_writes_formula_like_text_as_text():
 
 
 def test_a_cohort_named_like_a_formula_is_text_in_the_xlsx_export(formateur):
-    today = timezone.localdate()
-    Cohort.objects.create(
-        name=FORMULA,
-        certification=Certification.objects.current(),
-        starts_on=today - timedelta(days=120),
-        ends_on=today + timedelta(days=200),
-        formateur=formateur,
-        funding="opco",
-        capacity=20,
-    )
+    CohortFactory(name=FORMULA, formateur=formateur)
     sheet = load_workbook(io.BytesIO(indicators_xlsx())).worksheets[0]
     cell = sheet["A2"]
     assert cell.value == FORMULA

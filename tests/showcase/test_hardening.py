@@ -58,28 +58,9 @@ def test_twenty_simultaneous_contact_posts_pass_only_up_to_the_limit(settings, p
 
 @pytest.fixture
 def mission(client_user, formateur):
-    from datetime import timedelta
+    from tests.factories.missions import MissionFactory
 
-    from django.utils import timezone
-
-    from compagnons.missions import services as missions
-    from compagnons.missions.models import Mission
-    from compagnons.skills.models import Certification
-
-    today = timezone.localdate()
-    created = Mission.objects.create(
-        client=client_user,
-        title="Tenir l'agenda d'un cabinet",
-        context="Un cabinet de trois kinés.",
-        deliverables="Un agenda à jour chaque soir.",
-        starts_on=today + timedelta(days=3),
-        deadline=today + timedelta(days=30),
-        budget_cents=30000,
-        estimated_hours=10,
-    )
-    created.competences.set(Certification.objects.current().competences.all()[:2])
-    missions.submit(created, by=client_user)
-    return missions.publish(created, by=formateur, checklist=dict.fromkeys(missions.QUALIFICATION_CHECKLIST, True))
+    return MissionFactory(client=client_user, qualified_by=formateur, published=True)
 
 
 @pytest.mark.django_db

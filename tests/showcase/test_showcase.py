@@ -388,10 +388,10 @@ def test_directory_puts_proven_competences_first(formateur):
 
 class TestReviewerForm:
     def test_prefilled_with_the_members_mentor(self, apprenti, compagnon):
-        from compagnons.apprenticeship.models import Mentorship
         from compagnons.showcase.forms import ReviewerForm
+        from tests.factories.apprenticeship import pair
 
-        Mentorship.objects.create(apprentice=apprenti, mentor=compagnon)
+        pair(apprenti, compagnon, by=UserFactory(formateur=True))
         assert ReviewerForm(member=apprenti).initial["email"] == compagnon.email
         assert "email" not in ReviewerForm(member=UserFactory()).initial
 

@@ -22,6 +22,7 @@ from compagnons.showcase import services, share, site
 from compagnons.showcase.models import Profile
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory
+from tests.factories.missions import MissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,26 +78,16 @@ def issue(member, key: str, name: str):
 def attest_mission(member, client_user, formateur, competences, n: int = 0) -> Mission:
     """A mission taken through the mission bank's services to the client's attestation (« oui » for each)."""
     WorkerProfile.objects.get_or_create(member=member, defaults={"legal_status": "micro", "siret": "73282932000074"})
-    today = timezone.localdate()
-    mission = Mission.objects.create(
+    mission = MissionFactory(
         client=client_user,
         title=f"Une affiche n°{n}",
         context="Une association de quartier.",
         deliverables="Une affiche.",
-        starts_on=today + datetime.timedelta(days=3),
-        deadline=today + datetime.timedelta(days=30),
-        budget_cents=30000,
-        estimated_hours=10,
+        competences=competences,
+        qualified_by=formateur,
+        worker=member,
+        closed=True,
     )
-    mission.competences.set(competences)
-    missions.submit(mission, by=client_user)
-    missions.publish(mission, by=formateur, checklist=dict.fromkeys(missions.QUALIFICATION_CHECKLIST, True))
-    missions.choose(missions.apply(mission, member, message="Avec plaisir"), by=client_user)
-    mission.refresh_from_db()
-    missions.start(mission, by=member)
-    missions.deliver(mission, by=member, note="Livré")
-    missions.accept_delivery(mission, by=client_user)
-    mission.refresh_from_db()
     missions.attest(mission, dict.fromkeys([c.pk for c in competences], "yes"), by=client_user)
     return mission
 

@@ -213,7 +213,7 @@ def jury_add_member(request: HttpRequest, pk: int) -> HttpResponse:
                 profession=form.cleaned_data["profession"],
             )
         except Refused as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))  # said at the top of the page; the form keeps what was typed
         else:
             messages.success(request, _("C'est enregistré."))
             return redirect("certification:jury", pk=session.pk)
@@ -230,7 +230,7 @@ def jury_add_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_candidate(session, form.cleaned_data["masterpiece"], by=request.user)
         except Refused as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))  # said at the top of the page; the form keeps what was typed
         else:
             messages.success(request, _("C'est enregistré."))
             return redirect("certification:jury", pk=session.pk)

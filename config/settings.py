@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "compagnons.credentials",
     "compagnons.certification",
     "compagnons.showcase",
+    "compagnons.learning",
     "compagnons.outcomes",
     "compagnons.quality",
     "django.contrib.admin",

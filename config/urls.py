@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("compagnons.credentials.urls")),
     path("", include("compagnons.certification.urls")),
     path("", include("compagnons.showcase.urls")),
+    path("", include("compagnons.learning.urls")),
     path("", include("compagnons.outcomes.urls")),
     path("", include("compagnons.quality.urls")),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),

@@ -16,6 +16,7 @@ from bench.scale import (  # noqa: F401 - importing a module registers its seede
     apprenticeship,
     certification,
     core,
+    learning,
     ledger,
     missions,
     outcomes,

@@ -29,6 +29,7 @@ ORDER = (
     "ledger",
     "certification",
     "showcase",
+    "learning",
     "outcomes",
     "quality",
 )

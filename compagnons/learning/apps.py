@@ -8,7 +8,10 @@ class LearningConfig(AppConfig):
     verbose_name = _("Apprendre : capsules et mises en situation")
 
     def ready(self) -> None:
+        from compagnons.accounts.services import register_personal_data
+        from compagnons.learning import personal_data
+
+        register_personal_data("learning", export=personal_data.export, erase=personal_data.erase)
         # --- Capsules: registrations ---
 
         # --- Scenarios: registrations ---
-        pass

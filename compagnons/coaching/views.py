@@ -148,6 +148,7 @@ def move_booking(request: HttpRequest, pk: int) -> HttpResponse:
     choices = list(
         Slot.objects.bookable()
         .filter(coach_id=booking.slot.coach_id)
+        .select_related("coach")
         .exclude(pk=booking.slot_id)
         .order_by("starts_at")[:30]
     )
@@ -254,6 +255,7 @@ def coach(request: HttpRequest) -> HttpResponse:
     slots = list(
         Slot.objects.open()
         .filter(coach=request.user, starts_at__gt=now)
+        .select_related("coach")
         .prefetch_related("bookings__member")
         .order_by("starts_at")[:40]
     )
@@ -262,7 +264,7 @@ def coach(request: HttpRequest) -> HttpResponse:
     to_confirm = list(
         Booking.objects.live()
         .filter(slot__coach=request.user, slot__starts_at__lte=now, coach_says="", credited_at__isnull=True)
-        .select_related("slot", "member")
+        .select_related("slot", "slot__coach", "member")
         .order_by("-slot__starts_at")[:20]
     )
     recurrences = list(

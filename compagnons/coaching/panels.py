@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compagnons.accounts.models import User
 from compagnons.coaching.models import Booking, Slot
 from compagnons.coaching.permissions import can_book, can_coach
 from compagnons.core.dashboard import Panel
@@ -31,8 +32,17 @@ def coaching_panel(request) -> Panel | None:
             .select_related("slot", "member")
             .order_by("slot__starts_at")[:3]
         )
+    # The apprentices this person mentors who chose to share their coaching with them.
+    sharing = list(
+        User.objects.filter(
+            mentorships_as_apprentice__mentor=user,
+            mentorships_as_apprentice__ended_at__isnull=True,
+            coaching_profile__share_with_mentor=True,
+        ).order_by("first_name", "last_name")[:10]
+    )
     return Panel(
-        "coaching/panels/member.html", {"upcoming": upcoming, "coached": coached, "coach": coach, "booker": booker}
+        "coaching/panels/member.html",
+        {"upcoming": upcoming, "coached": coached, "coach": coach, "booker": booker, "sharing": sharing},
     )
 
 

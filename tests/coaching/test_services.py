@@ -384,3 +384,17 @@ def test_the_reminder_job_sends_each_reminder_once(compagnon, apprenti, mailoutb
     send_coaching_reminders.call()
     send_coaching_reminders.call()
     assert len(mailoutbox) == 1 and "Rappel" in mailoutbox[0].subject
+
+
+def test_confirmed_coaching_counts_in_the_attendance_sheet(compagnon, apprenti):
+    from compagnons.quality.exports import attendance_context
+
+    slot = publish(compagnon, minutes=45)
+    booking = book(slot, apprenti)
+    happened(slot)
+    assert attendance_context(apprenti)["minutes"] == 0
+    services.confirm_session(booking, by=apprenti, says="held")
+    assert attendance_context(apprenti)["minutes"] == 0, "counted once both sides confirmed"
+    services.confirm_session(booking, by=compagnon, says="held")
+    context = attendance_context(apprenti)
+    assert context["minutes"] == 45 and context["coaching"] == [booking]

@@ -302,3 +302,10 @@ def test_the_dashboard_panel_links_the_pages(client, compagnon, apprenti, outsid
     assert reverse("coaching:coach") in page and apprenti.display_name in page
     page = _login(client, outsider).get(reverse("accounts:dashboard")).content.decode()
     assert reverse("coaching:coach") not in page
+
+
+def test_the_mentor_finds_the_shared_coaching_from_mon_espace(client, compagnon, apprenti, mentorship):
+    url = reverse("coaching:apprentice", args=[apprenti.pk])
+    assert url not in _login(client, compagnon).get(reverse("accounts:dashboard")).content.decode()
+    services.set_sharing(by=apprenti, share=True)
+    assert url in client.get(reverse("accounts:dashboard")).content.decode()

@@ -1,6 +1,6 @@
 """Coaching's section of « Mon espace », and the ways to give back it offers. A fixed number of queries."""
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,29 +17,26 @@ def coaching_panel(request) -> Panel | None:
     coach, booker = can_coach(user), can_book(user)
     if not (coach or booker):
         return None
-    now = timezone.now()
-    upcoming = list(
-        Booking.objects.upcoming(now)
-        .filter(member=user)
-        .select_related("slot", "slot__coach")
-        .order_by("slot__starts_at")[:3]
+    # One query for the sessions on both sides (the next six, split in Python).
+    mine = Q(member=user) | Q(slot__coach=user) if coach else Q(member=user)
+    rows = list(
+        Booking.objects.upcoming(timezone.now())
+        .filter(mine)
+        .select_related("slot", "slot__coach", "member")
+        .order_by("slot__starts_at")[:6]
     )
-    coached = []
-    if coach:
-        coached = list(
-            Booking.objects.upcoming(now)
-            .filter(slot__coach=user)
-            .select_related("slot", "member")
-            .order_by("slot__starts_at")[:3]
+    upcoming = [b for b in rows if b.member_id == user.pk][:3]
+    coached = [b for b in rows if b.slot.coach_id == user.pk][:3]
+    # Compagnons only (mentors are): the apprentices they mentor who chose to share their coaching with them.
+    sharing = []
+    if user.is_compagnon:
+        sharing = list(
+            User.objects.filter(
+                mentorships_as_apprentice__mentor=user,
+                mentorships_as_apprentice__ended_at__isnull=True,
+                coaching_profile__share_with_mentor=True,
+            ).order_by("first_name", "last_name")[:10]
         )
-    # The apprentices this person mentors who chose to share their coaching with them.
-    sharing = list(
-        User.objects.filter(
-            mentorships_as_apprentice__mentor=user,
-            mentorships_as_apprentice__ended_at__isnull=True,
-            coaching_profile__share_with_mentor=True,
-        ).order_by("first_name", "last_name")[:10]
-    )
     return Panel(
         "coaching/panels/member.html",
         {"upcoming": upcoming, "coached": coached, "coach": coach, "booker": booker, "sharing": sharing},

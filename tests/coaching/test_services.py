@@ -398,3 +398,8 @@ def test_confirmed_coaching_counts_in_the_attendance_sheet(compagnon, apprenti):
     services.confirm_session(booking, by=compagnon, says="held")
     context = attendance_context(apprenti)
     assert context["minutes"] == 45 and context["coaching"] == [booking]
+
+
+def test_a_rule_more_often_than_daily_is_refused(compagnon):
+    with pytest.raises(ValueError, match="une fois par jour"):
+        _recur(compagnon, "FREQ=HOURLY;COUNT=3", paris_time(days=3))

@@ -309,3 +309,24 @@ def test_the_mentor_finds_the_shared_coaching_from_mon_espace(client, compagnon,
     assert url not in _login(client, compagnon).get(reverse("accounts:dashboard")).content.decode()
     services.set_sharing(by=apprenti, share=True)
     assert url in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_slot_and_mentor_pages_in_bounded_queries(
+    client, compagnon, apprenti, mentorship, formateur, django_assert_max_num_queries
+):
+    slot = publish(formateur)
+    _login(client, apprenti)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("coaching:slot", args=[slot.pk])).status_code == 200
+    services.set_sharing(by=apprenti, share=True)
+    for hour in range(8, 14):
+        done = publish(UserFactory(compagnon=True), starts_at=paris_time(hour=hour))
+        booking = book(done, apprenti) if hour < 10 else None
+        if booking:
+            happened(done, hours_ago=30 - hour)
+            services.confirm_session(booking, by=apprenti, says="held")
+            services.confirm_session(booking, by=done.coach, says="held")
+    _login(client, compagnon)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("coaching:apprentice", args=[apprenti.pk])).content.decode()
+    assert page.count("<li>") >= 2

@@ -330,3 +330,13 @@ def test_slot_and_mentor_pages_in_bounded_queries(
     with django_assert_max_num_queries(8):
         page = client.get(reverse("coaching:apprentice", args=[apprenti.pk])).content.decode()
     assert page.count("<li>") >= 2
+
+
+def test_a_nearly_full_group_session_is_a_way_to_give_back(compagnon, formateur, apprenti):
+    from compagnons.coaching.panels import give_back
+
+    assert [w.count for w in give_back(compagnon)] == [0]
+    slot = publish(formateur, capacity=2)
+    book(slot, apprenti)
+    assert [w.count for w in give_back(compagnon)] == [1]
+    assert give_back(apprenti) == []

@@ -56,6 +56,7 @@ def test_a_group_session_never_passes_its_capacity_at_once():
 def test_one_member_at_once_on_overlapping_slots_of_ten_coaches_gets_one(settings):
     settings.COACHING_MAX_OPEN_BOOKINGS = 50
     member = UserFactory(apprentice=True)
+    services.profile_of(member)  # exists already: the row lock, not its first insert, must serialise
     start = paris_time(hour=18)
     slots = iter([publish(UserFactory(compagnon=True), starts_at=start + timedelta(minutes=5 * n)) for n in range(10)])
     lock = threading.Lock()
@@ -72,6 +73,7 @@ def test_one_member_at_once_on_overlapping_slots_of_ten_coaches_gets_one(setting
 
 def test_a_coach_publishing_overlapping_slots_at_once_gets_one():
     coach = UserFactory(compagnon=True)
+    services.profile_of(coach)  # exists already: the row lock, not its first insert, must serialise
     start = paris_time(hour=18)
     starts = iter([start + timedelta(minutes=n) for n in range(10)])
     lock = threading.Lock()

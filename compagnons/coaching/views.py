@@ -44,6 +44,13 @@ def _page_of(queryset, page: int) -> tuple[list, bool]:
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
+def _with_forms(bookings: list[Booking]) -> list[Booking]:
+    """A confirmation form per booking, with ids of its own (several on one page, each label on its input)."""
+    for booking in bookings:
+        booking.confirm_form = ConfirmForm(auto_id=f"confirmer-{booking.pk}-%s")
+    return bookings
+
+
 # --- Members ----------------------------------------------------------------------------------------------------
 
 
@@ -118,9 +125,8 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         "coaching/my_bookings.html",
         {
             "upcoming": upcoming,
-            "to_confirm": to_confirm,
+            "to_confirm": _with_forms(to_confirm),
             "past": past,
-            "confirm_form": ConfirmForm(),
             "cap": settings.COACHING_MAX_OPEN_BOOKINGS,
             "deadline": settings.COACHING_CANCEL_DEADLINE_HOURS,
         },
@@ -273,7 +279,7 @@ def coach(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/coach.html",
-        {"slots": slots, "to_confirm": to_confirm, "recurrences": recurrences, "confirm_form": ConfirmForm()},
+        {"slots": slots, "to_confirm": _with_forms(to_confirm), "recurrences": recurrences},
     )
 
 

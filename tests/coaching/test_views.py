@@ -340,3 +340,14 @@ def test_a_nearly_full_group_session_is_a_way_to_give_back(compagnon, formateur,
     book(slot, apprenti)
     assert [w.count for w in give_back(compagnon)] == [1]
     assert give_back(apprenti) == []
+
+
+def test_each_confirmation_form_has_ids_of_its_own(client, compagnon):
+    bookings = []
+    for hour in (8, 10):
+        slot = publish(compagnon, starts_at=paris_time(hour=hour))
+        bookings.append(book(slot, UserFactory(apprentice=True)))
+        happened(slot, hours_ago=hour)
+    page = _login(client, compagnon).get(reverse("coaching:coach")).content.decode()
+    for booking in bookings:
+        assert page.count(f'id="confirmer-{booking.pk}-says_0"') == 1

@@ -351,3 +351,16 @@ def test_each_confirmation_form_has_ids_of_its_own(client, compagnon):
     page = _login(client, compagnon).get(reverse("coaching:coach")).content.decode()
     for booking in bookings:
         assert page.count(f'id="confirmer-{booking.pk}-says_0"') == 1
+
+
+def test_the_attendance_sheet_lists_confirmed_coaching(client, compagnon, apprenti):
+    slot = publish(compagnon, minutes=45)
+    booking = book(slot, apprenti)
+    happened(slot)
+    services.confirm_session(booking, by=apprenti, says="held")
+    services.confirm_session(booking, by=compagnon, says="held")
+    _login(client, apprenti)
+    page = client.get(reverse("quality:attendance", args=[apprenti.pk])).content.decode()
+    assert "séance de coaching confirmée" in page and compagnon.display_name in page
+    pdf = client.get(reverse("quality:attendance_pdf", args=[apprenti.pk]))
+    assert pdf.status_code == 200

@@ -110,6 +110,11 @@ PAGES = [
     Page("jury decision (formateur)", "/certification/decisions/{decision}/", "formateur"),
     Page("my juries (compagnon)", "/jurys/", "compagnon"),
     Page("credential verification (visitor)", "/verifier/{credential}/"),
+    Page("coaching slots (apprenti)", "/coaching/", "apprenti"),
+    Page("coaching slots by topic (apprenti)", "/coaching/?topic=4", "apprenti"),
+    Page("mes réservations (apprenti)", "/coaching/reservations/", "apprenti"),
+    Page("coach's slots (compagnon)", "/coaching/coach/", "compagnon"),
+    Page("busy coach's calendar feed", "/coaching/agenda/{coaching_feed}.ics"),
 ]
 
 

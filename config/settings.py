@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "compagnons.ledger",
     "compagnons.apprenticeship",
     "compagnons.missions",
+    "compagnons.coaching",
     "compagnons.credentials",
     "compagnons.certification",
     "compagnons.showcase",
@@ -342,6 +343,12 @@ VIGILANCE_THRESHOLD_CENTS = env_int("VIGILANCE_THRESHOLD_CENTS", 500_000)
 DELIVERY_AUTO_ACCEPT_DAYS = env_int("DELIVERY_AUTO_ACCEPT_DAYS", 14)
 TESTIMONIAL_WINDOW_DAYS = env_int("TESTIMONIAL_WINDOW_DAYS", 14)
 DIGEST_MATCHES_PER_MISSION = env_int("DIGEST_MATCHES_PER_MISSION", 20)
+# Coaching: how late a member may cancel (hours), how many open bookings a member holds, how long before a slot
+# booking closes (minutes); the visio link built for a remote slot ({room}: a random, unguessable id).
+COACHING_CANCEL_DEADLINE_HOURS = env_int("COACHING_CANCEL_DEADLINE_HOURS", 24)
+COACHING_MAX_OPEN_BOOKINGS = env_int("COACHING_MAX_OPEN_BOOKINGS", 3)
+COACHING_BOOKING_CLOSE_MINUTES = env_int("COACHING_BOOKING_CLOSE_MINUTES", 60)
+COACHING_VISIO_URL_TEMPLATE = env("COACHING_VISIO_URL_TEMPLATE", "https://meet.jit.si/compagnons-{room}")
 # Contreparties (minutes, never euros): what a won mission asks in return, the welcome, the credit for a lead or a
 # reading, the balance floor and whether going below it pauses new applications (default: a flag and a kind word).
 LEDGER_MISSION_COMMITMENT_MINUTES = env_int("LEDGER_MISSION_COMMITMENT_MINUTES", 60)

@@ -15,6 +15,7 @@ from bench.scale import (  # noqa: F401 - importing a module registers its seede
     accounts,
     apprenticeship,
     certification,
+    coaching,
     core,
     learning,
     ledger,

@@ -6,6 +6,7 @@ from bench.scale.certification import bench_credential, bench_jury
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Enrollment
 from compagnons.certification.models import Decision
+from compagnons.coaching.models import CoachingProfile
 from compagnons.missions.models import Mission
 from compagnons.showcase.models import Profile
 from compagnons.skills.models import Positioning
@@ -37,4 +38,7 @@ def bench_ids() -> dict[str, int | str | None]:
         if jury
         else None,
         "credential": str(credential.uuid) if credential else None,
+        "coaching_feed": CoachingProfile.objects.filter(user__email=BENCH_COMPAGNON)
+        .values_list("feed_token", flat=True)
+        .first(),
     }

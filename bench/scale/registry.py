@@ -26,6 +26,7 @@ ORDER = (
     "skills",
     "apprenticeship",
     "missions",
+    "coaching",
     "ledger",
     "certification",
     "showcase",

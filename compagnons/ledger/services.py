@@ -249,6 +249,21 @@ def credit_mentoring_session(session: Model, *, mentor: User, apprentice: User, 
     )
 
 
+def credit_coaching(booking: Model, *, coach: User, member: User, minutes: int) -> Transaction:
+    """Called once both sides confirmed a coaching session took place: help flows from the member to the coach."""
+    return post(
+        Kind.COACHING,
+        from_account=account_of(member),
+        to_account=account_of(coach),
+        minutes=minutes,
+        idempotency_key=f"coaching:{booking.pk}",
+        beneficiary=coach,
+        confirmer=member,
+        evidence=booking,
+        confirmed=True,
+    )
+
+
 def credit_lead(lead: Model, *, author: User) -> Transaction:
     return post(
         Kind.LEAD,

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession, PlanGoal
 from compagnons.certification.models import Decision, Evaluation
+from compagnons.coaching.records import confirmed_sessions as confirmed_coaching
 from compagnons.core import reports
 from compagnons.core.pdf import render_pdf
 from compagnons.core.spreadsheets import safe_cell
@@ -71,12 +72,14 @@ def attendance_context(apprentice: User, date_from: date | None = None, date_to:
     if date_to:
         sessions = sessions.filter(date__lte=date_to)
     rows = list(sessions.select_related("mentor").order_by("date", "pk"))
-    minutes = sum(s.duration_minutes for s in rows)
+    coaching = confirmed_coaching(apprentice, date_from, date_to)  # coaching received counts as training hours
+    minutes = sum(s.duration_minutes for s in rows) + sum(b.slot.duration_minutes for b in coaching)
     enrollment = Enrollment.objects.filter(member=apprentice).select_related("cohort").order_by("-requested_at").first()
     return {
         "apprentice": apprentice,
         "enrollment": enrollment,
         "sessions": rows,
+        "coaching": coaching,
         "count": len(rows),
         "minutes": minutes,
         "hours": minutes // 60,

@@ -354,6 +354,11 @@ LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELO
 # database, never served; back this directory up).
 APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
 CREDENTIALS_KEY_DIR = Path(env("CREDENTIALS_KEY_DIR", str(VAR_DIR / "keys")))
+# Operations (docs/operations.md): the passphrase that encrypts the signing keys inside backups (kept apart from the
+# archives), the free disk below which /sante/ answers 503, and the worker's heartbeat age that counts as dead.
+BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE")
+HEALTH_MIN_FREE_DISK_PERCENT = env_int("HEALTH_MIN_FREE_DISK_PERCENT", 5)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120)
 # The base of the credentials' issuer (`<it>/verifier/emetteur`) and of its keys' ids. Empty: SITE_URL (read at use,
 # so that it follows SITE_URL). Read through credentials.services.issuer_id() only.
 CREDENTIALS_ISSUER_URL = env("CREDENTIALS_ISSUER_URL", "").rstrip("/")

@@ -359,6 +359,9 @@ CREDENTIALS_KEY_DIR = Path(env("CREDENTIALS_KEY_DIR", str(VAR_DIR / "keys")))
 BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE")
 HEALTH_MIN_FREE_DISK_PERCENT = env_int("HEALTH_MIN_FREE_DISK_PERCENT", 5)
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120)
+# A failed background task runs again after 30 s, 2 min, 8 min, 32 min… (× 4), TASK_MAX_ATTEMPTS runs in all.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 # The base of the credentials' issuer (`<it>/verifier/emetteur`) and of its keys' ids. Empty: SITE_URL (read at use,
 # so that it follows SITE_URL). Read through credentials.services.issuer_id() only.
 CREDENTIALS_ISSUER_URL = env("CREDENTIALS_ISSUER_URL", "").rstrip("/")

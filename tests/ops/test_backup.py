@@ -25,7 +25,7 @@ from compagnons.missions.models import Delivery
 from compagnons.skills.models import Competence
 
 PASSPHRASE = "une phrase de passe assez longue"
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

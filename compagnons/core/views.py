@@ -34,6 +34,25 @@ def health_check(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: in French, without touching the database (it may be the cause). The database or its connection
+    lost → 503 « momentanément indisponible », with Retry-After; anything else → 500."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template.loader import render_to_string
+
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, (OperationalError, InterfaceError))
+    title = _("Site momentanément indisponible") if unavailable else _("Erreur du serveur")
+    # No request in the context: the context processors would read the session, hence the database.
+    body = render_to_string("503.html" if unavailable else "500.html", {"title": title})
+    response = HttpResponse(body, status=503 if unavailable else 500)
+    if unavailable:
+        response["Retry-After"] = "60"
+    return response
+
+
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")

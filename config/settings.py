@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "compagnons.accounts.middleware.IdleSessionMiddleware",
+    "compagnons.accounts.middleware.StaffMFAMiddleware",
     "compagnons.accounts.middleware.CharterMiddleware",
 ]
 if env_bool("QUERY_COUNT_HEADER"):
@@ -208,6 +210,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after this long without a request (accounts.middleware.IdleSessionMiddleware); the team must have
+# double authentication (StaffMFAMiddleware; off in the test settings except in the tests of the rule itself).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 120)
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not TESTING)
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

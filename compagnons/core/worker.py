@@ -68,6 +68,8 @@ def reclaim_abandoned(now: datetime | None = None) -> int:
     """Put back READY every RUNNING task whose worker has given no sign of life for WORKER_HEARTBEAT_MAX_AGE (or
     FAILED when it has used all its attempts). Row locks with SKIP LOCKED: two workers never reclaim the same task."""
     now = now or timezone.now()
+    # Every start of a worker draws a new id: forget the ones silent for a day (a missing beat counts as silent).
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     alive = set(WorkerHeartbeat.objects.filter(beat_at__gte=now - max_age()).values_list("worker_id", flat=True))
     reclaimed = 0
     with transaction.atomic():

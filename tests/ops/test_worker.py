@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from compagnons.certification.models import Decision
 from compagnons.certification.notifications import notify_decision
 from compagnons.core import worker
-from compagnons.core.models import AuditLog
+from compagnons.core.models import AuditLog, WorkerHeartbeat
 from tests.factories import UserFactory, judge_by_jury
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -78,6 +78,13 @@ def test_a_task_left_running_by_a_dead_worker_is_reclaimed_and_its_email_sent_on
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.worker_ids == ["mort", "vivant"]
     assert len(decision_emails()) == 1  # once, not twice
+
+
+def test_the_heartbeats_of_long_gone_workers_are_forgotten():
+    worker.beat("ancien", now=timezone.now() - timedelta(days=2))
+    worker.beat("vivant")
+    worker.reclaim_abandoned()
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["vivant"]
 
 
 def test_a_task_of_a_living_worker_is_left_alone(decision):

@@ -70,6 +70,7 @@ PAGES = [
     Page("dashboard (formateur)", "/espace/", "formateur"),
     Page("profile (apprenti)", "/espace/profil/", "apprenti"),
     Page("audit log (formateur)", "/equipe/journal/", "formateur"),
+    Page("failed tasks (formateur)", "/equipe/taches/", "formateur"),
     Page("référentiel", "/referentiel/"),
     Page("positioning result (apprenti)", "/positionnement/{positioning}/", "apprenti"),
     Page("positioning queue (formateur)", "/equipe/positionnements/", "formateur"),
@@ -186,6 +187,8 @@ def server_env(db_url: str, port: int) -> dict[str, str]:
         CREDENTIALS_ISSUER_URL=BENCH_ISSUER_URL,
         CREDENTIALS_KEY_DIR=str(VAR / "bench-keys"),
         LOG_LEVEL="WARNING",
+        # the bench signs staff in with a password only: it measures pages, not double authentication
+        STAFF_MFA_REQUIRED="0",
     )
     env.pop("COMPAGNONS_TESTING", None)
     return env

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "compagnons.accounts.middleware.IdleSessionMiddleware",
+    "compagnons.accounts.middleware.StaffMFAMiddleware",
     "compagnons.accounts.middleware.CharterMiddleware",
 ]
 if env_bool("QUERY_COUNT_HEADER"):
@@ -149,6 +151,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME") or None}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for the reporting pages (compagnons/core/replica.py); the primary stays the only one written.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["compagnons.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, charter version) -------------------------------------------------
@@ -209,6 +220,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after this long without a request (accounts.middleware.IdleSessionMiddleware); the team must have
+# double authentication (StaffMFAMiddleware; off in the test settings except in the tests of the rule itself).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 120)
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not TESTING)
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -257,7 +272,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files only their owners may see (evidence): never served as /media/, only through views that check rights.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "compagnons.core.storage.WholeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -361,6 +376,14 @@ LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELO
 # database, never served; back this directory up).
 APPEAL_DAYS = env_int("APPEAL_DAYS", 30)
 CREDENTIALS_KEY_DIR = Path(env("CREDENTIALS_KEY_DIR", str(VAR_DIR / "keys")))
+# Operations (docs/operations.md): the passphrase that encrypts the signing keys inside backups (kept apart from the
+# archives), the free disk below which /sante/ answers 503, and the worker's heartbeat age that counts as dead.
+BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE")
+HEALTH_MIN_FREE_DISK_PERCENT = env_int("HEALTH_MIN_FREE_DISK_PERCENT", 5)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120)
+# A failed background task runs again after 30 s, 2 min, 8 min, 32 min… (× 4), TASK_MAX_ATTEMPTS runs in all.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 # The base of the credentials' issuer (`<it>/verifier/emetteur`) and of its keys' ids. Empty: SITE_URL (read at use,
 # so that it follows SITE_URL). Read through credentials.services.issuer_id() only.
 CREDENTIALS_ISSUER_URL = env("CREDENTIALS_ISSUER_URL", "").rstrip("/")

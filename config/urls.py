@@ -7,6 +7,8 @@ from compagnons.accounts.views import SignupView
 admin.site.site_header = "Compagnons — administration"
 admin.site.site_title = "Compagnons"
 
+handler500 = "compagnons.core.views.server_error"
+
 urlpatterns = [
     path("", include("compagnons.core.urls")),
     path("", include("compagnons.accounts.urls")),

@@ -3,8 +3,11 @@
 Signals are used here only because the events originate in a library; business rules never use them.
 """
 
+import time
+
 from allauth.account.signals import email_confirmed, password_changed, password_reset, user_logged_in
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.contrib.auth.signals import user_logged_in as django_logged_in
 from django.dispatch import receiver
 
 from compagnons.core import audit
@@ -13,6 +16,13 @@ from compagnons.core import audit
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit.log(user, "account.logged_in", user)
+
+
+@receiver(django_logged_in)
+def start_idle_clock(sender, request, user, **kwargs):
+    """Every login (allauth's or not) starts the inactivity clock of middleware.IdleSessionMiddleware."""
+    if request is not None and hasattr(request, "session"):
+        request.session["seen_at"] = int(time.time())
 
 
 @receiver(email_confirmed)

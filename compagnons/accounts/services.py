@@ -131,6 +131,13 @@ def current_charter_id() -> int:
     return charter_id
 
 
+def has_mfa(user: User) -> bool:
+    """Whether the member set up double authentication (an authenticator app; recovery codes alone do not count)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
 def has_accepted_current_charter(user: User) -> bool:
     charter_id = current_charter_id()
     if not charter_id:

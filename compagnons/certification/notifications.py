@@ -14,7 +14,8 @@ from compagnons.certification.models import Decision
 
 @task
 def notify_decision(decision_id: int) -> bool:
-    """Tell the candidate once (idempotent: the decision remembers it was notified)."""
+    """Tell the candidate once (idempotent: the decision remembers it was notified). The mark and the sending share
+    one transaction: the SMTP server down rolls the mark back, the task fails and is retried later (not lost)."""
     with transaction.atomic():
         decision = (
             Decision.objects.select_for_update(of=("self",)).select_related("candidate").filter(pk=decision_id).first()
@@ -23,14 +24,14 @@ def notify_decision(decision_id: int) -> bool:
             return False
         decision.notified_at = timezone.now()
         decision.save(update_fields=["notified_at"])
-    with translation.override("fr"):
-        body = render_to_string(
-            "certification/email/decision.txt",
-            {
-                "decision": decision,
-                "decision_url": settings.SITE_URL + reverse("certification:decision", args=[decision.pk]),
-                "appeal_days": settings.APPEAL_DAYS,
-            },
-        )
-        send_mail("[Compagnons] La décision du jury", body, None, [decision.candidate.email])
+        with translation.override("fr"):
+            body = render_to_string(
+                "certification/email/decision.txt",
+                {
+                    "decision": decision,
+                    "decision_url": settings.SITE_URL + reverse("certification:decision", args=[decision.pk]),
+                    "appeal_days": settings.APPEAL_DAYS,
+                },
+            )
+            send_mail("[Compagnons] La décision du jury", body, None, [decision.candidate.email])
     return True

@@ -11,3 +11,7 @@ class PermissionRefused(Refused, PermissionError):
 
 class InvalidTransition(Refused, ValueError):
     """A state machine refuses a transition (the thing is not, or no longer, in a state that allows it)."""
+
+
+class StorageFull(Refused):
+    """The disk is full (or over quota) while a file is written: nothing was kept of it."""

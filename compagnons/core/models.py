@@ -77,3 +77,18 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each task worker (`manage.py db_worker`, compagnons/core/worker.py): /sante/ reads
+    the freshest; the reclaim of abandoned tasks reads the one of the worker that claimed them."""
+
+    worker_id = models.CharField(_("travailleur"), max_length=64, unique=True)
+    beat_at = models.DateTimeField(_("dernier signe de vie"), db_index=True)
+
+    class Meta:
+        verbose_name = _("signe de vie d'un travailleur")
+        verbose_name_plural = _("signes de vie des travailleurs")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,16 +1,85 @@
-"""Private files (evidence, deliveries, attestations, brochures, audit dossiers): outside MEDIA_ROOT, with no URL;
-served only by a view that checks rights (`core.files.serve_private`-style views in each app)."""
+"""File storages of the platform.
 
+Private files (evidence, deliveries, attestations, brochures, audit dossiers): outside MEDIA_ROOT, with no URL;
+served only by a view that checks rights (`core.files.serve_private`-style views in each app).
+
+Both storages write whole files or nothing: a file is written under a hidden temporary name in its directory, then
+renamed (atomic on one file system). Django's own storage leaves a half-written file behind when the disk fills up;
+here the temporary file is removed and `StorageFull` (a `Refused`: views show its message) is raised.
+"""
+
+import errno
 import os
+import tempfile
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+
+from compagnons.core.exceptions import StorageFull
+
+FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def _write_chunks(handle, content) -> None:
+    for chunk in content.chunks():
+        handle.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+
+
+class _Written(File):
+    """A file already written next to its final place: the parent storage only has to move it."""
+
+    def __init__(self, path: str):
+        super().__init__(open(path, "rb"), name=os.path.basename(path))  # noqa: SIM115 (closed by _save)
+        self._path = path
+
+    def temporary_file_path(self) -> str:
+        return self._path
+
+
+class WholeFilesMixin:
+    file_mode = 0o644
+
+    def _save(self, name, content):
+        directory = os.path.dirname(self.path(name))
+        os.makedirs(directory, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".envoi-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                _write_chunks(handle, content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, self.file_permissions_mode or self.file_mode)
+            written = _Written(temporary)
+            try:
+                return super()._save(name, written)
+            finally:
+                written.close()
+        except OSError as error:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            if error.errno in FULL:
+                raise StorageFull(
+                    _(
+                        "Le serveur n'a plus de place pour enregistrer ce fichier : rien n'a été enregistré. "
+                        "Réessayez plus tard ; l'équipe technique est prévenue par la supervision."
+                    )
+                ) from error
+            raise
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
+class WholeFileSystemStorage(WholeFilesMixin, FileSystemStorage):
+    """The default storage (MEDIA_ROOT): public files."""
+
+
+@deconstructible
+class PrivateStorage(WholeFilesMixin, FileSystemStorage):
     """Lives in PRIVATE_MEDIA_ROOT, read at each use (tests point it elsewhere)."""
+
+    file_mode = 0o600
 
     def __init__(self):
         super().__init__(base_url=None)

@@ -47,3 +47,11 @@ def purge_rate_limits() -> int:
     from compagnons.core import ratelimit
 
     return ratelimit.purge()
+
+
+@task
+def reclaim_abandoned_tasks() -> int:
+    """Put back in the queue the tasks a dead worker left running (compagnons/core/worker.py). Idempotent."""
+    from compagnons.core.worker import reclaim_abandoned
+
+    return reclaim_abandoned()

@@ -1,13 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
+from compagnons.core import health, worker
 from compagnons.core.ids import parse_page
 from compagnons.core.models import AuditLog
 from compagnons.core.permissions import require_team
 
 AUDIT_PAGE_SIZE = 50
+TASKS_PAGE_SIZE = 50
 
 
 @require_safe
@@ -19,6 +24,33 @@ def home(request: HttpRequest) -> HttpResponse:
 def ok(request: HttpRequest) -> HttpResponse:
     """Health check, and the bare baseline of `make bench`."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def health_check(request: HttpRequest) -> JsonResponse:
+    """For the monitoring: 200 when the site can serve, 503 otherwise (docs/operations.md)."""
+    healthy, body = health.report()
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: in French, without touching the database (it may be the cause). The database or its connection
+    lost → 503 « momentanément indisponible », with Retry-After; anything else → 500."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template.loader import render_to_string
+
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, (OperationalError, InterfaceError))
+    title = _("Site momentanément indisponible") if unavailable else _("Erreur du serveur")
+    # No request in the context: the context processors would read the session, hence the database.
+    body = render_to_string("503.html" if unavailable else "500.html", {"title": title})
+    response = HttpResponse(body, status=503 if unavailable else 500)
+    if unavailable:
+        response["Retry-After"] = "60"
+    return response
 
 
 @require_safe
@@ -61,3 +93,41 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+@require_safe
+def failed_tasks(request: HttpRequest) -> HttpResponse:
+    """The background tasks that failed after every retry, with their error, for the team to look at and relaunch."""
+    require_team(request.user)
+    from django_tasks_db.models import DBTaskResult
+
+    number = parse_page(request.GET.get("page"))
+    start = (number - 1) * TASKS_PAGE_SIZE
+    results = (
+        DBTaskResult.objects.failed()
+        .order_by("-finished_at")
+        .only("id", "task_path", "finished_at", "enqueued_at", "worker_ids", "exception_class_path", "traceback")
+    )
+    rows = list(results[start : start + TASKS_PAGE_SIZE + 1])
+    for row in rows[:TASKS_PAGE_SIZE]:
+        lines = [line for line in row.traceback.strip().splitlines() if line.strip()]
+        row.error = lines[-1] if lines else row.exception_class_path
+        row.attempts = worker.attempts(row)
+    return render(
+        request,
+        "core/failed_tasks.html",
+        {"results": rows[:TASKS_PAGE_SIZE], "number": number, "has_next": len(rows) > TASKS_PAGE_SIZE},
+    )
+
+
+@login_required
+@require_POST
+def retry_task(request: HttpRequest, pk) -> HttpResponse:
+    require_team(request.user)
+    from django_tasks_db.models import DBTaskResult
+
+    result = get_object_or_404(DBTaskResult, pk=pk)
+    worker.retry(result, by=request.user)
+    messages.success(request, _("La tâche est relancée : le travailleur la reprend dans un instant."))
+    return redirect("core:failed_tasks")

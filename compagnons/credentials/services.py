@@ -2,6 +2,7 @@
 verification.py. Any domain may call `issue` with its evidence (a generic reference): this layer knows nothing of
 juries."""
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -17,11 +18,17 @@ from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import User
 from compagnons.core import audit
-from compagnons.core.exceptions import InvalidTransition, PermissionRefused
+from compagnons.core.exceptions import InvalidTransition, PermissionRefused, Refused
 from compagnons.credentials import ob3, permissions
 from compagnons.credentials.models import IssuedCredential, SigningKey
 
 ISSUER_NAME = "Association des compagnons du télétravail"
+logger = logging.getLogger(__name__)
+
+
+class SigningKeyMissing(Refused):
+    """The private half of a signing key cannot be read (the file lost, a restore without the keys): nothing is
+    signed; the team is told what to do, a visitor gets a 503, never a trace."""
 
 
 def url(name: str, *args) -> str:
@@ -81,7 +88,18 @@ def active_key() -> SigningKey:
 
 
 def _private_key(key: SigningKey):
-    return ob3.load_private_key(_key_dir() / key.private_key_file)
+    try:
+        return ob3.load_private_key(_key_dir() / key.private_key_file)
+    except OSError as error:
+        logger.error("The private signing key %s cannot be read: %s", key.kid, error.strerror)
+        raise SigningKeyMissing(
+            _(
+                "La clé de signature des titres (%(kid)s) est introuvable sur le serveur : aucun titre n'a été signé "
+                "et rien n'a été enregistré. Faites restaurer le dossier des clés depuis la dernière sauvegarde "
+                "(docs/operations.md), puis recommencez."
+            )
+            % {"kid": key.kid}
+        ) from None
 
 
 def issuer_profile() -> dict:

@@ -96,7 +96,16 @@ def issuer(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def status_list(request: HttpRequest) -> HttpResponse:
-    return _json(services.status_list_credential())
+    try:
+        return _json(services.status_list_credential())
+    except services.SigningKeyMissing:
+        response = HttpResponse(
+            _("La liste des titres révoqués est momentanément indisponible. Réessayez plus tard."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "3600"
+        return response
 
 
 @login_required

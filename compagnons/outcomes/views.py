@@ -17,6 +17,7 @@ from compagnons.core import audit, reports, tokens
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
+from compagnons.core.replica import reads_from_replica
 from compagnons.outcomes import charts, exports, indicators, links, panels, permissions, public, services
 from compagnons.outcomes.forms import AnswerForm, FiltersForm
 from compagnons.outcomes.indicators import HOLDERS, LEAVERS
@@ -63,6 +64,7 @@ def _filters(request: HttpRequest):
 
 @login_required
 @require_safe
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     form, filters = _filters(request)
@@ -158,6 +160,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@reads_from_replica
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     require_team(request.user)
     _form, filters = _filters(request)
@@ -229,6 +232,7 @@ def _public_rows() -> list[dict]:
 
 
 @require_safe
+@reads_from_replica
 def results(request: HttpRequest) -> HttpResponse:
     rows = _public_rows()
     return render(

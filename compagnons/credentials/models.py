@@ -76,3 +76,26 @@ class IssuedCredential(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class House(models.Model):
+    """Another instance of the platform (another association, another region), registered by the team by its
+    did:web: its credentials and endorsements verify here, their keys read from its DID document."""
+
+    did = models.CharField(_("identifiant did:web"), max_length=200, unique=True)
+    name = models.CharField(_("nom de la maison"), max_length=200)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("maison")
+        verbose_name_plural = _("maisons")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return f"Maison {self.did}"

@@ -59,6 +59,7 @@ __all__ = [
     "CREDENTIALS_V2_CONTEXT",
     "CRYPTOSUITE",
     "DATA_INTEGRITY_V2_CONTEXT",
+    "DID_V1_CONTEXT",
     "MULTIKEY_V1_CONTEXT",
     "OB_CONTEXT",
     "OB_EXTENSIONS_CONTEXT",
@@ -107,6 +108,7 @@ CREDENTIALS_EXAMPLES_V2_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2
 OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1_CONTEXT = "https://w3id.org/security/multikey/v1"
+DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
 
 #: URL → bundled file (README of the spec folder). The ONLY documents the JSON-LD processor may load.
 CONTEXTS: dict[str, str] = {
@@ -119,6 +121,7 @@ CONTEXTS: dict[str, str] = {
     OB_EXTENSIONS_CONTEXT: "ob-v3p0-extensions.json",
     DATA_INTEGRITY_V2_CONTEXT: "security-data-integrity-v2.json",
     MULTIKEY_V1_CONTEXT: "security-multikey-v1.json",
+    DID_V1_CONTEXT: "did-v1.json",
 }
 
 #: Where 1EdTech serves the schema (value of ``credentialSchema[].id``).

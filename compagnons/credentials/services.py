@@ -19,7 +19,7 @@ from compagnons.accounts.models import User
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.credentials import ob3, permissions
-from compagnons.credentials.models import IssuedCredential, SigningKey
+from compagnons.credentials.models import House, IssuedCredential, SigningKey
 
 ISSUER_NAME = "Association des compagnons du télétravail"
 
@@ -28,11 +28,22 @@ def url(name: str, *args) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=args)}"
 
 
+def issuer_base() -> str:
+    """`CREDENTIALS_ISSUER_URL`, else `SITE_URL`, read at each call so that it follows the port `make run` serves
+    on. Must be a bare origin (scheme, host, port): the DID document is served at its /.well-known/did.json."""
+    return (settings.CREDENTIALS_ISSUER_URL or settings.SITE_URL).rstrip("/")
+
+
 def issuer_id() -> str:
-    """The credentials' issuer: the ONE place it is built (its keys' ids follow it). `CREDENTIALS_ISSUER_URL`,
-    else `SITE_URL`, read at each call so that it follows the port `make run` serves on."""
-    base = settings.CREDENTIALS_ISSUER_URL or settings.SITE_URL
-    return f"{base.rstrip('/')}{reverse('credentials:issuer')}"
+    """The credentials' issuer: the ONE place it is built (its keys' ids follow it). A did:web
+    (`did:web:compagnons.fr`): any conformant verifier resolves its keys at /.well-known/did.json."""
+    return ob3.did_web(issuer_base())
+
+
+def legacy_issuer_id() -> str:
+    """The issuer of the credentials issued before the did:web (`<base>/verifier/emetteur`): their keys stay
+    resolvable there, and here (verification.resolve_key)."""
+    return f"{issuer_base()}{reverse('credentials:issuer')}"
 
 
 def page_url(credential: IssuedCredential) -> str:
@@ -84,23 +95,42 @@ def _private_key(key: SigningKey):
     return ob3.load_private_key(_key_dir() / key.private_key_file)
 
 
-def issuer_profile() -> dict:
-    keys = list(SigningKey.objects.order_by("created_at"))
-    methods = [
+def _methods(controller: str) -> list[dict]:
+    return [
         {
-            "id": verification_method(k),
+            "id": f"{controller}#{k.kid}",
             "type": "Multikey",
-            "controller": issuer_id(),
+            "controller": controller,
             "publicKeyMultibase": k.public_multibase,
         }
-        for k in keys
+        for k in SigningKey.objects.order_by("created_at")
     ]
+
+
+def issuer_profile() -> dict:
+    """The Open Badges issuer profile at its former address: what the credentials issued before the did:web name
+    as their issuer and key controller. Every key, active or retired."""
+    methods = _methods(legacy_issuer_id())
     return {
-        "@context": [ob3.CREDENTIALS_V2_CONTEXT, ob3.OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
-        "id": issuer_id(),
+        "@context": [ob3.CREDENTIALS_V2_CONTEXT, ob3.OB_CONTEXT, ob3.MULTIKEY_V1_CONTEXT],
+        "id": legacy_issuer_id(),
         "type": ["Profile"],
         "name": ISSUER_NAME,
         "url": settings.SITE_URL,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }
+
+
+def did_document() -> dict:
+    """The issuer's DID document (W3C DID Core 1.0), served at /.well-known/did.json: every public key, active or
+    retired, as a Multikey verification method allowed to assert (retired keys stop signing, not verifying)."""
+    did = issuer_id()
+    methods = _methods(did)
+    return {
+        "@context": [ob3.DID_V1_CONTEXT, ob3.MULTIKEY_V1_CONTEXT],
+        "id": did,
+        "alsoKnownAs": [legacy_issuer_id()],
         "verificationMethod": methods,
         "assertionMethod": [m["id"] for m in methods],
     }
@@ -219,7 +249,7 @@ def reissue_foreign_credentials(*, by: User | None) -> int:
     foreign = [
         c
         for c in IssuedCredential.objects.select_for_update(of=("self",)).order_by("pk")
-        if _issuer_of(c.document) != current
+        if _issuer_of(c.document) not in (current, legacy_issuer_id())
     ]
     if not foreign:
         return 0
@@ -294,3 +324,44 @@ def _sign_status_list() -> dict:
     )
     key = active_key()
     return ob3.sign(unsigned, _private_key(key), verification_method(key), timezone.now())
+
+
+# --- Houses (other instances of the platform) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_house(*, did: str, name: str, by: User) -> House:
+    """The team registers another house by its did:web: its credentials then verify here (keys read from its DID
+    document, even on a private network) and show as coming from it."""
+    if not permissions.can_manage_houses(by):
+        raise PermissionRefused(_("Seule l'équipe enregistre une maison."))
+    did, name = did.strip(), name.strip()
+    if not name:
+        raise InvalidTransition(_("Indiquez le nom de la maison."))
+    try:
+        ob3.did_web_document_url(did)
+    except ValueError:
+        raise InvalidTransition(
+            _("« %(did)s » n'est pas un identifiant did:web (par exemple did:web:compagnons-sud.fr).") % {"did": did}
+        ) from None
+    if did == issuer_id():
+        raise InvalidTransition(_("C'est l'identifiant de cette maison-ci."))
+    if House.objects.filter(did=did).exists():
+        raise InvalidTransition(_("Cette maison est déjà enregistrée."))
+    try:
+        with transaction.atomic():
+            house = House.objects.create(did=did, name=name, registered_by=by)
+    except IntegrityError:
+        raise InvalidTransition(_("Cette maison est déjà enregistrée.")) from None
+    cache.delete(f"credentials:did-web:{did}")
+    audit.log(by, "credentials.house_registered", house)
+    return house
+
+
+@transaction.atomic
+def remove_house(house: House, *, by: User) -> None:
+    if not permissions.can_manage_houses(by):
+        raise PermissionRefused(_("Seule l'équipe retire une maison."))
+    audit.log(by, "credentials.house_removed", house)
+    cache.delete(f"credentials:did-web:{house.did}")
+    house.delete()

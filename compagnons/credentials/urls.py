@@ -4,6 +4,7 @@ from compagnons.credentials import views
 
 app_name = "credentials"
 urlpatterns = [
+    path(".well-known/did.json", views.did_document, name="did"),
     path("verifier/", views.check, name="check"),
     path("verifier/emetteur", views.issuer, name="issuer"),
     path("verifier/statut/1", views.status_list, name="status_list"),
@@ -12,4 +13,6 @@ urlpatterns = [
     path("espace/titres/", views.mine, name="mine"),
     path("equipe/titres/", views.staff, name="staff"),
     path("equipe/titres/nouvelle-cle/", views.rotate, name="rotate"),
+    path("equipe/titres/maisons/", views.houses, name="houses"),
+    path("equipe/titres/maisons/<int:pk>/retirer/", views.remove_house, name="remove_house"),
 ]

@@ -14,7 +14,8 @@ from compagnons.core.permissions import require_team
 from compagnons.core.qr import qr_data_uri
 from compagnons.core.refusals import refused
 from compagnons.credentials import ob3, services, verification
-from compagnons.credentials.models import IssuedCredential
+from compagnons.credentials.forms import HouseForm
+from compagnons.credentials.models import House, IssuedCredential
 
 MAX_PASTE_BYTES = 256 * 1024
 LD_JSON = "application/ld+json"
@@ -137,3 +138,45 @@ def rotate(request: HttpRequest) -> HttpResponse:
     services.rotate_key(by=request.user)
     messages.success(request, _("Nouvelle clé de signature ; les titres déjà émis restent vérifiables."))
     return redirect("credentials:staff")
+
+
+@require_safe
+def did_document(request: HttpRequest) -> HttpResponse:
+    """The issuer's DID document: what makes `did:web:<this host>` resolvable by any verifier."""
+    response = HttpResponse(
+        json.dumps(services.did_document(), ensure_ascii=False, indent=2),
+        content_type="application/did+ld+json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def houses(request: HttpRequest) -> HttpResponse:
+    """The team registers the other houses (instances of the platform) whose credentials verify here."""
+    require_team(request.user)
+    form = HouseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            house = services.register_house(by=request.user, **form.cleaned_data)
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Maison « %(name)s » enregistrée.") % {"name": house.name})
+            return redirect("credentials:houses")
+    context = {"form": form, "houses": House.objects.all()[:200], "own": services.issuer_id()}
+    return render(request, "credentials/houses.html", context)
+
+
+@login_required
+@require_POST
+def remove_house(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    house = get_object_or_404(House, pk=pk)
+    try:
+        services.remove_house(house, by=request.user)
+    except Refused as error:
+        return refused(request, error, "credentials:houses")
+    messages.success(request, _("Maison retirée : ses titres ne sont plus reconnus ici."))
+    return redirect("credentials:houses")

@@ -13,7 +13,7 @@ from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
 from compagnons.core.qr import qr_data_uri
 from compagnons.core.refusals import refused
-from compagnons.credentials import ob3, services, verification
+from compagnons.credentials import ob3, services, sharing, verification
 from compagnons.credentials.forms import HouseForm
 from compagnons.credentials.models import House, IssuedCredential
 
@@ -103,9 +103,11 @@ def status_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "credentials/mine.html", {"credentials": IssuedCredential.objects.filter(member=request.user)}
-    )
+    credentials = [
+        (credential, sharing.linkedin_url(credential))
+        for credential in IssuedCredential.objects.filter(member=request.user)[:500]
+    ]
+    return render(request, "credentials/mine.html", {"credentials": credentials})
 
 
 @login_required

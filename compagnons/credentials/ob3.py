@@ -72,6 +72,7 @@ __all__ = [
     "base58btc_encode",
     "bitstring_status_list",
     "build_credential",
+    "build_endorsement",
     "build_status_list_credential",
     "canonicalize",
     "check_bounds",
@@ -83,6 +84,7 @@ __all__ = [
     "generate_key",
     "hash_data",
     "hash_identity",
+    "is_endorsement",
     "is_revoked",
     "json_text_too_deep",
     "load_private_key",
@@ -91,6 +93,7 @@ __all__ = [
     "public_key_from_multibase",
     "public_multibase",
     "sign",
+    "validate_endorsement",
     "validate_schema",
     "verify",
 ]
@@ -981,6 +984,75 @@ def build_credential(
             "statusListCredential": status_list_credential,
         }
     return credential
+
+
+def build_endorsement(
+    *,
+    credential_id: str,
+    issuer_id: str,
+    issuer_name: str,
+    issuer_url: str,
+    valid_from: datetime | str,
+    name: str,
+    subject_id: str,
+    comment: str,
+    evidence: Iterable[Evidence | Mapping[str, Any]] = (),
+    status_list_credential: str | None = None,
+    status_list_index: int | None = None,
+) -> dict[str, Any]:
+    """An unsigned Open Badges 3.0 ``EndorsementCredential``: ``issuer`` vouches for ``subject_id`` (a credential,
+    an achievement, a profile) in ``comment`` (``endorsementComment``)."""
+    if (status_list_credential is None) != (status_list_index is None):
+        raise ValueError("status_list_credential et status_list_index vont ensemble.")
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2_CONTEXT, OB_CONTEXT],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "issuer": {"id": issuer_id, "type": ["Profile"], "name": issuer_name, "url": issuer_url},
+        "validFrom": format_datetime(valid_from),
+        "name": name,
+        "credentialSubject": {"id": subject_id, "type": ["EndorsementSubject"], "endorsementComment": comment},
+    }
+    evidence_list = [_as_ob(e) for e in evidence]
+    if evidence_list:
+        credential["evidence"] = evidence_list
+    if status_list_credential is not None and status_list_index is not None:
+        credential["credentialStatus"] = {
+            "id": f"{status_list_credential}#{status_list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_list_index),
+            "statusListCredential": status_list_credential,
+        }
+    return credential
+
+
+def is_endorsement(document: Mapping[str, Any]) -> bool:
+    types = document.get("type")
+    return isinstance(types, list) and "EndorsementCredential" in types
+
+
+def validate_endorsement(document: Mapping[str, Any]) -> list[str]:
+    """The required properties of an OB 3.0 EndorsementCredential (its data model, § EndorsementCredential); []
+    when they are there. 1EdTech's JSON Schema for endorsements is not bundled: this is the structural check."""
+    errors = []
+    types = document.get("type") if isinstance(document.get("type"), list) else []
+    if "VerifiableCredential" not in types or "EndorsementCredential" not in types:
+        errors.append("type doit contenir VerifiableCredential et EndorsementCredential")
+    for field in ("id", "name", "validFrom"):
+        if not isinstance(document.get(field), str) or not document.get(field):
+            errors.append(f"{field} est obligatoire")
+    issuer = document.get("issuer")
+    if not isinstance(issuer, Mapping) or not issuer.get("id") or "Profile" not in (issuer.get("type") or []):
+        errors.append("issuer doit être un Profile avec un id")
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, Mapping) or not subject.get("id"):
+        errors.append("credentialSubject.id est obligatoire")
+    elif "EndorsementSubject" not in (subject.get("type") or []):
+        errors.append("credentialSubject.type doit contenir EndorsementSubject")
+    if not isinstance(document.get("proof"), list) or not document.get("proof"):
+        errors.append("proof doit être une liste non vide")
+    return [f"Recommandation OB 3.0 — {e}" for e in errors]
 
 
 # --------------------------------------------------------------------------------------------------------------

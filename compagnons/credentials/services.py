@@ -22,6 +22,7 @@ from compagnons.credentials import ob3, permissions
 from compagnons.credentials.models import House, IssuedCredential, SigningKey
 
 ISSUER_NAME = "Association des compagnons du télétravail"
+ENDORSEMENT = "Endorsement"  #: IssuedCredential.achievement_type of an EndorsementCredential
 
 
 def url(name: str, *args) -> str:
@@ -218,6 +219,68 @@ def issue(
             evidence_type=evidence_type, evidence_id=evidence.pk, member=member, achievement_key=achievement_key
         )
     audit.log(None, "credentials.issued", credential, type=achievement_type)
+    return credential
+
+
+@transaction.atomic
+def issue_endorsement(
+    *,
+    member: User,
+    key: str,
+    name: str,
+    subject_id: str,
+    comment: str,
+    evidence: Model,
+    evidence_url: str,
+    evidence_name: str,
+    evidence_description: str = "",
+) -> IssuedCredential:
+    """Build, sign and store one EndorsementCredential: the platform vouches, on behalf of whom `comment` names, for
+    `subject_id`. Once per evidence and key (a second call returns the first); revocable like the titles."""
+    evidence_type = ContentType.objects.get_for_model(evidence)
+    lookup = {"evidence_type": evidence_type, "evidence_id": evidence.pk, "member": member, "achievement_key": key}
+    existing = IssuedCredential.objects.filter(**lookup).first()
+    if existing:
+        return existing
+    signing_key = active_key()
+    SigningKey.objects.select_for_update(of=("self",)).filter(pk=signing_key.pk).first()
+    last = IssuedCredential.objects.aggregate(m=Max("status_index"))["m"]
+    index = 0 if last is None else last + 1
+    credential = IssuedCredential(
+        member=member,
+        achievement_type=ENDORSEMENT,
+        achievement_key=key,
+        name=name,
+        status_index=index,
+        evidence_type=evidence_type,
+        evidence_id=evidence.pk,
+        document={},
+    )
+    now = timezone.now()
+    unsigned = ob3.build_endorsement(
+        credential_id=page_url(credential),
+        issuer_id=issuer_id(),
+        issuer_name=ISSUER_NAME,
+        issuer_url=settings.SITE_URL,
+        valid_from=now,
+        name=name,
+        subject_id=subject_id,
+        comment=comment,
+        evidence=[ob3.Evidence(id=evidence_url, name=evidence_name, description=evidence_description or None)],
+        status_list_credential=status_list_url(),
+        status_list_index=index,
+    )
+    signed = ob3.sign(unsigned, _private_key(signing_key), verification_method(signing_key), now)
+    errors = ob3.validate_endorsement(signed)
+    if errors:
+        raise InvalidTransition(_("La recommandation est incomplète : %(e)s") % {"e": "; ".join(errors)})
+    credential.document = signed
+    try:
+        with transaction.atomic():
+            credential.save()
+    except IntegrityError:
+        return IssuedCredential.objects.get(**lookup)
+    audit.log(member, "credentials.endorsement_issued", credential)
     return credential
 
 

@@ -3,6 +3,8 @@ profile » link, which carries the credential's verification address."""
 
 from urllib.parse import urlencode
 
+from django.contrib.contenttypes.models import ContentType
+
 from compagnons.credentials.models import IssuedCredential
 from compagnons.credentials.services import ISSUER_NAME, page_url
 
@@ -27,3 +29,13 @@ def linkedin_url(credential: IssuedCredential) -> str:
             }
         )
     )
+
+
+def issued_for(evidence_model, evidence_ids, member) -> dict[int, IssuedCredential]:
+    """The member's credentials issued from these pieces of evidence (e.g. a mission's attestations), by evidence id.
+    One query."""
+    evidence_type = ContentType.objects.get_for_model(evidence_model)
+    rows = IssuedCredential.objects.filter(
+        evidence_type=evidence_type, evidence_id__in=list(evidence_ids), member=member
+    )
+    return {c.evidence_id: c for c in rows}

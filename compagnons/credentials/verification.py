@@ -73,7 +73,8 @@ def check(document: dict) -> Verdict:
     if refusal:
         # before the schema and the signature: JSON-LD canonicalization must never see such a document
         return Verdict(refusal=refusal, signature_reason=refusal, dates_ok=False)
-    verdict = Verdict(schema_errors=ob3.validate_schema(document))
+    schema = ob3.validate_endorsement(document) if ob3.is_endorsement(document) else ob3.validate_schema(document)
+    verdict = Verdict(schema_errors=schema)
     verdict.signature_ok, verdict.signature_reason = ob3.verify(document, resolve_key)
     issuer = issuer_of(document)
     signers = _signers(document)

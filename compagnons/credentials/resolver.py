@@ -47,17 +47,18 @@ def fetch_did_document(did: str) -> dict | None:
     that DID). Cached, answers and misses alike."""
     if not settings.CREDENTIALS_RESOLVE_DID_WEB:
         return None
-    cache_key = f"credentials:did-web:{did}"
+    house = House.objects.filter(did=did).exists()
+    # whether it is a house is in the key: registering one is not delayed by an earlier refusal still in the cache
+    cache_key = f"credentials:did-web:{int(house)}:{did}"
     cached = cache.get(cache_key)
     if cached is not None:
         return cached or None
-    document = _fetch(did)
+    document = _fetch(did, house=house)
     cache.set(cache_key, document or {}, CACHE_SECONDS if document else MISS_SECONDS)
     return document
 
 
-def _fetch(did: str) -> dict | None:
-    house = House.objects.filter(did=did).exists()
+def _fetch(did: str, *, house: bool) -> dict | None:
     scheme = "http" if house and settings.CREDENTIALS_DID_WEB_HTTP_HOUSES else "https"
     try:
         url = ob3.did_web_document_url(did, scheme=scheme)

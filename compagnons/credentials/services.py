@@ -416,7 +416,6 @@ def register_house(*, did: str, name: str, by: User) -> House:
             house = House.objects.create(did=did, name=name, registered_by=by)
     except IntegrityError:
         raise InvalidTransition(_("Cette maison est déjà enregistrée.")) from None
-    cache.delete(f"credentials:did-web:{did}")
     audit.log(by, "credentials.house_registered", house)
     return house
 
@@ -426,5 +425,4 @@ def remove_house(house: House, *, by: User) -> None:
     if not permissions.can_manage_houses(by):
         raise PermissionRefused(_("Seule l'équipe retire une maison."))
     audit.log(by, "credentials.house_removed", house)
-    cache.delete(f"credentials:did-web:{house.did}")
     house.delete()

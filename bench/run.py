@@ -110,6 +110,9 @@ PAGES = [
     Page("jury decision (formateur)", "/certification/decisions/{decision}/", "formateur"),
     Page("my juries (compagnon)", "/jurys/", "compagnon"),
     Page("credential verification (visitor)", "/verifier/{credential}/"),
+    Page("issuer DID document (visitor)", "/.well-known/did.json"),
+    Page("my credentials (compagnon)", "/espace/titres/", "compagnon"),
+    Page("other houses (formateur)", "/equipe/titres/maisons/", "formateur"),
 ]
 
 

@@ -333,7 +333,7 @@ def reissue_foreign_credentials(*, by: User | None) -> int:
                 "statusListCredential": status_list_url(),
             }
         signed = ob3.sign(document, private, verification_method(key), timezone.now())
-        errors = ob3.validate_schema(signed)
+        errors = ob3.validate_endorsement(signed) if ob3.is_endorsement(signed) else ob3.validate_schema(signed)
         if errors:
             raise InvalidTransition(
                 _("Le titre ne respecte pas le schéma Open Badges 3.0 : %(e)s") % {"e": "; ".join(errors)}

@@ -214,3 +214,12 @@ def test_a_registered_house_did_document_is_read_and_cached(server, settings, fo
     _Handler.routes = {}
     assert verification.resolve_key(method) is not None  # cached
     assert verification.resolve_key(f"{did}#autre") is None  # not a method of the document
+
+
+def test_the_verifier_page_queries_do_not_grow(client, credential, compagnon, formateur, django_assert_max_num_queries):
+    for i in range(5):
+        services.rotate_key(by=formateur)
+        services.register_house(did=f"did:web:maison{i}.exemple", name=f"Maison {i}", by=formateur)
+    with django_assert_max_num_queries(12):
+        response = client.post(reverse("credentials:check"), {"document": json.dumps(credential.document)})
+    assert "authentique et valide" in response.content.decode()

@@ -424,5 +424,9 @@ def register_house(*, did: str, name: str, by: User) -> House:
 def remove_house(house: House, *, by: User) -> None:
     if not permissions.can_manage_houses(by):
         raise PermissionRefused(_("Seule l'équipe retire une maison."))
+    if house.credentials.exists():
+        raise InvalidTransition(
+            _("Des membres ont ajouté des titres de cette maison : elle reste enregistrée pour qu'ils se vérifient.")
+        )
     audit.log(by, "credentials.house_removed", house)
     house.delete()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("verifier/<uuid:uid>/", views.verify, name="verify"),
     path("verifier/<uuid:uid>.json", views.download, name="download"),
     path("espace/titres/", views.mine, name="mine"),
+    path("espace/titres/autre-maison/", views.add_house_credential, name="add_house_credential"),
     path("equipe/titres/", views.staff, name="staff"),
     path("equipe/titres/nouvelle-cle/", views.rotate, name="rotate"),
     path("equipe/titres/maisons/", views.houses, name="houses"),

@@ -13,9 +13,10 @@ from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
 from compagnons.core.qr import qr_data_uri
 from compagnons.core.refusals import refused
+from compagnons.credentials import houses as houses_services
 from compagnons.credentials import ob3, services, sharing, verification
-from compagnons.credentials.forms import HouseForm
-from compagnons.credentials.models import House, IssuedCredential
+from compagnons.credentials.forms import HouseCredentialForm, HouseForm
+from compagnons.credentials.models import House, HouseCredential, IssuedCredential
 
 MAX_PASTE_BYTES = 256 * 1024
 LD_JSON = "application/ld+json"
@@ -103,11 +104,37 @@ def status_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
+    return _mine_page(request, HouseCredentialForm())
+
+
+def _mine_page(request: HttpRequest, form: HouseCredentialForm, status: int = 200) -> HttpResponse:
     credentials = [
         (credential, sharing.linkedin_url(credential))
         for credential in IssuedCredential.objects.filter(member=request.user)[:500]
     ]
-    return render(request, "credentials/mine.html", {"credentials": credentials})
+    from_houses = HouseCredential.objects.filter(member=request.user).select_related("house")[:500]
+    context = {"credentials": credentials, "from_houses": from_houses, "form": form}
+    return render(request, "credentials/mine.html", context, status=status)
+
+
+@login_required
+@require_POST
+def add_house_credential(request: HttpRequest) -> HttpResponse:
+    """A member adds a credential a registered house issued them: checked, then shown on their mini-site."""
+    form = HouseCredentialForm(request.POST)
+    if form.is_valid():
+        try:
+            document = form.cleaned_data["document"]
+            credential = houses_services.add_house_credential(member=request.user, document=document)
+        except Refused as error:
+            form.add_error("document", str(error))
+        else:
+            messages.success(
+                request,
+                _("Titre de la maison « %(house)s » ajouté : votre mini-site le montre.") % {"house": credential.house},
+            )
+            return redirect("credentials:mine")
+    return _mine_page(request, form)
 
 
 @login_required

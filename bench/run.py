@@ -116,6 +116,9 @@ PAGES = [
     Page("mes réservations (apprenti)", "/coaching/reservations/", "apprenti"),
     Page("coach's slots (compagnon)", "/coaching/coach/", "compagnon"),
     Page("busy coach's calendar feed", "/coaching/agenda/{coaching_feed}.ics"),
+    Page("issuer DID document (visitor)", "/.well-known/did.json"),
+    Page("my credentials (compagnon)", "/espace/titres/", "compagnon"),
+    Page("other houses (formateur)", "/equipe/titres/maisons/", "formateur"),
 ]
 
 

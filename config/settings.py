@@ -387,6 +387,11 @@ TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 # The base of the credentials' issuer (`<it>/verifier/emetteur`) and of its keys' ids. Empty: SITE_URL (read at use,
 # so that it follows SITE_URL). Read through credentials.services.issuer_id() only.
 CREDENTIALS_ISSUER_URL = env("CREDENTIALS_ISSUER_URL", "").rstrip("/")
+# /verifier/ reads the keys of other issuers' did:web over HTTPS (short timeout, size cap, no redirect, public
+# addresses only unless a registered house); off: only our keys, did:key and nothing over the network. Plain HTTP for
+# registered houses is for development and the two-instance test only.
+CREDENTIALS_RESOLVE_DID_WEB = env_bool("CREDENTIALS_RESOLVE_DID_WEB", False) and not TESTING
+CREDENTIALS_DID_WEB_HTTP_HOUSES = env_bool("CREDENTIALS_DID_WEB_HTTP_HOUSES", False)
 # Outcomes (follow-up of the people who left the path): how long a personal survey link stays valid, the days
 # between an invitation and each of its two reminders, how late a survey may still be sent (older ones are left for
 # the team to take by phone), the smallest number of people a public figure may rest on, and whether working abroad

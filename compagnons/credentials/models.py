@@ -76,3 +76,52 @@ class IssuedCredential(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class House(models.Model):
+    """Another instance of the platform (another association, another region), registered by the team by its
+    did:web: its credentials and endorsements verify here, their keys read from its DID document."""
+
+    did = models.CharField(_("identifiant did:web"), max_length=200, unique=True)
+    name = models.CharField(_("nom de la maison"), max_length=200)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("maison")
+        verbose_name_plural = _("maisons")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return f"Maison {self.did}"
+
+
+class HouseCredential(models.Model):
+    """A credential another registered house issued to this member, which they added here (checked: signed by the
+    house, valid, and bearing the hash of their e-mail): their mini-site shows it as coming from that house."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="house_credentials")
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="credentials")
+    credential_id = models.CharField(max_length=500)
+    name = models.CharField(_("intitulé"), max_length=300)
+    document = models.JSONField(_("le titre signé"))
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("titre d'une autre maison")
+        verbose_name_plural = _("titres d'autres maisons")
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "credential_id"], name="house_credential_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return f"Titre de maison {self.pk}"

@@ -2,7 +2,7 @@
 
 A pure library (no Django import) around the W3C / 1EdTech specifications:
 
-- Verifiable Credentials Data Model 2.0 + Open Badges 3.0 (context 3.0.3);
+- Verifiable Credentials Data Model 2.0 + Open Badges 3.0 (contexts 3.0.0 to 3.0.3; 3.0.3 is what we issue);
 - Data Integrity proof, cryptosuite ``eddsa-rdfc-2022`` (W3C Data Integrity EdDSA Cryptosuites v1.0):
   RDFC-1.0 (URDNA2015) canonicalization with pyld, SHA-256, Ed25519 with ``cryptography``;
 - Multikey public keys (``publicKeyMultibase`` = 'z' + base58btc(0xed01 + raw key));
@@ -10,6 +10,20 @@ A pure library (no Django import) around the W3C / 1EdTech specifications:
 - W3C Bitstring Status List v1.0 for revocation.
 
 JSON-LD contexts and the schema are bundled next to this module: nothing is ever fetched over the network.
+
+Conformance choices (docs/certification.md says why):
+
+- proof sets and chains follow Verifiable Credential Data Integrity 1.0, "Verify Proof Sets and Chains": every
+  ``DataIntegrityProof`` must verify; a proof naming a ``previousProof`` (a string or an array of strings) was
+  signed over the document carrying the proofs it names, which must be in the set;
+- a proof of another ``type`` (not a Data Integrity proof) is ignored, and said in the reason; at least one
+  supported proof must verify;
+- ``created`` and ``expires`` are XML Schema ``dateTimeStamp``: without a time zone offset they are refused;
+  ``expires`` must be after ``created`` and in the future;
+- relative IRIs (an undefined type, a relative ``@id``) and an inline ``@base`` are refused: nothing is resolved
+  against a default base;
+- keys: ``did:key`` verification methods are read from the identifier itself (no network); any other is resolved
+  by the caller (``resolve_key``).
 """
 
 from __future__ import annotations
@@ -27,6 +41,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -40,9 +55,11 @@ from referencing.jsonschema import DRAFT201909
 __all__ = [
     "ACHIEVEMENT_TYPES",
     "CONTEXTS",
+    "CREDENTIALS_EXAMPLES_V2_CONTEXT",
     "CREDENTIALS_V2_CONTEXT",
     "CRYPTOSUITE",
     "DATA_INTEGRITY_V2_CONTEXT",
+    "DID_V1_CONTEXT",
     "MULTIKEY_V1_CONTEXT",
     "OB_CONTEXT",
     "OB_EXTENSIONS_CONTEXT",
@@ -55,14 +72,19 @@ __all__ = [
     "base58btc_encode",
     "bitstring_status_list",
     "build_credential",
+    "build_endorsement",
     "build_status_list_credential",
     "canonicalize",
     "check_bounds",
+    "did_key_public_key",
+    "did_web",
+    "did_web_document_url",
     "document_loader",
     "format_datetime",
     "generate_key",
     "hash_data",
     "hash_identity",
+    "is_endorsement",
     "is_revoked",
     "json_text_too_deep",
     "load_private_key",
@@ -71,6 +93,7 @@ __all__ = [
     "public_key_from_multibase",
     "public_multibase",
     "sign",
+    "validate_endorsement",
     "validate_schema",
     "verify",
 ]
@@ -81,17 +104,27 @@ _SCHEMA_PATH = _HERE / "schema" / "ob_v3p0_achievementcredential_schema.json"
 
 CREDENTIALS_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_CONTEXT_300 = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
+OB_CONTEXT_301 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
+OB_CONTEXT_302 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+CREDENTIALS_EXAMPLES_V2_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
 OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1_CONTEXT = "https://w3id.org/security/multikey/v1"
+DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
 
 #: URL → bundled file (README of the spec folder). The ONLY documents the JSON-LD processor may load.
 CONTEXTS: dict[str, str] = {
     CREDENTIALS_V2_CONTEXT: "credentials-v2.json",
     OB_CONTEXT: "ob-v3p0-context-3.0.3.json",
+    OB_CONTEXT_302: "ob-v3p0-context-3.0.2.json",
+    OB_CONTEXT_301: "ob-v3p0-context-3.0.1.json",
+    OB_CONTEXT_300: "ob-v3p0-context-3.0.0.json",
+    CREDENTIALS_EXAMPLES_V2_CONTEXT: "credentials-examples-v2.json",
     OB_EXTENSIONS_CONTEXT: "ob-v3p0-extensions.json",
     DATA_INTEGRITY_V2_CONTEXT: "security-data-integrity-v2.json",
     MULTIKEY_V1_CONTEXT: "security-multikey-v1.json",
+    DID_V1_CONTEXT: "did-v1.json",
 }
 
 #: Where 1EdTech serves the schema (value of ``credentialSchema[].id``).
@@ -131,6 +164,8 @@ MAX_TWIN_BLANK_NODES = 64
 MAX_N_DEGREE_HASHES = 2_000
 #: An Ed25519 signature is 64 bytes, 86–88 base58 characters; base58 decoding is quadratic in the length.
 MAX_PROOF_VALUE_CHARS = 100
+#: Proofs in one document (a set, or a chain): each one canonicalizes the document again.
+MAX_PROOFS = 8
 MSG_VALID = "Signature valide."
 
 
@@ -385,18 +420,87 @@ def canonicalize(doc: Mapping[str, Any]) -> str:
     problem = check_bounds(doc)
     if problem:
         raise CanonicalizationError(problem)
-    processor = JsonLdProcessor(on_property_dropped=_refuse_dropped_property)
-    try:
-        # what JsonLdProcessor.normalize does, with the dataset measured between its two steps
-        dataset = processor.to_rdf(
-            copy.deepcopy(dict(doc)), {"documentLoader": document_loader, "produceGeneralizedRdf": False}
+    if _has_inline_base(doc):
+        raise CanonicalizationError(
+            "Document refusé : il fixe sa propre base d'adresses (@base) ; les adresses d'un titre doivent être "
+            "absolues."
         )
+    processor = JsonLdProcessor(on_property_dropped=_refuse_dropped_property)
+    # pyld resolves a relative IRI against a default base (http://example.org/base/) when given none: give it one
+    # that can be recognised, in a reserved top-level domain (RFC 2606), and refuse what ends up under it.
+    options = {"documentLoader": document_loader, "base": _RELATIVE_BASE, "produceGeneralizedRdf": False}
+    try:
+        expanded = processor.expand(copy.deepcopy(dict(doc)), dict(options))
+        relative = _relative_iri(expanded)
+        if relative is not None:
+            raise CanonicalizationError(
+                f"Adresse relative refusée : {relative!r} (un type non défini par les contextes, ou un identifiant "
+                "qui n'est pas une adresse absolue ; elle ne serait résolue contre aucune base)."
+            )
+        # what JsonLdProcessor.normalize does, with the dataset measured between its two steps
+        dataset = processor.to_rdf(expanded, dict(options))
     except JsonLdError as exc:
         raise CanonicalizationError(f"Document JSON-LD invalide : {_jsonld_reason(exc)}") from exc
+    except RecursionError as exc:
+        # e.g. a chain of a thousand terms each defined from the previous one: pyld recurses once per link
+        raise CanonicalizationError(
+            "Document trop complexe : ses définitions JSON-LD s'enchaînent trop profondément pour être lues."
+        ) from exc
     problem = _dataset_problem(dataset)
     if problem:
         raise CanonicalizationError(problem)
     return _rdfc(dataset)
+
+
+_ABSOLUTE_IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_RELATIVE_BASE = "https://iri-relative.invalid/"
+
+
+def _absolute_or_blank(value: str) -> bool:
+    if value.startswith(_RELATIVE_BASE):
+        return False
+    return value.startswith(("_:", "@")) or bool(_ABSOLUTE_IRI_RE.match(value))
+
+
+def _relative_iri(expanded: Any) -> str | None:
+    """The first relative IRI in an expanded JSON-LD document (an ``@id``, a ``@type``, a property), else None.
+
+    Expanded against a base nobody uses, what was relative is under it: RDF would silently drop it (an ``@id``) or
+    keep a meaningless IRI (a type). Iterative; ``@value`` contents are data, not IRIs."""
+    stack = [expanded]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, item in value.items():
+            if key == "@value":
+                continue
+            if key in ("@id", "@type"):
+                for iri in item if isinstance(item, list) else [item]:
+                    if isinstance(iri, str) and not _absolute_or_blank(iri):
+                        return iri.removeprefix(_RELATIVE_BASE)
+                continue
+            if not key.startswith("@") and not _absolute_or_blank(key):
+                return key.removeprefix(_RELATIVE_BASE)
+            if isinstance(item, dict | list):
+                stack.append(item)
+    return None
+
+
+def _has_inline_base(doc: Any) -> bool:
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "@base" in value:
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _rdfc(dataset: dict[str, list]) -> str:
@@ -436,6 +540,7 @@ def _proof_config(proof: Mapping[str, Any], context: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------------------
 
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_NAIVE_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
 
 
 def format_datetime(value: datetime | str) -> str:
@@ -454,39 +559,58 @@ def sign(
     private_key: Ed25519PrivateKey,
     verification_method: str,
     created: datetime | str,
+    *,
+    expires: datetime | str | None = None,
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``credential`` with an embedded ``DataIntegrityProof`` (eddsa-rdfc-2022).
 
     The proof is appended to ``proof`` (always an ARRAY, as the OB 3.0 schema requires). Existing proofs are
-    kept (proof set): each one signs the document without any ``proof``.
+    kept (proof set): each one signs the document without any ``proof`` — unless ``previous_proof`` names some of
+    them (a proof chain): then it signs the document carrying those (Data Integrity 1.0, "Add Proof").
     """
     if "@context" not in credential:
         raise ValueError("Le document à signer n'a pas de @context.")
     unsecured = {k: copy.deepcopy(v) for k, v in credential.items() if k != "proof"}
-    proof: dict[str, Any] = {
-        "type": PROOF_TYPE,
+    existing = credential.get("proof", [])
+    existing = [existing] if isinstance(existing, Mapping) else list(existing)
+    proof: dict[str, Any] = {"type": PROOF_TYPE}
+    if proof_id is not None:
+        proof["id"] = proof_id
+    proof |= {
         "cryptosuite": CRYPTOSUITE,
         "created": format_datetime(created),
         "verificationMethod": verification_method,
         "proofPurpose": PROOF_PURPOSE,
     }
-    data = hash_data(unsecured, _proof_config(proof, unsecured["@context"]))
+    if expires is not None:
+        proof["expires"] = format_datetime(expires)
+    document: dict[str, Any] = unsecured
+    if previous_proof is not None:
+        proof["previousProof"] = previous_proof
+        document = {**unsecured, "proof": _previous_proofs(proof, existing)}
+    data = hash_data(document, _proof_config(proof, unsecured["@context"]))
     proof["proofValue"] = "z" + base58btc_encode(private_key.sign(data))
-
-    existing = credential.get("proof", [])
-    existing = [existing] if isinstance(existing, Mapping) else list(existing)
     return {**unsecured, "proof": [*copy.deepcopy(existing), proof]}
 
 
 def verify(
     credential: Mapping[str, Any],
     resolve_key: Callable[[str], Ed25519PublicKey | None],
+    *,
+    now: datetime | None = None,
 ) -> tuple[bool, str]:
     """Check every embedded proof; ``(True, "Signature valide.")`` or ``(False, <French reason>)``.
 
     ``resolve_key(verification_method)`` is provided by the app: it returns the Ed25519 public key registered
     for that verification method id (current or rotated-out key), or None if unknown. It is the app's job to
-    make sure that key belongs to the credential's issuer.
+    make sure that key belongs to the credential's issuer. ``did:key`` methods need no resolver: the key is the
+    identifier (see :func:`did_key_public_key`), tried when ``resolve_key`` knows nothing of it.
+
+    A proof set (several proofs) verifies when every Data Integrity proof does; a proof with ``previousProof``
+    verifies over the document carrying the proofs it names (Data Integrity 1.0, proof chains). Proofs of another
+    type are ignored and said so; ``now`` (default: the current time) judges ``proof.expires``.
     """
     if not isinstance(credential, Mapping):
         return False, "Le document n'est pas un objet JSON."
@@ -498,16 +622,74 @@ def verify(
         proofs = [proofs]
     if not proofs or not isinstance(proofs, list):
         return False, "Le document ne porte aucune preuve (proof)."
+    if len(proofs) > MAX_PROOFS:
+        return False, f"Trop de preuves : {len(proofs)} (au plus {MAX_PROOFS})."
     context = credential.get("@context")
     if context is None:
         return False, "Le document n'a pas de @context."
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    now = now or datetime.now(UTC)
 
-    for proof in proofs:
-        ok, reason = _verify_proof(unsecured, context, proof, resolve_key)
+    supported = [p for p in proofs if isinstance(p, Mapping) and p.get("type") == PROOF_TYPE]
+    others = len(proofs) - len(supported)
+    if not supported:
+        first = proofs[0]
+        if not isinstance(first, Mapping):
+            return False, "Preuve invalide : ce n'est pas un objet JSON."
+        return False, f"Type de preuve non pris en charge : {first.get('type')!r} (attendu : {PROOF_TYPE})."
+    chains = []
+    for proof in supported:  # the chain rule first: a broken chain is said as such, whatever else is wrong
+        try:
+            chains.append(_previous_proofs(proof, proofs))
+        except ValueError as exc:
+            return False, str(exc)
+    for proof, previous in zip(supported, chains, strict=True):
+        document = {**unsecured, "proof": previous} if previous else unsecured
+        ok, reason = _verify_proof(document, context, proof, resolve_key, now)
         if not ok:
             return False, reason
+    if others:
+        return True, (
+            f"{MSG_VALID} ({others} preuve(s) d'un autre type que {PROOF_TYPE}, que ce vérificateur ne lit pas, "
+            "ignorée(s).)"
+        )
     return True, MSG_VALID
+
+
+def _previous_proofs(proof: Mapping[str, Any], proofs: list) -> list[dict[str, Any]]:
+    """The proofs ``proof`` names in ``previousProof`` (Data Integrity 1.0: a string or an array of strings, each
+    the ``id`` of another proof of the document); ``ValueError`` with the French reason otherwise."""
+    if "previousProof" not in proof:
+        return []
+    named = proof["previousProof"]
+    names = [named] if isinstance(named, str) else named
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(
+            "Chaîne de preuves invalide : previousProof doit être l'identifiant d'une preuve ou une liste "
+            f"d'identifiants, pas {named!r}."
+        )
+    by_id = {p.get("id"): p for p in proofs if isinstance(p, Mapping) and isinstance(p.get("id"), str)}
+    found = []
+    for name in names:
+        if name not in by_id or by_id[name] is proof:
+            raise ValueError(f"Chaîne de preuves rompue : la preuve précédente {name!r} est absente du document.")
+        found.append(copy.deepcopy(dict(by_id[name])))
+    return found
+
+
+def _timestamp(value: Any, label: str) -> tuple[datetime | None, str]:
+    """A proof's ``created``/``expires`` (an XML Schema dateTimeStamp) and the French reason if it is not one."""
+    if not isinstance(value, str) or not _DATETIME_RE.match(value):
+        if isinstance(value, str) and _NAIVE_DATETIME_RE.match(value):
+            return None, (
+                f"{label} de la preuve sans fuseau horaire : {value!r} (une date de preuve indique son décalage, "
+                "par exemple 2026-01-31T09:30:00Z)."
+            )
+        return None, f"{label} de la preuve invalide : {value!r}."
+    try:
+        return datetime.fromisoformat(value), ""
+    except ValueError:
+        return None, f"{label} de la preuve invalide : {value!r}."
 
 
 def _verify_proof(
@@ -515,6 +697,7 @@ def _verify_proof(
     context: Any,
     proof: Any,
     resolve_key: Callable[[str], Ed25519PublicKey | None],
+    now: datetime,
 ) -> tuple[bool, str]:
     if not isinstance(proof, Mapping):
         return False, "Preuve invalide : ce n'est pas un objet JSON."
@@ -527,9 +710,19 @@ def _verify_proof(
         )
     if proof.get("proofPurpose") != PROOF_PURPOSE:
         return False, f"But de preuve inattendu : {proof.get('proofPurpose')!r} (attendu : {PROOF_PURPOSE})."
-    created = proof.get("created")
-    if created is not None and (not isinstance(created, str) or not _DATETIME_RE.match(created)):
-        return False, f"Date de création de la preuve invalide : {created!r}."
+    created = None
+    if "created" in proof:
+        created, reason = _timestamp(proof["created"], "Date de création")
+        if created is None:
+            return False, reason
+    if "expires" in proof:
+        expires, reason = _timestamp(proof["expires"], "Date d'expiration")
+        if expires is None:
+            return False, reason
+        if created is not None and expires <= created:
+            return False, "Preuve invalide : elle expire avant d'avoir été créée."
+        if expires <= now:
+            return False, f"La preuve a expiré le {proof['expires']}."
     verification_method = proof.get("verificationMethod")
     if not isinstance(verification_method, str) or not verification_method:
         return False, "Preuve sans méthode de vérification (verificationMethod)."
@@ -553,6 +746,8 @@ def _verify_proof(
 
     public_key = resolve_key(verification_method)
     if public_key is None:
+        public_key = did_key_public_key(verification_method)
+    if public_key is None:
         return False, f"Clé de vérification inconnue : {verification_method}"
     if not isinstance(public_key, Ed25519PublicKey):
         return False, f"La clé de {verification_method} n'est pas une clé Ed25519."
@@ -561,6 +756,8 @@ def _verify_proof(
         data = hash_data(unsecured, _proof_config(proof, context))
     except CanonicalizationError as exc:
         return False, str(exc)
+    except RecursionError:
+        return False, "Document trop complexe : le lire demanderait une récursion trop profonde."
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
         # untrusted input can trip pyld outside its own error type: report, never crash the verifier page
         return False, f"Document JSON-LD invalide : {exc}"
@@ -569,6 +766,52 @@ def _verify_proof(
     except InvalidSignature:
         return False, MSG_TAMPERED
     return True, MSG_VALID
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Decentralized identifiers: did:key (self-contained) and did:web (where its document is)
+# --------------------------------------------------------------------------------------------------------------
+
+_DID_KEY_PREFIX = "did:key:"
+
+
+def did_key_public_key(verification_method: str) -> Ed25519PublicKey | None:
+    """The Ed25519 key a ``did:key`` verification method is made of (``did:key:z6Mk…`` or
+    ``did:key:z6Mk…#z6Mk…``), else None. No network: the identifier is the key."""
+    if not isinstance(verification_method, str) or not verification_method.startswith(_DID_KEY_PREFIX):
+        return None
+    did, _, fragment = verification_method.partition("#")
+    multibase = did[len(_DID_KEY_PREFIX) :]
+    if len(multibase) > 64 or (fragment and fragment != multibase):
+        return None
+    try:
+        return public_key_from_multibase(multibase)
+    except ValueError:
+        return None
+
+
+def did_web(url: str) -> str:
+    """The ``did:web`` of a site's base URL: ``https://exemple.fr`` → ``did:web:exemple.fr``, a port as ``%3A``
+    and a path as ``:`` segments (W3C did:web method, "Create")."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(f"Adresse sans hôte : {url!r}")
+    host = parts.hostname.lower() + (f"%3A{parts.port}" if parts.port else "")
+    segments = [quote(s, safe="") for s in parts.path.strip("/").split("/") if s]
+    return ":".join(["did:web", host, *segments])
+
+
+def did_web_document_url(did: str, *, scheme: str = "https") -> str:
+    """Where a ``did:web`` DID document is: ``did:web:exemple.fr`` → ``https://exemple.fr/.well-known/did.json``,
+    ``did:web:exemple.fr:a:b`` → ``https://exemple.fr/a/b/did.json``; ``ValueError`` if it is not one."""
+    if not isinstance(did, str) or not did.startswith("did:web:") or "#" in did or "?" in did or "/" in did:
+        raise ValueError(f"Ce n'est pas un identifiant did:web : {did!r}")
+    host, *segments = did[len("did:web:") :].split(":")
+    host = unquote(host)
+    if not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host) or any(not s for s in segments):
+        raise ValueError(f"Identifiant did:web mal formé : {did!r}")
+    path = "/".join(unquote(s) for s in segments) + "/did.json" if segments else ".well-known/did.json"
+    return f"{scheme}://{host}/{path}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -741,6 +984,75 @@ def build_credential(
             "statusListCredential": status_list_credential,
         }
     return credential
+
+
+def build_endorsement(
+    *,
+    credential_id: str,
+    issuer_id: str,
+    issuer_name: str,
+    issuer_url: str,
+    valid_from: datetime | str,
+    name: str,
+    subject_id: str,
+    comment: str,
+    evidence: Iterable[Evidence | Mapping[str, Any]] = (),
+    status_list_credential: str | None = None,
+    status_list_index: int | None = None,
+) -> dict[str, Any]:
+    """An unsigned Open Badges 3.0 ``EndorsementCredential``: ``issuer`` vouches for ``subject_id`` (a credential,
+    an achievement, a profile) in ``comment`` (``endorsementComment``)."""
+    if (status_list_credential is None) != (status_list_index is None):
+        raise ValueError("status_list_credential et status_list_index vont ensemble.")
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2_CONTEXT, OB_CONTEXT],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "issuer": {"id": issuer_id, "type": ["Profile"], "name": issuer_name, "url": issuer_url},
+        "validFrom": format_datetime(valid_from),
+        "name": name,
+        "credentialSubject": {"id": subject_id, "type": ["EndorsementSubject"], "endorsementComment": comment},
+    }
+    evidence_list = [_as_ob(e) for e in evidence]
+    if evidence_list:
+        credential["evidence"] = evidence_list
+    if status_list_credential is not None and status_list_index is not None:
+        credential["credentialStatus"] = {
+            "id": f"{status_list_credential}#{status_list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_list_index),
+            "statusListCredential": status_list_credential,
+        }
+    return credential
+
+
+def is_endorsement(document: Mapping[str, Any]) -> bool:
+    types = document.get("type")
+    return isinstance(types, list) and "EndorsementCredential" in types
+
+
+def validate_endorsement(document: Mapping[str, Any]) -> list[str]:
+    """The required properties of an OB 3.0 EndorsementCredential (its data model, § EndorsementCredential); []
+    when they are there. 1EdTech's JSON Schema for endorsements is not bundled: this is the structural check."""
+    errors = []
+    types = document.get("type") if isinstance(document.get("type"), list) else []
+    if "VerifiableCredential" not in types or "EndorsementCredential" not in types:
+        errors.append("type doit contenir VerifiableCredential et EndorsementCredential")
+    for field in ("id", "name", "validFrom"):
+        if not isinstance(document.get(field), str) or not document.get(field):
+            errors.append(f"{field} est obligatoire")
+    issuer = document.get("issuer")
+    if not isinstance(issuer, Mapping) or not issuer.get("id") or "Profile" not in (issuer.get("type") or []):
+        errors.append("issuer doit être un Profile avec un id")
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, Mapping) or not subject.get("id"):
+        errors.append("credentialSubject.id est obligatoire")
+    elif "EndorsementSubject" not in (subject.get("type") or []):
+        errors.append("credentialSubject.type doit contenir EndorsementSubject")
+    if not isinstance(document.get("proof"), list) or not document.get("proof"):
+        errors.append("proof doit être une liste non vide")
+    return [f"Recommandation OB 3.0 — {e}" for e in errors]
 
 
 # --------------------------------------------------------------------------------------------------------------

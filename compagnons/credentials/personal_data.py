@@ -1,7 +1,7 @@
 """Credentials never carry the e-mail in clear (a salted hash). They are the holder's titles: the export lists them;
 erasure revokes nothing (a title stays true), and the signed documents hold no name to remove."""
 
-from compagnons.credentials.models import IssuedCredential
+from compagnons.credentials.models import HouseCredential, IssuedCredential
 
 
 def export(user) -> dict:
@@ -9,9 +9,14 @@ def export(user) -> dict:
         "credentials": [
             {"name": c.name, "id": c.document.get("id"), "issued_at": c.issued_at.isoformat(), "revoked": c.is_revoked}
             for c in IssuedCredential.objects.filter(member=user)
-        ]
+        ],
+        "from_other_houses": [
+            {"name": c.name, "id": c.credential_id, "house": c.house.did, "added_at": c.added_at.isoformat()}
+            for c in HouseCredential.objects.filter(member=user).select_related("house")
+        ],
     }
 
 
 def erase(user, traces: list[str]) -> None:
-    return None
+    """The titles of other houses the member added are their copies: removed (the house keeps its own)."""
+    HouseCredential.objects.filter(member=user).delete()

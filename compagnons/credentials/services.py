@@ -20,9 +20,10 @@ from compagnons.accounts.models import User
 from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused, Refused
 from compagnons.credentials import ob3, permissions
-from compagnons.credentials.models import IssuedCredential, SigningKey
+from compagnons.credentials.models import House, IssuedCredential, SigningKey
 
 ISSUER_NAME = "Association des compagnons du télétravail"
+ENDORSEMENT = "Endorsement"  #: IssuedCredential.achievement_type of an EndorsementCredential
 logger = logging.getLogger(__name__)
 
 
@@ -35,11 +36,22 @@ def url(name: str, *args) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=args)}"
 
 
+def issuer_base() -> str:
+    """`CREDENTIALS_ISSUER_URL`, else `SITE_URL`, read at each call so that it follows the port `make run` serves
+    on. Must be a bare origin (scheme, host, port): the DID document is served at its /.well-known/did.json."""
+    return (settings.CREDENTIALS_ISSUER_URL or settings.SITE_URL).rstrip("/")
+
+
 def issuer_id() -> str:
-    """The credentials' issuer: the ONE place it is built (its keys' ids follow it). `CREDENTIALS_ISSUER_URL`,
-    else `SITE_URL`, read at each call so that it follows the port `make run` serves on."""
-    base = settings.CREDENTIALS_ISSUER_URL or settings.SITE_URL
-    return f"{base.rstrip('/')}{reverse('credentials:issuer')}"
+    """The credentials' issuer: the ONE place it is built (its keys' ids follow it). A did:web
+    (`did:web:compagnons.fr`): any conformant verifier resolves its keys at /.well-known/did.json."""
+    return ob3.did_web(issuer_base())
+
+
+def legacy_issuer_id() -> str:
+    """The issuer of the credentials issued before the did:web (`<base>/verifier/emetteur`): their keys stay
+    resolvable there, and here (verification.resolve_key)."""
+    return f"{issuer_base()}{reverse('credentials:issuer')}"
 
 
 def page_url(credential: IssuedCredential) -> str:
@@ -102,23 +114,42 @@ def _private_key(key: SigningKey):
         ) from None
 
 
-def issuer_profile() -> dict:
-    keys = list(SigningKey.objects.order_by("created_at"))
-    methods = [
+def _methods(controller: str) -> list[dict]:
+    return [
         {
-            "id": verification_method(k),
+            "id": f"{controller}#{k.kid}",
             "type": "Multikey",
-            "controller": issuer_id(),
+            "controller": controller,
             "publicKeyMultibase": k.public_multibase,
         }
-        for k in keys
+        for k in SigningKey.objects.order_by("created_at")
     ]
+
+
+def issuer_profile() -> dict:
+    """The Open Badges issuer profile at its former address: what the credentials issued before the did:web name
+    as their issuer and key controller. Every key, active or retired."""
+    methods = _methods(legacy_issuer_id())
     return {
-        "@context": [ob3.CREDENTIALS_V2_CONTEXT, ob3.OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
-        "id": issuer_id(),
+        "@context": [ob3.CREDENTIALS_V2_CONTEXT, ob3.OB_CONTEXT, ob3.MULTIKEY_V1_CONTEXT],
+        "id": legacy_issuer_id(),
         "type": ["Profile"],
         "name": ISSUER_NAME,
         "url": settings.SITE_URL,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }
+
+
+def did_document() -> dict:
+    """The issuer's DID document (W3C DID Core 1.0), served at /.well-known/did.json: every public key, active or
+    retired, as a Multikey verification method allowed to assert (retired keys stop signing, not verifying)."""
+    did = issuer_id()
+    methods = _methods(did)
+    return {
+        "@context": [ob3.DID_V1_CONTEXT, ob3.MULTIKEY_V1_CONTEXT],
+        "id": did,
+        "alsoKnownAs": [legacy_issuer_id()],
         "verificationMethod": methods,
         "assertionMethod": [m["id"] for m in methods],
     }
@@ -209,6 +240,68 @@ def issue(
     return credential
 
 
+@transaction.atomic
+def issue_endorsement(
+    *,
+    member: User,
+    key: str,
+    name: str,
+    subject_id: str,
+    comment: str,
+    evidence: Model,
+    evidence_url: str,
+    evidence_name: str,
+    evidence_description: str = "",
+) -> IssuedCredential:
+    """Build, sign and store one EndorsementCredential: the platform vouches, on behalf of whom `comment` names, for
+    `subject_id`. Once per evidence and key (a second call returns the first); revocable like the titles."""
+    evidence_type = ContentType.objects.get_for_model(evidence)
+    lookup = {"evidence_type": evidence_type, "evidence_id": evidence.pk, "member": member, "achievement_key": key}
+    existing = IssuedCredential.objects.filter(**lookup).first()
+    if existing:
+        return existing
+    signing_key = active_key()
+    SigningKey.objects.select_for_update(of=("self",)).filter(pk=signing_key.pk).first()
+    last = IssuedCredential.objects.aggregate(m=Max("status_index"))["m"]
+    index = 0 if last is None else last + 1
+    credential = IssuedCredential(
+        member=member,
+        achievement_type=ENDORSEMENT,
+        achievement_key=key,
+        name=name,
+        status_index=index,
+        evidence_type=evidence_type,
+        evidence_id=evidence.pk,
+        document={},
+    )
+    now = timezone.now()
+    unsigned = ob3.build_endorsement(
+        credential_id=page_url(credential),
+        issuer_id=issuer_id(),
+        issuer_name=ISSUER_NAME,
+        issuer_url=settings.SITE_URL,
+        valid_from=now,
+        name=name,
+        subject_id=subject_id,
+        comment=comment,
+        evidence=[ob3.Evidence(id=evidence_url, name=evidence_name, description=evidence_description or None)],
+        status_list_credential=status_list_url(),
+        status_list_index=index,
+    )
+    signed = ob3.sign(unsigned, _private_key(signing_key), verification_method(signing_key), now)
+    errors = ob3.validate_endorsement(signed)
+    if errors:
+        raise InvalidTransition(_("La recommandation est incomplète : %(e)s") % {"e": "; ".join(errors)})
+    credential.document = signed
+    try:
+        with transaction.atomic():
+            credential.save()
+    except IntegrityError:
+        return IssuedCredential.objects.get(**lookup)
+    audit.log(member, "credentials.endorsement_issued", credential)
+    return credential
+
+
 def _rebased(value, old: str, new: str):
     """`value` with every string at the address `old` (a site's base URL) moved to `new`."""
     if isinstance(value, dict):
@@ -237,7 +330,7 @@ def reissue_foreign_credentials(*, by: User | None) -> int:
     foreign = [
         c
         for c in IssuedCredential.objects.select_for_update(of=("self",)).order_by("pk")
-        if _issuer_of(c.document) != current
+        if _issuer_of(c.document) not in (current, legacy_issuer_id())
     ]
     if not foreign:
         return 0
@@ -258,7 +351,7 @@ def reissue_foreign_credentials(*, by: User | None) -> int:
                 "statusListCredential": status_list_url(),
             }
         signed = ob3.sign(document, private, verification_method(key), timezone.now())
-        errors = ob3.validate_schema(signed)
+        errors = ob3.validate_endorsement(signed) if ob3.is_endorsement(signed) else ob3.validate_schema(signed)
         if errors:
             raise InvalidTransition(
                 _("Le titre ne respecte pas le schéma Open Badges 3.0 : %(e)s") % {"e": "; ".join(errors)}
@@ -312,3 +405,46 @@ def _sign_status_list() -> dict:
     )
     key = active_key()
     return ob3.sign(unsigned, _private_key(key), verification_method(key), timezone.now())
+
+
+# --- Houses (other instances of the platform) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_house(*, did: str, name: str, by: User) -> House:
+    """The team registers another house by its did:web: its credentials then verify here (keys read from its DID
+    document, even on a private network) and show as coming from it."""
+    if not permissions.can_manage_houses(by):
+        raise PermissionRefused(_("Seule l'équipe enregistre une maison."))
+    did, name = did.strip(), name.strip()
+    if not name:
+        raise InvalidTransition(_("Indiquez le nom de la maison."))
+    try:
+        ob3.did_web_document_url(did)
+    except ValueError:
+        raise InvalidTransition(
+            _("« %(did)s » n'est pas un identifiant did:web (par exemple did:web:compagnons-sud.fr).") % {"did": did}
+        ) from None
+    if did == issuer_id():
+        raise InvalidTransition(_("C'est l'identifiant de cette maison-ci."))
+    if House.objects.filter(did=did).exists():
+        raise InvalidTransition(_("Cette maison est déjà enregistrée."))
+    try:
+        with transaction.atomic():
+            house = House.objects.create(did=did, name=name, registered_by=by)
+    except IntegrityError:
+        raise InvalidTransition(_("Cette maison est déjà enregistrée.")) from None
+    audit.log(by, "credentials.house_registered", house)
+    return house
+
+
+@transaction.atomic
+def remove_house(house: House, *, by: User) -> None:
+    if not permissions.can_manage_houses(by):
+        raise PermissionRefused(_("Seule l'équipe retire une maison."))
+    if house.credentials.exists():
+        raise InvalidTransition(
+            _("Des membres ont ajouté des titres de cette maison : elle reste enregistrée pour qu'ils se vérifient.")
+        )
+    audit.log(by, "credentials.house_removed", house)
+    house.delete()

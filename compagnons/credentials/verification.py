@@ -9,17 +9,38 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compagnons.credentials import ob3
-from compagnons.credentials.models import IssuedCredential, SigningKey
-from compagnons.credentials.services import issuer_id
+from compagnons.credentials import ob3, resolver
+from compagnons.credentials.models import House, IssuedCredential, SigningKey
+from compagnons.credentials.services import issuer_id, legacy_issuer_id
 
 
 def resolve_key(method: str):
-    """Public key of one of our verification methods (active or retired), else None."""
-    if not method.startswith(issuer_id() + "#"):
-        return None
-    key = SigningKey.objects.filter(kid=method.split("#", 1)[1]).first()
-    return ob3.public_key_from_multibase(key.public_multibase) if key else None
+    """Public key of a verification method: ours (under the did:web, or under the former https issuer for the
+    credentials issued before it; active or retired), else another issuer's did:web through the network when it is
+    allowed (resolver.py), else None. did:key is read by ob3 itself."""
+    controller, _, kid = method.partition("#")
+    if kid and controller in (issuer_id(), legacy_issuer_id()):
+        key = SigningKey.objects.filter(kid=kid).first()
+        return ob3.public_key_from_multibase(key.public_multibase) if key else None
+    if controller.startswith("did:web:") and kid:
+        return resolver.resolve_did_web_key(method)
+    return None
+
+
+def issuer_of(document: dict) -> str:
+    issuer = document.get("issuer")
+    return str(issuer.get("id", "")) if isinstance(issuer, dict) else str(issuer or "")
+
+
+def _signers(document: dict) -> set[str]:
+    """The controllers (the part before '#') of the verification methods of the document's Data Integrity proofs."""
+    proofs = document.get("proof")
+    proofs = [proofs] if isinstance(proofs, dict) else proofs if isinstance(proofs, list) else []
+    return {
+        str(p.get("verificationMethod", "")).partition("#")[0]
+        for p in proofs
+        if isinstance(p, dict) and p.get("type") == ob3.PROOF_TYPE
+    }
 
 
 @dataclass
@@ -32,6 +53,8 @@ class Verdict:
     dates_reason: str = ""
     credential: IssuedCredential | None = None
     refusal: str = ""  # beyond the verifier's bounds: nothing else was checked
+    issuer_bound: bool = False  # the keys that signed are the issuer's own
+    house: House | None = None  # issued by a registered house
 
     @property
     def ok(self) -> bool:
@@ -39,6 +62,7 @@ class Verdict:
             not self.refusal
             and not self.schema_errors
             and self.signature_ok
+            and self.issuer_bound
             and self.status == "valide"
             and self.dates_ok
         )
@@ -49,8 +73,15 @@ def check(document: dict) -> Verdict:
     if refusal:
         # before the schema and the signature: JSON-LD canonicalization must never see such a document
         return Verdict(refusal=refusal, signature_reason=refusal, dates_ok=False)
-    verdict = Verdict(schema_errors=ob3.validate_schema(document))
+    schema = ob3.validate_endorsement(document) if ob3.is_endorsement(document) else ob3.validate_schema(document)
+    verdict = Verdict(schema_errors=schema)
     verdict.signature_ok, verdict.signature_reason = ob3.verify(document, resolve_key)
+    issuer = issuer_of(document)
+    signers = _signers(document)
+    # Ours: signed under our did:web or our former issuer, which it must name. Elsewhere: the issuer's own DID.
+    verdict.issuer_bound = bool(signers) and signers <= {issuer}
+    if issuer.startswith("did:web:") and issuer != issuer_id():
+        verdict.house = House.objects.filter(did=issuer).first()
     # Ours if its id is the id of a credential we issued, whatever host name it was issued under.
     credential_id = str(document.get("id", ""))
     uid = credential_id.rstrip("/").rsplit("/", 1)[-1]
@@ -59,6 +90,8 @@ def check(document: dict) -> Verdict:
         verdict.credential = found if found and found.document.get("id") == credential_id else None
     if verdict.credential is not None:
         verdict.status = "révoqué" if verdict.credential.is_revoked else "valide"
+    elif verdict.house is not None and verdict.signature_ok and verdict.issuer_bound:
+        verdict.status = _house_status(document)
     now = timezone.now()
     valid_from, valid_until = _parse(document.get("validFrom")), _parse(document.get("validUntil"))
     if document.get("validFrom") and valid_from is None:
@@ -94,3 +127,24 @@ def is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _house_status(document: dict) -> str:
+    """A registered house's credential: its status list, fetched like its DID document and signed by the house."""
+    status = document.get("credentialStatus")
+    if not isinstance(status, dict) or status.get("type") != "BitstringStatusListEntry":
+        return "valide"  # no status: nothing to revoke it by
+    try:
+        index = int(status.get("statusListIndex"))
+    except (TypeError, ValueError):
+        return "inconnu"
+    status_list = resolver.fetch_status_list(str(status.get("statusListCredential", "")), issuer_of(document))
+    if status_list is None:
+        return "inconnu"
+    ok, _reason = ob3.verify(status_list, resolve_key)
+    if not ok or issuer_of(status_list) != issuer_of(document) or not _signers(status_list) <= {issuer_of(document)}:
+        return "inconnu"
+    try:
+        return "révoqué" if ob3.is_revoked(status_list["credentialSubject"]["encodedList"], index) else "valide"
+    except (KeyError, TypeError, ValueError):
+        return "inconnu"

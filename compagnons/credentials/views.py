@@ -13,8 +13,10 @@ from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
 from compagnons.core.qr import qr_data_uri
 from compagnons.core.refusals import refused
-from compagnons.credentials import ob3, services, verification
-from compagnons.credentials.models import IssuedCredential
+from compagnons.credentials import houses as houses_services
+from compagnons.credentials import ob3, services, sharing, verification
+from compagnons.credentials.forms import HouseCredentialForm, HouseForm
+from compagnons.credentials.models import House, HouseCredential, IssuedCredential
 
 MAX_PASTE_BYTES = 256 * 1024
 LD_JSON = "application/ld+json"
@@ -111,9 +113,37 @@ def status_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "credentials/mine.html", {"credentials": IssuedCredential.objects.filter(member=request.user)}
-    )
+    return _mine_page(request, HouseCredentialForm())
+
+
+def _mine_page(request: HttpRequest, form: HouseCredentialForm, status: int = 200) -> HttpResponse:
+    credentials = [
+        (credential, sharing.linkedin_url(credential))
+        for credential in IssuedCredential.objects.filter(member=request.user)[:500]
+    ]
+    from_houses = HouseCredential.objects.filter(member=request.user).select_related("house")[:500]
+    context = {"credentials": credentials, "from_houses": from_houses, "form": form}
+    return render(request, "credentials/mine.html", context, status=status)
+
+
+@login_required
+@require_POST
+def add_house_credential(request: HttpRequest) -> HttpResponse:
+    """A member adds a credential a registered house issued them: checked, then shown on their mini-site."""
+    form = HouseCredentialForm(request.POST)
+    if form.is_valid():
+        try:
+            document = form.cleaned_data["document"]
+            credential = houses_services.add_house_credential(member=request.user, document=document)
+        except Refused as error:
+            form.add_error("document", str(error))
+        else:
+            messages.success(
+                request,
+                _("Titre de la maison « %(house)s » ajouté : votre mini-site le montre.") % {"house": credential.house},
+            )
+            return redirect("credentials:mine")
+    return _mine_page(request, form)
 
 
 @login_required
@@ -146,3 +176,45 @@ def rotate(request: HttpRequest) -> HttpResponse:
     services.rotate_key(by=request.user)
     messages.success(request, _("Nouvelle clé de signature ; les titres déjà émis restent vérifiables."))
     return redirect("credentials:staff")
+
+
+@require_safe
+def did_document(request: HttpRequest) -> HttpResponse:
+    """The issuer's DID document: what makes `did:web:<this host>` resolvable by any verifier."""
+    response = HttpResponse(
+        json.dumps(services.did_document(), ensure_ascii=False, indent=2),
+        content_type="application/did+ld+json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def houses(request: HttpRequest) -> HttpResponse:
+    """The team registers the other houses (instances of the platform) whose credentials verify here."""
+    require_team(request.user)
+    form = HouseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            house = services.register_house(by=request.user, **form.cleaned_data)
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Maison « %(name)s » enregistrée.") % {"name": house.name})
+            return redirect("credentials:houses")
+    context = {"form": form, "houses": House.objects.all()[:200], "own": services.issuer_id()}
+    return render(request, "credentials/houses.html", context)
+
+
+@login_required
+@require_POST
+def remove_house(request: HttpRequest, pk: int) -> HttpResponse:
+    require_team(request.user)
+    house = get_object_or_404(House, pk=pk)
+    try:
+        services.remove_house(house, by=request.user)
+    except Refused as error:
+        return refused(request, error, "credentials:houses")
+    messages.success(request, _("Maison retirée : ses titres ne sont plus reconnus ici."))
+    return redirect("credentials:houses")

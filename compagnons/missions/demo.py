@@ -94,6 +94,9 @@ def seed(world: dict) -> None:
     services.write_testimonial(binome, by=sophie, text="Réactifs, polis avec mes clients, et un suivi très clair.")
     services.write_testimonial(binome, by=jean_pierre, text="Une cliente claire dans ses demandes, payée à temps.")
     services.attest(binome, {c.pk: "yes" for c in picked_of[binome.pk]}, by=sophie)
+    # Jean-Pierre took the first attested compétence with him: a signed recommendation (EndorsementCredential)
+    first = binome.attestations.get(member=jean_pierre, competence=picked_of[binome.pk][0])
+    services.request_endorsement(first, by=jean_pierre)
     services.record_client_facts(binome, by=jean_pierre, payment_delay_days=0, scope_changes=0)
     Mission.objects.filter(pk=binome.pk).update(  # history: it took place last month
         starts_on=today - timedelta(days=40), deadline=today - timedelta(days=10)

@@ -22,6 +22,8 @@ from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.money import euros
 from compagnons.core.permissions import is_team
+from compagnons.credentials import services as credentials
+from compagnons.credentials.models import IssuedCredential
 from compagnons.ledger import balances as ledger_balances
 from compagnons.ledger import services as ledger_services
 from compagnons.missions import invitations, states
@@ -710,6 +712,48 @@ def attest(mission: Mission, results: dict[int, str], *, by: User) -> list[Attes
             )
     audit.log(by, "mission.attested", mission, competences=len(results))
     return created
+
+
+@transaction.atomic
+def request_endorsement(attestation: Attestation, *, by: User) -> IssuedCredential:
+    """The member asks for a client's attestation (« oui, la mission l'a montré ») to be issued as a signed Open
+    Badges EndorsementCredential: the platform vouches, on behalf of the client named in it, for the member's
+    compétence. Once per attestation; revocable by the team like the titles; on the member's mini-site."""
+    attestation = Attestation.objects.select_related("mission__client", "competence", "member").get(pk=attestation.pk)
+    if by.pk != attestation.member_id:
+        raise PermissionRefused(_("Seule la personne attestée demande sa recommandation signée."))
+    if attestation.result != Attestation.Result.YES:
+        raise InvalidTransition(
+            _("Seule une compétence attestée « oui » devient une recommandation signée (celle-ci : « %(r)s »).")
+            % {"r": attestation.get_result_display()}
+        )
+    mission, competence, client = attestation.mission, attestation.competence, attestation.mission.client
+    site = settings.SITE_URL.rstrip("/")
+    credential = credentials.issue_endorsement(
+        member=attestation.member,
+        key=f"attestation/{competence.code}",
+        name=_("Recommandation : %(code)s — %(label)s") % {"code": competence.code, "label": competence.label},
+        subject_id=f"{site}/referentiel/#{competence.code}",
+        comment=_(
+            "%(client)s atteste qu'au cours de la mission « %(title)s », close le %(date)s, %(member)s a montré la "
+            "compétence « %(code)s — %(label)s »."
+        )
+        % {
+            "client": client.display_name,
+            "title": mission.title,
+            "date": f"{attestation.created_at:%d/%m/%Y}",
+            "member": attestation.member.display_name,
+            "code": competence.code,
+            "label": competence.label,
+        },
+        evidence=attestation,
+        evidence_url=f"{site}/missions/{mission.pk}/",
+        evidence_name=_("Mission : %(title)s") % {"title": mission.title},
+        evidence_description=_("Attestation du donneur d'ordre, %(client)s, à la clôture de la mission.")
+        % {"client": client.display_name},
+    )
+    audit.log(by, "mission.endorsement_requested", mission, competence=competence.code)
+    return credential
 
 
 @transaction.atomic

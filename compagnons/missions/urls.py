@@ -22,6 +22,11 @@ urlpatterns = [
     path("missions/<int:pk>/suivi/modifications/", views.work_changes, name="work_changes"),
     path("missions/<int:pk>/suivi/temoignage/", views.work_testimonial, name="work_testimonial"),
     path("missions/<int:pk>/suivi/attestation/", views.work_attest, name="work_attest"),
+    path(
+        "missions/<int:pk>/suivi/attestation/<int:attestation_pk>/recommandation/",
+        views.work_endorse,
+        name="work_endorse",
+    ),
     path("missions/<int:pk>/suivi/faits/", views.work_facts, name="work_facts"),
     path("missions/<int:pk>/suivi/mediation/", views.work_dispute, name="work_dispute"),
     path("missions/<int:pk>/suivi/mediation/reponse/", views.work_dispute_response, name="work_dispute_response"),

@@ -17,6 +17,7 @@ from compagnons.core.models import AuditLog
 from compagnons.core.money import euros
 from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
+from compagnons.credentials import sharing
 from compagnons.missions import invitations, permissions, records, services
 from compagnons.missions.forms import (
     ApplyForm,
@@ -38,7 +39,7 @@ from compagnons.missions.forms import (
     WorkerProfileForm,
 )
 from compagnons.missions.matching import recommend
-from compagnons.missions.models import Application, Dispute, Lead, Mission, WorkerProfile
+from compagnons.missions.models import Application, Attestation, Dispute, Lead, Mission, WorkerProfile
 
 PAGE_SIZE = 20
 
@@ -369,6 +370,10 @@ def _work_page(request: HttpRequest, mission: Mission, *, status: int = 200, **f
     disputes = list(mission.disputes.select_related("opened_by"))
     respond_to = services.dispute_to_answer(mission, user)
     competences = list(mission.competences.all())
+    # the member's attestations, each with its signed recommendation if they asked for it
+    mine = [] if is_client else list(mission.attestations.filter(member=user).select_related("competence"))
+    endorsed = sharing.issued_for(Attestation, [a.pk for a in mine], user) if mine else {}
+    my_attestations = [(a, endorsed.get(a.pk)) for a in mine]
     blank = {
         "delivery_form": DeliveryForm(auto_id="delivery-%s"),
         "changes_form": ChangesForm(auto_id="changes-%s"),
@@ -393,6 +398,7 @@ def _work_page(request: HttpRequest, mission: Mission, *, status: int = 200, **f
             "mine_written": my_testimonial is not None,
             "attested": mission.attestations.exists(),
             "attestations": mission.attestations.select_related("competence", "member"),
+            "my_attestations": my_attestations,
             "facts": getattr(mission, "client_facts", None) if hasattr(mission, "client_facts") else None,
             "disputes": disputes,
             "respond_to": getattr(respond_to, "pk", None),
@@ -509,6 +515,22 @@ def work_attest(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as error:
         return refused(request, error, "missions:work", pk=mission.pk)
     return _done(request, mission)
+
+
+@login_required
+@require_POST
+def work_endorse(request: HttpRequest, pk: int, attestation_pk: int) -> HttpResponse:
+    """The member asks for a client's attestation to become a signed recommendation (EndorsementCredential)."""
+    mission = permissions.get_attributed_mission_for_party(request.user, pk)
+    attestation = get_object_or_404(mission.attestations, pk=attestation_pk, member=request.user)
+    try:
+        credential = services.request_endorsement(attestation, by=request.user)
+    except Refused as error:
+        return refused(request, error, "missions:work", pk=mission.pk)
+    messages.success(
+        request, _("Recommandation signée : elle figure dans vos titres et sur votre mini-site, vérifiable par tous.")
+    )
+    return redirect("credentials:verify", credential.uuid)
 
 
 @login_required

@@ -5,7 +5,7 @@ and the brochure show them; nothing here writes."""
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from compagnons.credentials.models import IssuedCredential
+from compagnons.credentials.models import HouseCredential, IssuedCredential
 from compagnons.missions.models import Attestation
 from compagnons.missions.records import SOURCE_RANK
 from compagnons.skills.models import Assessment, Level
@@ -72,6 +72,11 @@ def attested_competences(member_ids) -> dict[int, list[dict]]:
 def credentials_of(member_id: int) -> list[IssuedCredential]:
     """The member's credentials, valid and revoked, each with its status: the page says which is which."""
     return list(IssuedCredential.objects.filter(member_id=member_id).order_by("revoked_at", "-issued_at"))
+
+
+def house_credentials_of(member_id: int) -> list[HouseCredential]:
+    """The credentials other registered houses issued the member, which they added (checked when added)."""
+    return list(HouseCredential.objects.filter(member_id=member_id).select_related("house"))
 
 
 def valid_credentials(member_id: int) -> list[IssuedCredential]:

@@ -51,13 +51,15 @@ def _verdict_in_page(client, document: dict) -> str:
 
 def test_the_issuer_follows_site_url_unless_credentials_issuer_url_is_set(settings, compagnon):
     settings.SITE_URL = PORT_A
-    assert services.issuer_id() == f"{PORT_A}/verifier/emetteur"
+    assert services.issuer_id() == "did:web:127.0.0.1%3A8801"
+    assert services.legacy_issuer_id() == f"{PORT_A}/verifier/emetteur"
     settings.CREDENTIALS_ISSUER_URL = "https://titres.exemple.org"
     credential = _issue(compagnon, "test/BC01")
     document = credential.document
-    assert document["issuer"]["id"] == "https://titres.exemple.org/verifier/emetteur"
-    assert document["proof"][0]["verificationMethod"].startswith("https://titres.exemple.org/verifier/emetteur#")
-    assert services.issuer_profile()["id"] == document["issuer"]["id"]
+    assert document["issuer"]["id"] == "did:web:titres.exemple.org"
+    assert document["proof"][0]["verificationMethod"].startswith("did:web:titres.exemple.org#")
+    assert services.did_document()["id"] == document["issuer"]["id"]
+    assert services.issuer_profile()["id"] == "https://titres.exemple.org/verifier/emetteur"
     # the credential's page and its status list stay on the site
     assert document["id"] == services.page_url(credential) == f"{PORT_A}/verifier/{credential.uuid}/"
     assert document["credentialStatus"]["statusListCredential"] == f"{PORT_A}/verifier/statut/1"
@@ -71,12 +73,12 @@ def test_a_credential_issued_under_another_address_is_reissued_and_verifies(sett
     services.revoke(revoked, by=formateur, reason="Émis en double")
     before = {c.pk: (c.uuid, c.status_index, c.document["validFrom"]) for c in (kept, revoked)}
 
-    assert services.status_list_credential()["issuer"] == f"{PORT_A}/verifier/emetteur"  # now cached
+    assert services.status_list_credential()["issuer"] == "did:web:127.0.0.1%3A8801"  # now cached
 
     settings.SITE_URL = PORT_B
     assert "Clé de vérification inconnue" in _verdict_in_page(client, kept.document)  # the defect
     status_list = services.status_list_credential()  # not the list cached for port A
-    assert (status_list["issuer"], status_list["id"]) == (f"{PORT_B}/verifier/emetteur", f"{PORT_B}/verifier/statut/1")
+    assert (status_list["issuer"], status_list["id"]) == ("did:web:127.0.0.1%3A8000", f"{PORT_B}/verifier/statut/1")
     assert ob3.verify(status_list, verification.resolve_key) == (True, "Signature valide.")
 
     assert services.reissue_foreign_credentials(by=formateur) == 2
@@ -86,7 +88,7 @@ def test_a_credential_issued_under_another_address_is_reissued_and_verifies(sett
         assert (credential.uuid, credential.status_index, document["validFrom"]) == before[credential.pk]
         assert document["id"] == f"{PORT_B}/verifier/{credential.uuid}/"
         assert document["issuer"] == {
-            "id": f"{PORT_B}/verifier/emetteur",
+            "id": "did:web:127.0.0.1%3A8000",
             "type": ["Profile"],
             "name": services.ISSUER_NAME,
             "url": PORT_B,
@@ -106,7 +108,7 @@ def test_reissuing_is_for_development_only(settings, compagnon, formateur):
     with pytest.raises(PermissionRefused):
         services.reissue_foreign_credentials(by=formateur)
     credential.refresh_from_db()
-    assert credential.document["issuer"]["id"].startswith(PORT_A)
+    assert credential.document["issuer"]["id"] == "did:web:127.0.0.1%3A8801"
 
 
 def test_a_copy_under_another_host_name_is_not_taken_for_ours(settings, compagnon):

@@ -170,3 +170,51 @@ def test_real_credentials_are_well_within_the_bounds(client, signed):
     assert ob3.canonicalize({k: v for k, v in complete.items() if k != "proof"}).count("\n") > 300
     html = _post(client, json.dumps(signed))
     assert "authentique et valide" in html
+
+
+# --- never a 500 (issue 20) ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["[" * 900 + "]" * 900, '{"a":' * 900 + "1" + "}" * 900, "[" * 100_000])
+def test_deeply_nested_json_pasted_gives_a_french_message(client, text):
+    html = _post(client, text)
+    assert "imbrique trop de niveaux" in html
+
+
+def test_deeply_nested_json_uploaded_gives_a_french_message(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("titre.json", ("[" * 900 + "]" * 900).encode(), content_type="application/json")
+    response = client.post(reverse("credentials:check"), {"file": upload})
+    assert response.status_code == 200
+    assert "imbrique trop de niveaux" in response.content.decode()
+
+
+def test_recursion_inside_the_jsonld_processor_gives_a_french_message(client, signed):
+    """A context whose terms are each defined from the next: pyld recurses once per link (RecursionError)."""
+    context = {f"t{i}": f"t{i - 1}:a/" for i in range(999, 0, -1)}
+    context["t0"] = "https://exemple.test/"
+    document = copy.deepcopy(signed)
+    document["@context"] = [*document["@context"], context]
+    html = _post(client, json.dumps(document))
+    assert "Document trop complexe" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "null",
+        "[]",
+        '{"proof": 3}',
+        '{"@context": 5, "proof": [{}]}',
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "validFrom": 12, '
+        '"proof": {"type": "DataIntegrityProof"}}',
+        '{"@context": ["https://inconnu.example/ctx"], "proof": [{"type": "DataIntegrityProof", "cryptosuite": '
+        '"eddsa-rdfc-2022", "proofPurpose": "assertionMethod", "verificationMethod": "did:key:z6Mk", '
+        '"proofValue": "z' + "1" * 60 + '"}]}',
+        '{"id": {"x": 1}, "issuer": [1], "proof": []}',
+        "\x00",
+    ],
+)
+def test_odd_documents_never_crash_the_page(client, text):
+    _post(client, text)

@@ -95,7 +95,7 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(36):  # 32, + coaching's section (slots, bookings, profile), + other houses' titles
+        with django_assert_max_num_queries(36):  # 32, + coaching's section, + other houses' titles
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

@@ -408,7 +408,7 @@ def _act(kind: str, *, by: User, post: Post, reason: str, thread: Thread | None 
         kind=kind, moderator=by, member_id=post.author_id, thread=thread, post=post, reason=reason
     )
     closed = Report.objects.open().filter(post=post).update(closed_at=timezone.now(), closed_by=by)
-    audit.log(by, f"community.{kind}", post, action=action.pk, reports_closed=closed)
+    audit.log(by, f"community.{kind}", post, moderation=action.pk, reports_closed=closed)
     if kind != ModerationAction.Kind.DISMISS:
         _notify_moderation(action, post)
     return action

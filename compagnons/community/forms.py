@@ -97,7 +97,9 @@ class ModerateForm(ReasonForm):
 
 
 class PreferenceForm(forms.Form):
-    email = forms.ChoiceField(label=_("E-mails de l'entraide"), choices=Preference.Email.choices, widget=forms.RadioSelect)
+    email = forms.ChoiceField(
+        label=_("E-mails de l'entraide"), choices=Preference.Email.choices, widget=forms.RadioSelect
+    )
 
 
 class SearchForm(forms.Form):

@@ -92,11 +92,11 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def audit_label(self) -> str:
-        return f"Discussion n°{self.pk}"
-
     def get_absolute_url(self) -> str:
         return reverse("community:thread", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return f"Discussion n°{self.pk}"
 
     @property
     def is_locked(self) -> bool:
@@ -148,11 +148,11 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"Message n°{self.pk}"
 
-    def audit_label(self) -> str:
-        return str(self)
-
     def get_absolute_url(self) -> str:
         return reverse("community:post", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return str(self)
 
 
 class Revision(models.Model):
@@ -166,6 +166,9 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Version n°{self.pk} du message n°{self.post_id}"
 
 
 class HelpfulMark(models.Model):
@@ -187,6 +190,9 @@ class HelpfulMark(models.Model):
             models.UniqueConstraint(fields=["post"], condition=Q(unmarked_at=None), name="helpfulmark_one_open"),
         ]
 
+    def __str__(self) -> str:
+        return self.audit_label()
+
     def audit_label(self) -> str:
         return f"Aide reconnue n°{self.pk}"
 
@@ -207,6 +213,9 @@ class Follow(models.Model):
             models.UniqueConstraint(fields=["member", "category"], name="follow_unique_category"),
         ]
 
+    def __str__(self) -> str:
+        return f"Suivi n°{self.pk}"
+
 
 class Preference(models.Model):
     class Email(models.TextChoices):
@@ -216,6 +225,9 @@ class Preference(models.Model):
 
     member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     email = models.CharField(_("e-mails de l'entraide"), max_length=10, choices=Email, default=Email.WEEKLY)
+
+    def __str__(self) -> str:
+        return f"Préférences du membre n°{self.member_id}"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -258,6 +270,9 @@ class Notification(models.Model):
             models.Index(fields=["emailed_at"], name="notification_to_email_idx", condition=Q(emailed_at=None)),
         ]
 
+    def __str__(self) -> str:
+        return f"Notification n°{self.pk}"
+
 
 class Moderator(models.Model):
     """A compagnon granted moderation by the team (the team moderates without it)."""
@@ -266,6 +281,9 @@ class Moderator(models.Model):
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(_("motif"), max_length=300)
+
+    def __str__(self) -> str:
+        return f"Modérateur : membre n°{self.member_id}"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -293,6 +311,9 @@ class Report(models.Model):
         ]
         indexes = [models.Index(fields=["created_at"], name="report_open_idx", condition=Q(closed_at=None))]
 
+    def __str__(self) -> str:
+        return self.audit_label()
+
     def audit_label(self) -> str:
         return f"Signalement n°{self.pk}"
 
@@ -317,6 +338,9 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.audit_label()
 
     def audit_label(self) -> str:
         return f"Action de modération n°{self.pk}"

@@ -28,7 +28,9 @@ def is_moderator(user) -> bool:
 
 
 def can_see_thread(user, thread: Thread) -> bool:
-    if thread.hidden_at is not None and not (user.is_authenticated and (user.pk == thread.author_id or is_moderator(user))):
+    if thread.hidden_at is not None and not (
+        user.is_authenticated and (user.pk == thread.author_id or is_moderator(user))
+    ):
         return False
     return can_read_category(user, thread.category)
 

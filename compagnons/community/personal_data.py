@@ -22,9 +22,7 @@ def export(user: User) -> dict:
             for post in Post.objects.filter(author=user).order_by("created_at").iterator()
         ],
         "reports": [{"post": r.post_id, "reason": r.reason} for r in Report.objects.filter(reporter=user)],
-        "follows": [
-            {"thread": f.thread_id, "category": f.category_id} for f in Follow.objects.filter(member=user)
-        ],
+        "follows": [{"thread": f.thread_id, "category": f.category_id} for f in Follow.objects.filter(member=user)],
         "email_preference": getattr(Preference.objects.filter(member=user).first(), "email", None),
     }
 

@@ -51,6 +51,7 @@ def search(query: str, user, page: int = 1) -> Results:
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{word}:*" for word in words)
         vector = VECTOR.format(p="p")
+        # Only constants are formatted into the SQL (the vector, the visibility clause); the words are parameters.
         sql = f"""
             SELECT p.id FROM community_post p
             JOIN community_thread t ON t.id = p.thread_id
@@ -58,7 +59,7 @@ def search(query: str, user, page: int = 1) -> Results:
             WHERE {vector} @@ to_tsquery('french'::regconfig, %s)
               AND p.status = 'visible' AND t.hidden_at IS NULL {visibility}
             ORDER BY ts_rank({vector}, to_tsquery('french'::regconfig, %s)) DESC, p.created_at DESC, p.id DESC
-            LIMIT %s OFFSET %s"""
+            LIMIT %s OFFSET %s"""  # noqa: S608
         params = [tsquery, *params_tail, tsquery, PAGE_SIZE + 1, offset]
     else:
         match = " ".join(f'"{word}"*' for word in words)
@@ -70,7 +71,7 @@ def search(query: str, user, page: int = 1) -> Results:
             WHERE community_post_fts MATCH %s
               AND p.status = 'visible' AND t.hidden_at IS NULL {visibility}
             ORDER BY bm25(community_post_fts, 2.5, 1.0), p.created_at DESC, p.id DESC
-            LIMIT %s OFFSET %s"""
+            LIMIT %s OFFSET %s"""  # noqa: S608
         params = [match, *params_tail, PAGE_SIZE + 1, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -124,16 +124,6 @@ def _index(post: Post, *, old: tuple[str, str] | None = None) -> None:
         )
 
 
-def _unindex(post: Post) -> None:
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO community_post_fts(community_post_fts, rowid, search_title, body) VALUES ('delete', %s, %s, %s)",
-            [post.pk, post.search_title, post.body],
-        )
-
-
 # --- Notifications ------------------------------------------------------------------------------------
 
 
@@ -151,9 +141,7 @@ def mentioned_members(body: str) -> list[User]:
 
 def _notify(post: Post, kind: str, recipients, *, action: ModerationAction | None = None) -> None:
     ids = {user.pk if isinstance(user, User) else user for user in recipients}
-    rows = [
-        Notification(recipient_id=pk, kind=kind, thread_id=post.thread_id, post=post, action=action) for pk in ids
-    ]
+    rows = [Notification(recipient_id=pk, kind=kind, thread_id=post.thread_id, post=post, action=action) for pk in ids]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if ids:
         kinds = (kind,)

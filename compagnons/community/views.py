@@ -65,9 +65,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("author")
         .order_by("-last_activity_at", "-id")
     )
-    following = (
-        request.user.is_authenticated and Follow.objects.filter(member=request.user, category=category).exists()
-    )
+    following = request.user.is_authenticated and Follow.objects.filter(member=request.user, category=category).exists()
     return render(
         request,
         "community/category.html",
@@ -170,7 +168,10 @@ def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if thread.hidden_at:
-                messages.info(request, _("Merci ! Votre premier message contient un lien : la modération le relit avant de le publier."))
+                messages.info(
+                    request,
+                    _("Merci ! Votre premier message contient un lien : la modération le relit avant de le publier."),
+                )
             else:
                 messages.success(request, _("Votre question est publiée."))
             return redirect(thread)
@@ -187,7 +188,11 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         quoted_id = parse_id(request.GET.get("citer"))
         initial = {}
         if quoted_id:
-            quoted = Post.objects.filter(pk=quoted_id, thread=thread, status=Post.Status.VISIBLE).select_related("author").first()
+            quoted = (
+                Post.objects.filter(pk=quoted_id, thread=thread, status=Post.Status.VISIBLE)
+                .select_related("author")
+                .first()
+            )
             if quoted is not None:
                 initial = {"body": services.quote(quoted), "quoting": quoted.pk}
         return render(request, "community/answer.html", {"thread": thread, "form": AnswerForm(initial=initial)})
@@ -202,7 +207,10 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if post.status == Post.Status.HELD:
-                messages.info(request, _("Merci ! Votre premier message contient un lien : la modération le relit avant de le publier."))
+                messages.info(
+                    request,
+                    _("Merci ! Votre premier message contient un lien : la modération le relit avant de le publier."),
+                )
             else:
                 messages.success(request, _("Votre réponse est publiée."))
             return redirect(post)
@@ -217,14 +225,19 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST or None, initial=initial, is_question=post.is_question)
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(post, by=request.user, body=form.cleaned_data["body"], title=form.cleaned_data.get("title"))
+            services.edit_post(
+                post, by=request.user, body=form.cleaned_data["body"], title=form.cleaned_data.get("title")
+            )
         except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Message modifié. L'ancienne version reste dans l'historique."))
             return redirect(post)
     return render(
-        request, "community/edit.html", {"post": post, "thread": post.thread, "form": form}, status=400 if form.errors else 200
+        request,
+        "community/edit.html",
+        {"post": post, "thread": post.thread, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -288,7 +301,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Merci. La modération va lire votre signalement."))
             return redirect(post)
     return render(
-        request, "community/report.html", {"post": post, "thread": post.thread, "form": form}, status=400 if form.errors else 200
+        request,
+        "community/report.html",
+        {"post": post, "thread": post.thread, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -298,9 +314,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(
-        Notification.objects.filter(recipient=request.user).select_related("thread", "post", "action")[:50]
-    )
+    items = list(Notification.objects.filter(recipient=request.user).select_related("thread", "post", "action")[:50])
     form = PreferenceForm(initial={"email": services.email_preference(request.user)})
     return render(request, "community/notifications.html", {"items": items, "form": form})
 

@@ -80,7 +80,8 @@ def test_the_engine_is_used_not_a_scan(corpus, asker):
         if connection.vendor == "postgresql":
             cursor.execute("SET enable_seqscan = off")
             cursor.execute(
-                "EXPLAIN SELECT id FROM community_post p WHERE " + search.VECTOR.format(p="p")
+                "EXPLAIN SELECT id FROM community_post p WHERE "
+                + search.VECTOR.format(p="p")
                 + " @@ to_tsquery('french'::regconfig, 'facture:*')"
             )
             plan = " ".join(row[0] for row in cursor.fetchall())

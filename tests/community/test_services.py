@@ -212,9 +212,7 @@ def test_neither_the_question_nor_ones_own_answer_is_marked(thread, asker):
 # --- Following, mentions, notifications -------------------------------------------------------------------
 
 
-def test_followers_and_mentioned_members_are_notified(
-    thread, asker, helper, other, django_capture_on_commit_callbacks
-):
+def test_followers_and_mentioned_members_are_notified(thread, asker, helper, other, django_capture_on_commit_callbacks):
     services.set_email_preference(asker, "immediate", by=asker)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -110,6 +110,10 @@ PAGES = [
     Page("jury decision (formateur)", "/certification/decisions/{decision}/", "formateur"),
     Page("my juries (compagnon)", "/jurys/", "compagnon"),
     Page("credential verification (visitor)", "/verifier/{credential}/"),
+    Page("community categories (visitor)", "/entraide/"),
+    Page("community category (visitor)", "/entraide/c/entraide/"),
+    Page("community long thread, page 10 (compagnon)", "/entraide/discussions/{thread}/?page=10", "compagnon"),
+    Page("community search (visitor)", "/entraide/recherche/?q=acompte+sauvegarde"),
 ]
 
 

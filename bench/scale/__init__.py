@@ -15,6 +15,7 @@ from bench.scale import (  # noqa: F401 - importing a module registers its seede
     accounts,
     apprenticeship,
     certification,
+    community,
     core,
     ledger,
     missions,

@@ -26,6 +26,7 @@ ORDER = (
     "skills",
     "apprenticeship",
     "missions",
+    "community",
     "ledger",
     "certification",
     "showcase",

@@ -139,10 +139,44 @@ THREADS = [
 ]
 
 
+# The categories migration 0003 seeds (again here: a test database flushed after a transactional test has lost them).
+CATEGORIES = [
+    ("Entraide", "entraide", "Une question, un coup de main : on s'entraide ici.", "public"),
+    (
+        "Missions et clients",
+        "missions-et-clients",
+        "Devis, cahier des charges, un client difficile, les délais.",
+        "public",
+    ),
+    (
+        "Statut et droits",
+        "statut-et-droits",
+        "Micro-entreprise, portage, URSSAF, facturation, protection sociale.",
+        "public",
+    ),
+    ("Outils", "outils", "Logiciels, matériel, organisation du télétravail.", "public"),
+    (
+        "Vie de l'association",
+        "vie-de-l-association",
+        "Entre membres : la vie des Compagnons du télétravail.",
+        "members",
+    ),
+]
+
+
+def ensure_categories() -> dict[str, Category]:
+    for position, (name, slug, description, visibility) in enumerate(CATEGORIES, start=1):
+        Category.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "description": description, "visibility": visibility, "position": position * 10},
+        )
+    return {c.slug: c for c in Category.objects.all()}
+
+
 def seed(world: dict) -> None:
     if Thread.objects.exists():
         return
-    categories = {c.slug: c for c in Category.objects.all()}
+    categories = ensure_categories()
     first = None
     for author, slug, title, body, answers in THREADS:
         thread = services.create_thread(categories[slug], by=world[author], title=title, body=body)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 MAX_TITLE = 160
@@ -150,6 +151,11 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("community:post", args=[self.pk])
+
+    @property
+    def html(self) -> SafeString:
+        """The body as HTML, sanitised when it was written (`core.markdown.render_markdown`)."""
+        return mark_safe(self.body_html)  # noqa: S308 - nh3 cleaned it before it was stored
 
     def audit_label(self) -> str:
         return str(self)

@@ -321,3 +321,12 @@ def test_categories_page_is_for_the_team(client, formateur, other, django_assert
         {"name": "Formation", "slug": "formation", "description": "", "visibility": "members", "position": 60},
     )
     assert category("formation").visibility == "members"
+
+
+def test_markdown_is_shown_as_html_and_scripts_never(client, asker):
+    thread = ask(asker, body='**gras** <script>alert("x")</script> <iframe src="https://x.test"></iframe>')
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "<strong>gras</strong>" in page
+    assert 'alert("x")' not in page and "<iframe" not in page
+    history = client.get(reverse("community:history", args=[question_of(thread).pk])).content.decode()
+    assert "<strong>gras</strong>" in history

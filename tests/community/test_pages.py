@@ -330,3 +330,49 @@ def test_markdown_is_shown_as_html_and_scripts_never(client, asker):
     assert 'alert("x")' not in page and "<iframe" not in page
     history = client.get(reverse("community:history", args=[question_of(thread).pk])).content.decode()
     assert "<strong>gras</strong>" in history
+
+
+def _urls(thread, post):
+    return {
+        "thread_new": ("get", reverse("community:thread_new", args=["entraide"])),
+        "answer": ("get", reverse("community:answer", args=[thread.pk])),
+        "answer_post": ("post", reverse("community:answer", args=[thread.pk])),
+        "follow_thread": ("post", reverse("community:follow_thread", args=[thread.pk])),
+        "follow_category": ("post", reverse("community:follow_category", args=["entraide"])),
+        "mark": ("post", reverse("community:mark", args=[thread.pk, post.pk])),
+        "unmark": ("post", reverse("community:unmark", args=[thread.pk, post.pk])),
+        "edit": ("get", reverse("community:edit", args=[post.pk])),
+        "report": ("get", reverse("community:report", args=[post.pk])),
+        "notifications": ("get", reverse("community:notifications")),
+        "notifications_read": ("post", reverse("community:notifications_read")),
+        "preference": ("post", reverse("community:preference")),
+        "moderation": ("get", reverse("community:moderation")),
+        "moderate": ("get", reverse("community:moderate", args=[post.pk])),
+        "lock": ("post", reverse("community:lock", args=[thread.pk])),
+        "moderators": ("get", reverse("community:moderators")),
+        "moderator_revoke": ("post", reverse("community:moderator_revoke", args=[post.author_id])),
+        "categories": ("get", reverse("community:categories")),
+        "category_edit": ("get", reverse("community:category_edit", args=["entraide"])),
+    }
+
+
+def test_every_member_page_sends_visitors_to_log_in(client, thread, answered):
+    for name, (method, url) in _urls(thread, answered).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and reverse("account_login") in response.url, name
+
+
+def test_team_and_moderation_pages_are_refused_to_members(client, thread, answered, other):
+    client.force_login(other)
+    for name in ("moderation", "moderate", "lock", "moderators", "moderator_revoke", "categories", "category_edit"):
+        method, url = _urls(thread, answered)[name]
+        assert getattr(client, method)(url, {"reason": "x"}).status_code in (403, 404), name
+
+
+def test_a_hidden_posts_address_is_refused_to_others(client, answered, formateur, other):
+    services.moderate(answered, "hide", by=formateur, reason="Spam")
+    client.force_login(other)
+    assert client.get(reverse("community:post", args=[answered.pk])).status_code == 404
+    assert client.get(reverse("community:report", args=[answered.pk])).status_code == 404
+    client.force_login(formateur)
+    assert client.get(reverse("community:post", args=[answered.pk])).status_code == 302

@@ -24,6 +24,13 @@ VECTOR = (
     "setweight(to_tsvector('french'::regconfig, {p}.body), 'B'))"
 )
 
+# The index migration 0002 creates on PostgreSQL (the same text; the bench drops and rebuilds it around a bulk load).
+POSTGRES_INDEX = (
+    "CREATE INDEX IF NOT EXISTS community_post_search_idx ON community_post USING gin ("
+    "(setweight(to_tsvector('french'::regconfig, search_title), 'A') || "
+    "setweight(to_tsvector('french'::regconfig, body), 'B')))"
+)
+
 
 def terms(query: str) -> list[str]:
     """The words of a query, lower-cased; punctuation and operators dropped (nothing reaches the engine raw)."""

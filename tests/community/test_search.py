@@ -90,3 +90,10 @@ def test_the_engine_is_used_not_a_scan(corpus, asker):
         else:
             cursor.execute("SELECT count(*) FROM community_post_fts WHERE community_post_fts MATCH 'facture'")
             assert cursor.fetchone()[0] == 3
+
+
+def test_the_migration_and_the_bench_build_the_same_index():
+    import importlib
+
+    migration = importlib.import_module("compagnons.community.migrations.0002_search_index")
+    assert migration.PG_INDEX == search.POSTGRES_INDEX

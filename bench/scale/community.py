@@ -11,7 +11,7 @@ from bench import BENCH_COMPAGNON
 from bench.scale.registry import SCALE_EMAILS, ScaleContext, seeder
 from compagnons.accounts.models import User
 from compagnons.community.models import Category, Post, Thread
-from compagnons.community.search import POSTGRES_INDEX
+from compagnons.community.search import POSTGRES_INDEX, VECTOR
 
 THREADS_PER_MEMBER = 2
 MEAN_ANSWERS = 10  # answers per thread: uniform in 0 … 20, so about 10 on average and 1 thread in 21 unanswered
@@ -141,6 +141,7 @@ def rebuild_search_index() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO community_post_fts(community_post_fts) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            cursor.execute(f"UPDATE community_post SET search_vector = {VECTOR} WHERE search_vector IS NULL")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(POSTGRES_INDEX)
 
@@ -181,11 +182,13 @@ def seed_bench_thread(ctx: ScaleContext) -> int:
             )
         )
     Post.objects.bulk_create(posts)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute(
                 "INSERT INTO community_post_fts(rowid, search_title, body) "
                 "SELECT id, search_title, body FROM community_post WHERE thread_id = %s",
                 [thread.pk],
             )
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"UPDATE community_post SET search_vector = {VECTOR} WHERE thread_id = %s", [thread.pk])
     return 1 + len(posts)

@@ -17,6 +17,16 @@ MAX_BODY = 20_000
 MAX_REASON = 1_000
 
 
+class SearchVectorField(models.Field):
+    """PostgreSQL's `tsvector` (a text column, always empty, elsewhere): without django.contrib.postgres, which
+    would have to be installed for SQLite too."""
+
+    description = "Full-text search vector (PostgreSQL)"
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
 class CategoryQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CategoryQuerySet":
         """Public categories for everyone; members-only ones for logged-in members."""
@@ -122,6 +132,9 @@ class Post(models.Model):
     body_html = models.TextField(editable=False)  # rendered and sanitised at write time (core.markdown)
     # The thread's title on its question, empty on answers: what search weighs first (A), the body second (B).
     search_title = models.CharField(max_length=MAX_TITLE, blank=True, editable=False)
+    # PostgreSQL only: the weighted French tsvector of search_title (A) and body (B), kept by the services and
+    # indexed with GIN (migration 0002); SQLite leaves it empty and searches its FTS5 table instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     quoting = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=8, choices=Status, default=Status.VISIBLE)
     created_at = models.DateTimeField(default=timezone.now)

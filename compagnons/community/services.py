@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import User
-from compagnons.community import permissions
+from compagnons.community import permissions, search
 from compagnons.community.models import (
     MAX_BODY,
     MAX_REASON,
@@ -105,23 +105,24 @@ def _status_for(by: User, body: str) -> str:
     return Post.Status.VISIBLE
 
 
-# --- The search index (SQLite's FTS5; PostgreSQL's index is an expression index, kept by the database) --------
+# --- The search index: PostgreSQL's stored tsvector, SQLite's FTS5 table, both written with the post ---------
 
 
 def _index(post: Post, *, old: tuple[str, str] | None = None) -> None:
-    if connection.vendor != "sqlite":
-        return
     with connection.cursor() as cursor:
-        if old is not None:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"UPDATE community_post SET search_vector = {search.VECTOR} WHERE id = %s", [post.pk])  # noqa: S608
+        elif connection.vendor == "sqlite":
+            if old is not None:
+                cursor.execute(
+                    "INSERT INTO community_post_fts(community_post_fts, rowid, search_title, body) "
+                    "VALUES ('delete', %s, %s, %s)",
+                    [post.pk, *old],
+                )
             cursor.execute(
-                "INSERT INTO community_post_fts(community_post_fts, rowid, search_title, body) "
-                "VALUES ('delete', %s, %s, %s)",
-                [post.pk, *old],
+                "INSERT INTO community_post_fts(rowid, search_title, body) VALUES (%s, %s, %s)",
+                [post.pk, post.search_title, post.body],
             )
-        cursor.execute(
-            "INSERT INTO community_post_fts(rowid, search_title, body) VALUES (%s, %s, %s)",
-            [post.pk, post.search_title, post.body],
-        )
 
 
 # --- Notifications ------------------------------------------------------------------------------------

@@ -1,18 +1,14 @@
 """The search index, on each database's own engine (see community/search.py):
 
-- PostgreSQL: a GIN index on the weighted French tsvector of the thread title (A) and the body (B), the very
-  expression the search query uses;
+- PostgreSQL: a GIN index on `Post.search_vector`, the weighted French tsvector of the thread title (A) and the
+  body (B), which the services write with each post (stored, so ranking never parses a body again);
 - SQLite: an FTS5 table with external content (the posts' own columns, nothing copied twice), which the services
   keep in step on every write; `rebuild` fills it from existing posts.
 """
 
 from django.db import migrations
 
-PG_INDEX = (
-    "CREATE INDEX IF NOT EXISTS community_post_search_idx ON community_post USING gin ("
-    "(setweight(to_tsvector('french'::regconfig, search_title), 'A') || "
-    "setweight(to_tsvector('french'::regconfig, body), 'B')))"
-)
+PG_INDEX = "CREATE INDEX IF NOT EXISTS community_post_search_idx ON community_post USING gin (search_vector)"
 SQLITE_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS community_post_fts USING fts5("
     "search_title, body, content='community_post', content_rowid='id', "

@@ -251,11 +251,21 @@ def test_notifications_are_refused_to_visitors(client, db):
     assert client.get(reverse("community:notifications")).status_code == 302
 
 
-def test_dashboard_shows_the_community_panel(client, thread, asker, helper, django_assert_max_num_queries):
+def test_dashboard_shows_the_community_panel_in_bounded_queries(client, thread, asker, helper, other):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     reply(thread, helper)
     client.force_login(asker)
-    page = client.get(reverse("accounts:dashboard")).content.decode()
+    client.get(reverse("accounts:dashboard"))
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "L'entraide" in page and reverse("community:notifications") in page
+    for i in range(8):
+        reply(ask(asker, title=f"Encore une question {i}"), other)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("accounts:dashboard"))
+    assert len(many) == len(few)
 
 
 # --- Moderation pages ---------------------------------------------------------------------------------

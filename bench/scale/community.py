@@ -142,6 +142,7 @@ def rebuild_search_index() -> None:
             cursor.execute("INSERT INTO community_post_fts(community_post_fts) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
             cursor.execute(f"UPDATE community_post SET search_vector = {VECTOR} WHERE search_vector IS NULL")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the load's deferred key checks, before the index build
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(POSTGRES_INDEX)
 

@@ -386,3 +386,19 @@ def test_a_hidden_posts_address_is_refused_to_others(client, answered, formateur
     assert client.get(reverse("community:report", args=[answered.pk])).status_code == 404
     client.force_login(formateur)
     assert client.get(reverse("community:post", args=[answered.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("edits", [1, 6])
+def test_new_thread_history_and_post_link_in_bounded_queries(
+    client, thread, asker, edits, django_assert_max_num_queries
+):
+    question = question_of(thread)
+    for i in range(edits):
+        services.edit_post(question, by=asker, body=f"Version {i}")
+    client.force_login(asker)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("community:thread_new", args=["entraide"])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("community:history", args=[question.pk])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("community:post", args=[question.pk])).status_code == 302

@@ -95,7 +95,7 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(32):
+        with django_assert_max_num_queries(36):
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

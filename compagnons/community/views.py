@@ -28,7 +28,7 @@ from compagnons.community.models import Category, Follow, Moderator, Notificatio
 from compagnons.community.search import search as run_search
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id, parse_page
-from compagnons.core.permissions import require_team
+from compagnons.core.permissions import is_team, require_team
 from compagnons.core.refusals import refused
 
 THREADS_PER_PAGE = 25
@@ -51,9 +51,13 @@ def index(request: HttpRequest) -> HttpResponse:
     latest = list(
         Thread.objects.visible_to(request.user).select_related("category", "author").order_by("-last_activity_at")[:10]
     )
-    return render(
-        request, "community/index.html", {"categories": categories, "latest": latest, "search_form": SearchForm()}
-    )
+    context = {
+        "categories": categories,
+        "latest": latest,
+        "search_form": SearchForm(),
+        "is_team": is_team(request.user),
+    }
+    return render(request, "community/index.html", context)
 
 
 @require_safe

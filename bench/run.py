@@ -119,6 +119,10 @@ PAGES = [
     Page("issuer DID document (visitor)", "/.well-known/did.json"),
     Page("my credentials (compagnon)", "/espace/titres/", "compagnon"),
     Page("other houses (formateur)", "/equipe/titres/maisons/", "formateur"),
+    Page("community categories (visitor)", "/entraide/"),
+    Page("community category (visitor)", "/entraide/c/entraide/"),
+    Page("community long thread, page 10 (compagnon)", "/entraide/discussions/{thread}/?page=10", "compagnon"),
+    Page("community search (visitor)", "/entraide/recherche/?q=acompte+sauvegarde"),
 ]
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "compagnons.apprenticeship",
     "compagnons.missions",
     "compagnons.coaching",
+    "compagnons.community",
     "compagnons.credentials",
     "compagnons.certification",
     "compagnons.showcase",
@@ -370,6 +371,7 @@ LEDGER_MISSION_COMMITMENT_MINUTES = env_int("LEDGER_MISSION_COMMITMENT_MINUTES",
 LEDGER_WELCOME_MINUTES = env_int("LEDGER_WELCOME_MINUTES", 60)
 LEDGER_LEAD_MINUTES = env_int("LEDGER_LEAD_MINUTES", 60)
 LEDGER_REVIEW_MINUTES = env_int("LEDGER_REVIEW_MINUTES", 30)
+LEDGER_COMMUNITY_ANSWER_MINUTES = env_int("LEDGER_COMMUNITY_ANSWER_MINUTES", 30)
 LEDGER_BALANCE_FLOOR_MINUTES = env_int("LEDGER_BALANCE_FLOOR_MINUTES", -180)
 LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR = env_bool("LEDGER_PAUSE_APPLICATIONS_BELOW_FLOOR", False)
 # Certification: the delay to appeal a jury decision; where the credentials' private signing keys live (outside the

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("compagnons.apprenticeship.urls")),
     path("", include("compagnons.missions.urls")),
     path("", include("compagnons.coaching.urls")),
+    path("", include("compagnons.community.urls")),
     path("", include("compagnons.credentials.urls")),
     path("", include("compagnons.certification.urls")),
     path("", include("compagnons.showcase.urls")),

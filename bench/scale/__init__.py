@@ -16,6 +16,7 @@ from bench.scale import (  # noqa: F401 - importing a module registers its seede
     apprenticeship,
     certification,
     coaching,
+    community,
     core,
     learning,
     ledger,

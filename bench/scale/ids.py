@@ -3,6 +3,7 @@ bench/run.py, which does not import Django."""
 
 from bench import BENCH_APPRENTICE, BENCH_CLIENT, BENCH_COMPAGNON
 from bench.scale.certification import bench_credential, bench_jury
+from bench.scale.community import bench_thread
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Enrollment
 from compagnons.certification.models import Decision
@@ -41,4 +42,5 @@ def bench_ids() -> dict[str, int | str | None]:
         "coaching_feed": CoachingProfile.objects.filter(user__email=BENCH_COMPAGNON)
         .values_list("feed_token", flat=True)
         .first(),
+        "thread": getattr(bench_thread(), "pk", None),
     }

@@ -27,6 +27,7 @@ ORDER = (
     "apprenticeship",
     "missions",
     "coaching",
+    "community",
     "ledger",
     "certification",
     "showcase",

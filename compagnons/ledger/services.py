@@ -297,6 +297,52 @@ def credit_review(evidence_object: Model, *, reviewer: User, reviewed: User, onc
     )
 
 
+def credit_community_answer(answer: Model, *, author: User, asker: User, mark: Model) -> Transaction:
+    """« Cette réponse m'a aidé »: the answer's author is credited from the commons (asking never costs). `mark`
+    is that marking (the community's HelpfulMark, numbered per post): the evidence, and the key's counter, so that a
+    double click credits once and marking again after an unmarking credits anew."""
+    if author.pk == asker.pk:
+        raise InvalidTransition(_("Votre propre réponse ne vous est pas créditée."))
+    return post(
+        Kind.COMMUNITY,
+        from_account=commons(),
+        to_account=account_of(author),
+        minutes=settings.LEDGER_COMMUNITY_ANSWER_MINUTES,
+        idempotency_key=f"community:{answer.pk}:{mark.number}",
+        beneficiary=author,
+        evidence=mark,
+        confirmed=True,
+    )
+
+
+@transaction.atomic
+def cancel_community_answer(answer: Model, *, mark: Model, by: User) -> Transaction | None:
+    """The mark is taken back: reverse its credit (a reversing transaction, never an edit); again does nothing."""
+    tx = (
+        Transaction.objects.select_for_update(of=("self",))
+        .filter(idempotency_key=f"community:{answer.pk}:{mark.number}")
+        .first()
+    )
+    if tx is None or tx.state != State.CONFIRMED:
+        return None
+    movements = list(tx.movements.order_by("minutes"))
+    reversal = post(
+        Kind.REVERSAL,
+        from_account=movements[-1].account,
+        to_account=movements[0].account,
+        minutes=movements[-1].minutes,
+        idempotency_key=f"reversal:{tx.pk}",
+        beneficiary=tx.beneficiary,
+        confirmed=True,
+        note="Réponse plus marquée comme utile",
+        operator=by,
+        reverses=tx,
+    )
+    tx.state = State.REVERSED
+    tx.save(update_fields=["state"])
+    return reversal
+
+
 def debit_mission_won(mission: Model, *, member: User) -> Transaction | None:
     """What winning a mission asks in return: the promised minutes go to the commons (apprentices exempt)."""
     if settings.LEDGER_MISSION_COMMITMENT_MINUTES <= 0 or is_exempt(member):

@@ -95,7 +95,7 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(36):  # 32, + coaching's section, + other houses' titles
+        with django_assert_max_num_queries(40):  # 32, + coaching (3), + other houses' titles (1), + community (4)
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

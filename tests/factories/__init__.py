@@ -8,6 +8,7 @@ by writing another app's rows by hand; a date in the past is given after the ser
 - certification: judge_by_jury
 - quality: file_complaint, make_survey, closed_mission
 - outcomes: exit_of, answer
+- community: category, ask, reply, question_of
 """
 
 from tests.factories.accounts import PASSWORD, UserFactory

@@ -1,0 +1,101 @@
+"""Search on the database's own engine: runs on SQLite (FTS5) by default and on PostgreSQL (French full-text,
+GIN index) with DATABASE_URL; the same expectations hold on both."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from compagnons.community import search, services
+from tests.factories.community import ask, question_of, reply
+
+
+@pytest.fixture
+def corpus(asker, helper):
+    facture = ask(asker, title="Facture impayée depuis trois mois", body="Mon client ne paie pas.")
+    devis = ask(asker, title="Premier devis pour un site", body="Quel tarif pour une facture de site vitrine ?")
+    outil = ask(asker, title="Logiciel de comptabilité", body="Lequel choisir ?")
+    reply(outil, helper, body="J'utilise un tableur, et je relance chaque facture à 30 jours.")
+    return {"facture": facture, "devis": devis, "outil": outil}
+
+
+def titles(results):
+    return [post.thread.title for post in results.posts]
+
+
+def test_every_word_must_appear_and_title_weighs_more(corpus, asker):
+    results = search.search("facture", asker)
+    found = titles(results)
+    assert found[0] == "Facture impayée depuis trois mois"  # the title match first
+    assert set(found) == {"Facture impayée depuis trois mois", "Premier devis pour un site", "Logiciel de comptabilité"}
+    assert titles(search.search("facture client", asker)) == ["Facture impayée depuis trois mois"]
+
+
+def test_prefixes_match(corpus, asker):
+    assert "Logiciel de comptabilité" in titles(search.search("comptab", asker))
+
+
+def test_operators_and_punctuation_are_harmless(corpus, asker):
+    for query in ['"facture', "facture AND", "NEAR(a b)", "facture*", "a:* & !", "'; DROP TABLE x; --", "é"]:
+        search.search(query, asker)  # never an error
+    assert search.search("!!! ??", asker).posts == []
+
+
+def test_hidden_posts_and_members_only_categories_stay_out(corpus, asker, formateur, client, helper):
+    private = ask(asker, slug="vie-de-l-association", title="Assemblée et facture du local")
+    assert "Assemblée et facture du local" in titles(search.search("facture", asker))
+    visitor = type("Visitor", (), {"is_authenticated": False})()
+    assert "Assemblée et facture du local" not in titles(search.search("facture", visitor))
+    services.moderate(question_of(corpus["facture"]), "hide", by=formateur, reason="Doublon")
+    assert "Facture impayée depuis trois mois" not in titles(search.search("facture", asker))
+    assert private
+
+
+def test_edits_are_searchable_and_old_words_are_gone(corpus, asker):
+    question = question_of(corpus["outil"])
+    services.edit_post(question, by=asker, body="Plutôt un logiciel libre ?", title="Logiciel libre de comptabilité")
+    assert "Logiciel libre de comptabilité" in titles(search.search("libre", asker))
+    assert titles(search.search("choisir", asker)) == []
+
+
+def test_results_are_paged(asker):
+    for i in range(search.PAGE_SIZE + 3):
+        ask(asker, title=f"Question de portage numéro {i}")
+    first = search.search("portage", asker, 1)
+    second = search.search("portage", asker, 2)
+    assert len(first.posts) == search.PAGE_SIZE and first.has_next
+    assert len(second.posts) == 3 and not second.has_next
+
+
+def test_search_page(client, corpus, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("community:search"), {"q": "facture"})
+    assert "Facture impayée depuis trois mois" in response.content.decode()
+    response = client.get(reverse("community:search"), {"q": "zzzzzz"})
+    assert "Aucun message" in response.content.decode()
+    assert client.get(reverse("community:search"), {"q": "x" * 500}).status_code == 200
+
+
+def test_the_engine_is_used_not_a_scan(corpus, asker):
+    """PostgreSQL: every post has its vector and the GIN index serves the match; SQLite: the FTS5 table does."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT id FROM community_post "
+                "WHERE search_vector @@ to_tsquery('french'::regconfig, 'facture:*')"
+            )
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SELECT count(*) FROM community_post WHERE search_vector IS NULL")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SET enable_seqscan = on")
+            assert "community_post_search_idx" in plan
+        else:
+            cursor.execute("SELECT count(*) FROM community_post_fts WHERE community_post_fts MATCH 'facture'")
+            assert cursor.fetchone()[0] == 3
+
+
+def test_the_migration_and_the_bench_build_the_same_index():
+    import importlib
+
+    migration = importlib.import_module("compagnons.community.migrations.0002_search_index")
+    assert migration.PG_INDEX == search.POSTGRES_INDEX

@@ -89,14 +89,15 @@ def quiz(request, slug: str):
         try:
             selected = _answers_from(request.POST)
             attempt = _services.submit_quiz(item, by=request.user, token=token, answers=selected)
+        except _Refused as refusal:
+            error = str(refusal)
         except ValueError:
             error = _(
                 "Une réponse envoyée n'est pas valable : rien n'est enregistré. Choisissez parmi les réponses proposées."  # noqa: E501
             )
-        except _Refused as refusal:
-            error = str(refusal)
         else:
             return _redirect("learning:attempt", slug=item.slug, token=attempt.token)
+        token = str(_uuid.uuid4())  # nothing was recorded: a fresh form
     progress = _Progress.objects.filter(member=request.user, capsule=item).first()
     response = _render(
         request,

@@ -2,13 +2,13 @@
 French, imported in one transaction, exported back to YAML.
 
 The same checker serves the staff's form (services.save_capsule): a capsule is always the dict of this format
-before it is written, so a file, a form and an export agree. A file whose content did not change writes nothing;
-a changed one gives the capsule its next version (services.save_capsule).
+before it is written, so a file, a form and an export agree. The import itself is a service
+(services.import_capsule_file): a file whose content did not change writes nothing; a changed one gives the capsule
+its next version.
 """
 
 import json
 import re
-from pathlib import Path
 
 import yaml
 from django.utils.translation import gettext as _
@@ -217,31 +217,6 @@ def read(text: str, *, filename: str = "") -> dict:
     if errors:
         raise CapsuleFileError(errors)
     return clean
-
-
-def import_file(text: str, *, by, filename: str = "", files_dir: Path | None = None, publish: bool = False):
-    """Import one capsule file in one transaction: (capsule, changed). Nothing is written when the file has an error
-    or did not change. `files_dir` is where `image` and `audio` are looked up (shipped content); without it (a file
-    sent through the page), images and sounds are added in the capsule's form."""
-    from compagnons.learning import services
-
-    data = read(text, filename=filename)
-    files = {}
-    missing = []
-    for key in ("image", "audio"):
-        if not data[key]:
-            continue
-        path = (files_dir / data[key]) if files_dir else None
-        if path is None or not path.is_file() or not path.resolve().is_relative_to(files_dir.resolve()):
-            missing.append(
-                _("Le fichier « %(name)s » (« %(key)s ») est introuvable.") % {"name": data[key], "key": key}
-            )
-        else:
-            files[key] = path
-    if missing:
-        raise CapsuleFileError(missing)
-    capsule = Capsule.objects.filter(slug=data["slug"]).first()
-    return services.save_capsule(data, by=by, capsule=capsule, files=files, publish=publish, source="import")
 
 
 # --- Export ---------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def recommendations(member, *, limit: int = RECOMMENDED) -> list[Row]:
         if competence_id in gaps:
             text = _("parce que %(code)s est à travailler") % {"code": gaps[competence_id]}
         else:
-            text = _("parce que %(code)s est un objectif de votre plan") % {"code": plan[competence_id]}
+            text = _("parce que %(code)s est un objectif du plan") % {"code": plan[competence_id]}
         if text not in reasons.setdefault(capsule_id, []):
             reasons[capsule_id].append(text)
     progress = progress_of(member, reasons)

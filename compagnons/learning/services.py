@@ -127,6 +127,35 @@ def save_capsule(
 
 
 @_transaction.atomic
+def import_capsule_file(
+    text: str, *, by, filename: str = "", files_dir: _Path | None = None, publish: bool = False
+) -> tuple[Capsule, bool]:
+    """Import one capsule file in one transaction: (capsule, changed). Nothing is written when the file has an error
+    or did not change. `files_dir` is where `image` and `audio` are looked up (shipped content); without it (a file
+    sent through the page), images and sounds are added in the capsule's form."""
+    from compagnons.learning import capsule_files
+
+    _require_author(by)
+    data = capsule_files.read(text, filename=filename)
+    files = {}
+    missing = []
+    for key in ("image", "audio"):
+        if not data[key]:
+            continue
+        path = (files_dir / data[key]) if files_dir else None
+        if path is None or not path.is_file() or not path.resolve().is_relative_to(files_dir.resolve()):
+            missing.append(
+                _("Le fichier « %(name)s » (« %(key)s ») est introuvable.") % {"name": data[key], "key": key}
+            )
+        else:
+            files[key] = path
+    if missing:
+        raise capsule_files.CapsuleFileError(missing)
+    capsule = Capsule.objects.filter(slug=data["slug"]).first()
+    return save_capsule(data, by=by, capsule=capsule, files=files, publish=publish, source="import")
+
+
+@_transaction.atomic
 def publish_capsule(capsule: Capsule, *, by) -> Capsule:
     _require_author(by)
     capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)

@@ -241,7 +241,7 @@ def staff_import(request):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            item, changed = _capsule_files.import_file(
+            item, changed = _services.import_capsule_file(
                 form.text, by=request.user, filename=form.cleaned_data["file"].name
             )
         except _capsule_files.CapsuleFileError as error:

@@ -221,7 +221,7 @@ def test_recommendations_come_from_gaps_and_the_plan_with_their_reason(apprenti,
     rows = {row.capsule.pk: row for row in capsules.recommendations(apprenti)}
     assert set(rows) == {gap.pk, goal.pk}
     assert rows[gap.pk].reasons == ["parce que C1.2 est à travailler"]
-    assert rows[goal.pk].reasons == ["parce que C2.1 est un objectif de votre plan"]
+    assert rows[goal.pk].reasons == ["parce que C2.1 est un objectif du plan"]
     assert unrelated.pk not in rows and draft.pk not in rows
     finish_capsule(gap, apprenti)
     assert gap.pk not in {row.capsule.pk for row in capsules.recommendations(apprenti)}

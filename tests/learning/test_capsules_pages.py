@@ -62,7 +62,10 @@ def test_a_member_gets_403_on_every_staff_page(client, apprenti):
         reverse("learning:staff_export", args=[capsule.pk]),
     ):
         assert client.get(url).status_code == 403, url
-    for url in (reverse("learning:staff_publish", args=[capsule.pk]), reverse("learning:staff_archive", args=[capsule.pk])):
+    for url in (
+        reverse("learning:staff_publish", args=[capsule.pk]),
+        reverse("learning:staff_archive", args=[capsule.pk]),
+    ):
         assert client.post(url).status_code == 403, url
     assert Capsule.objects.get(pk=capsule.pk).status == Status.DRAFT
 

@@ -110,6 +110,9 @@ PAGES = [
     Page("jury decision (formateur)", "/certification/decisions/{decision}/", "formateur"),
     Page("my juries (compagnon)", "/jurys/", "compagnon"),
     Page("credential verification (visitor)", "/verifier/{credential}/"),
+    Page("learning home (apprenti)", "/apprendre/", "apprenti"),
+    Page("capsule page (apprenti)", "/apprendre/capsules/bench-capsule-0001/", "apprenti"),
+    Page("capsule quiz (apprenti)", "/apprendre/capsules/bench-capsule-0001/quiz/", "apprenti"),
 ]
 
 

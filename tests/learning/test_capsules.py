@@ -250,3 +250,41 @@ def test_self_study_counts_finished_capsules_minutes(apprenti):
     study = capsules.self_study(apprenti)
     assert study["count"] == 2 and study["minutes"] == one.minutes + two.minutes
     assert [row.capsule for row in capsules.in_progress(apprenti)] == [three]
+
+
+# --- Personal data and demo -------------------------------------------------------------------------
+
+
+def test_personal_data_export_and_erase(apprenti, outsider):
+    from compagnons.learning import personal_data
+
+    capsule = make_capsule()
+    finish_capsule(capsule, apprenti)
+    finish_capsule(capsule, outsider)
+    exported = personal_data.export(apprenti)["capsules"]
+    assert exported[0]["capsule"] == capsule.slug and exported[0]["quiz_attempts"][0]["score"] == 100
+    personal_data.erase(apprenti, [])
+    assert not Progress.objects.filter(member=apprenti).exists()
+    assert not Attempt.objects.filter(progress__member=apprenti).exists()
+    assert Progress.objects.filter(member=outsider).exists()
+
+
+def test_demo_loads_content_and_the_apprentice_has_read_one_and_passed_one(apprenti, monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from compagnons.learning import content_loader, demo
+
+    folder = tmp_path / "content"
+    (folder / "capsules").mkdir(parents=True)
+    source = Path(__file__).parent / "data" / "capsule-valid.yaml"
+    text = source.read_text()
+    (folder / "capsules" / "a.yaml").write_text(text)
+    (folder / "capsules" / "b.yaml").write_text(text.replace("relancer-sans-harceler", "deuxieme"))
+    monkeypatch.setattr(content_loader, "CONTENT", folder)
+    world = {"apprenti@demo.test": apprenti}
+    demo._seed_capsules(world)
+    demo._seed_capsules(world)  # idempotent
+    assert Capsule.objects.published().count() == 2
+    rows = Progress.objects.filter(member=apprenti)
+    assert rows.count() == 2 and rows.filter(finished_at__isnull=False).count() == 1
+    assert Attempt.objects.filter(progress__member=apprenti, passed=True).count() == 1

@@ -123,6 +123,9 @@ PAGES = [
     Page("community category (visitor)", "/entraide/c/entraide/"),
     Page("community long thread, page 10 (compagnon)", "/entraide/discussions/{thread}/?page=10", "compagnon"),
     Page("community search (visitor)", "/entraide/recherche/?q=acompte+sauvegarde"),
+    Page("learning home (apprenti)", "/apprendre/", "apprenti"),
+    Page("capsule page (apprenti)", "/apprendre/capsules/bench-capsule-0001/", "apprenti"),
+    Page("capsule quiz (apprenti)", "/apprendre/capsules/bench-capsule-0001/quiz/", "apprenti"),
 ]
 
 

@@ -350,6 +350,8 @@ AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365)
 DEFAULT_MENTOR_CAPACITY = env_int("DEFAULT_MENTOR_CAPACITY", 2)
 INACTIVITY_ALERT_DAYS = env_int("INACTIVITY_ALERT_DAYS", 21)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Learning: the share of right answers (%) that passes a capsule's quiz.
+LEARNING_QUIZ_PASS_PERCENT = env_int("LEARNING_QUIZ_PASS_PERCENT", 80)
 # The mission bank: the fair-rate floor (25 €/h: about the minimum wage once an independent's charges and unbilled
 # time are paid), the cap on open applications, the obligation de vigilance threshold, the delays of automatic
 # acceptance and of hidden testimonials, and how many best matches each new mission is announced to.

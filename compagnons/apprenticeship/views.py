@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.apprenticeship import chain, pairing, permissions, progress, services
+from compagnons.apprenticeship import chain, extensions, pairing, permissions, progress, services
 from compagnons.apprenticeship.forms import (
     AdoptionForm,
     AnswerForm,
@@ -209,6 +209,7 @@ def plan(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
             "total": total,
             "goal_form": GoalForm(),
             "step_form": StepForm(),
+            "sections": extensions.plan_sections(apprentice, request.user),
         },
     )
 
@@ -362,7 +363,13 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 def carnet(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
     return render(
-        request, "apprenticeship/carnet.html", {"apprentice": apprentice, "blocks": progress.carnet(apprentice)}
+        request,
+        "apprenticeship/carnet.html",
+        {
+            "apprentice": apprentice,
+            "blocks": progress.carnet(apprentice),
+            "sections": extensions.carnet_sections(apprentice, request.user),
+        },
     )
 
 

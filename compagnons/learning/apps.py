@@ -13,5 +13,12 @@ class LearningConfig(AppConfig):
 
         register_personal_data("learning", export=personal_data.export, erase=personal_data.erase)
         # --- Capsules: registrations ---
+        from compagnons.apprenticeship import extensions
+        from compagnons.core import dashboard
+        from compagnons.learning import panels
+
+        dashboard.register_panel(panels.capsules_panel, order=38)
+        extensions.register_plan_section(panels.plan_section, order=10)
+        extensions.register_carnet_section(panels.carnet_section, order=10)
 
         # --- Scenarios: registrations ---

@@ -2,5 +2,284 @@
 
 # --- Capsules --------------------------------------------------------------------------------------------
 
+import uuid as _uuid
+from pathlib import Path as _Path
+
+from django.conf import settings as _settings
+from django.core.files import File as _File
+from django.db import IntegrityError as _IntegrityError
+from django.db import transaction as _transaction
+from django.utils import timezone as _timezone
+from django.utils.translation import gettext as _
+
+from compagnons.core import audit as _audit
+from compagnons.core.exceptions import InvalidTransition as _InvalidTransition
+from compagnons.core.exceptions import PermissionRefused as _PermissionRefused
+from compagnons.core.permissions import is_team as _is_team
+from compagnons.learning.models import Attempt, Capsule, Option, Progress, Question, Status
+
+
+def _require_author(by) -> None:
+    """Staff write capsules; `by=None` is the platform itself (the shipped content's loader)."""
+    if by is not None and not _is_team(by):
+        raise _PermissionRefused(_("Seule l'équipe écrit et publie les capsules."))
+
+
+def _comparable(data: dict) -> dict:
+    keys = ("title", "summary", "minutes", "body", "image_alt", "transcript")
+    out = {key: data.get(key) or "" for key in keys}
+    out["competences"] = sorted(data.get("competences") or [])
+    out["questions"] = [
+        {
+            "text": q["text"],
+            "multiple": bool(q["multiple"]),
+            "options": [
+                {"text": o["text"], "correct": bool(o["correct"]), "feedback": o["feedback"]} for o in q["options"]
+            ],
+        }
+        for q in data.get("questions") or []
+    ]
+    return out
+
+
+def _same_file(field, new) -> bool:
+    if not field or not isinstance(new, _Path):
+        return False
+    try:
+        with field.open("rb") as stored:
+            return stored.read() == new.read_bytes()
+    except OSError:
+        return False
+
+
+@_transaction.atomic
+def save_capsule(
+    data: dict,
+    *,
+    by,
+    capsule: Capsule | None = None,
+    files: dict | None = None,
+    publish: bool = False,
+    source: str = "form",
+) -> tuple[Capsule, bool]:
+    """Write a capsule from its checked dict (capsule_files.validate): (capsule, changed).
+
+    An unchanged capsule writes nothing. A change to an existing capsule gives it its next version (members who
+    read the old one keep their progress; the page says the capsule changed). `files` maps « image »/« audio » to a
+    path (shipped content) or an uploaded file (the staff's form).
+    """
+    from compagnons.learning import capsule_files
+    from compagnons.skills.models import Certification
+
+    _require_author(by)
+    files = {key: value for key, value in (files or {}).items() if value}
+    if capsule is not None:
+        capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)
+        if capsule.slug != data["slug"] and Capsule.objects.filter(slug=data["slug"]).exclude(pk=capsule.pk).exists():
+            raise _InvalidTransition(
+                _("Une autre capsule porte déjà l'identifiant « %(slug)s ».") % {"slug": data["slug"]}
+            )
+        same = _comparable(capsule_files.to_data(capsule)) == _comparable(data) and capsule.slug == data["slug"]
+        same = same and all(_same_file(getattr(capsule, key), value) for key, value in files.items())
+        if same and not (publish and capsule.status != Status.PUBLISHED):
+            return capsule, False
+        if not same:
+            capsule.version += 1
+    else:
+        if Capsule.objects.filter(slug=data["slug"]).exists():
+            raise _InvalidTransition(_("Une capsule porte déjà l'identifiant « %(slug)s ».") % {"slug": data["slug"]})
+        capsule = Capsule(slug=data["slug"], created_at=_timezone.now())
+    has_audio = bool(files.get("audio") or capsule.audio)
+    has_image = bool(files.get("image") or capsule.image)
+    if has_audio and not (data.get("transcript") or "").strip():
+        raise _InvalidTransition(_("Une capsule avec un audio doit en donner la transcription écrite."))
+    if has_image and not (data.get("image_alt") or "").strip():
+        raise _InvalidTransition(_("Une image doit être décrite pour qui ne la voit pas."))
+    for key in ("slug", "title", "summary", "minutes", "body", "image_alt", "transcript"):
+        setattr(capsule, key, data.get(key) or "")
+    for key, value in files.items():
+        field = getattr(capsule, key)
+        if isinstance(value, _Path):
+            with value.open("rb") as handle:
+                field.save(value.name, _File(handle), save=False)
+        else:
+            field.save(value.name, value, save=False)
+    if publish and capsule.status != Status.PUBLISHED:
+        capsule.status = Status.PUBLISHED
+        capsule.published_at = capsule.published_at or _timezone.now()
+    capsule.updated_at = _timezone.now()
+    capsule.updated_by = by
+    capsule.save()
+    certification = Certification.objects.current()
+    competences = (
+        list(certification.competences.filter(code__in=data.get("competences") or [])) if certification else []
+    )
+    capsule.competences.set(competences)
+    capsule.questions.all().delete()
+    for position, q in enumerate(data.get("questions") or [], start=1):
+        question = Question.objects.create(capsule=capsule, position=position, text=q["text"], multiple=q["multiple"])
+        Option.objects.bulk_create(
+            Option(question=question, position=n, text=o["text"], correct=o["correct"], feedback=o["feedback"])
+            for n, o in enumerate(q["options"], start=1)
+        )
+    _audit.log(by, f"capsule.{source}", capsule, version=capsule.version)
+    return capsule, True
+
+
+@_transaction.atomic
+def import_capsule_file(
+    text: str, *, by, filename: str = "", files_dir: _Path | None = None, publish: bool = False
+) -> tuple[Capsule, bool]:
+    """Import one capsule file in one transaction: (capsule, changed). Nothing is written when the file has an error
+    or did not change. `files_dir` is where `image` and `audio` are looked up (shipped content); without it (a file
+    sent through the page), images and sounds are added in the capsule's form."""
+    from compagnons.learning import capsule_files
+
+    _require_author(by)
+    data = capsule_files.read(text, filename=filename)
+    files = {}
+    missing = []
+    for key in ("image", "audio"):
+        if not data[key]:
+            continue
+        path = (files_dir / data[key]) if files_dir else None
+        if path is None or not path.is_file() or not path.resolve().is_relative_to(files_dir.resolve()):
+            missing.append(
+                _("Le fichier « %(name)s » (« %(key)s ») est introuvable.") % {"name": data[key], "key": key}
+            )
+        else:
+            files[key] = path
+    if missing:
+        raise capsule_files.CapsuleFileError(missing)
+    capsule = Capsule.objects.filter(slug=data["slug"]).first()
+    return save_capsule(data, by=by, capsule=capsule, files=files, publish=publish, source="import")
+
+
+@_transaction.atomic
+def publish_capsule(capsule: Capsule, *, by) -> Capsule:
+    _require_author(by)
+    capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)
+    if capsule.status == Status.PUBLISHED:
+        raise _InvalidTransition(_("Cette capsule est déjà publiée."))
+    if capsule.questions.count() < 3:
+        raise _InvalidTransition(_("Une capsule se publie avec son quiz de 3 à 5 questions."))
+    capsule.status = Status.PUBLISHED
+    capsule.published_at = capsule.published_at or _timezone.now()
+    capsule.save(update_fields=["status", "published_at"])
+    _audit.log(by, "capsule.published", capsule, version=capsule.version)
+    return capsule
+
+
+@_transaction.atomic
+def archive_capsule(capsule: Capsule, *, by) -> Capsule:
+    _require_author(by)
+    capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)
+    if capsule.status == Status.ARCHIVED:
+        raise _InvalidTransition(_("Cette capsule est déjà retirée."))
+    capsule.status = Status.ARCHIVED
+    capsule.save(update_fields=["status"])
+    _audit.log(by, "capsule.archived", capsule, version=capsule.version)
+    return capsule
+
+
+def _require_learner(capsule: Capsule, by) -> None:
+    if not by.is_authenticated or not by.is_active:
+        raise _PermissionRefused(_("Connectez-vous pour suivre une capsule."))
+    if capsule.status != Status.PUBLISHED:
+        raise _InvalidTransition(_("Cette capsule n'est pas publiée."))
+
+
+def _progress_locked(capsule: Capsule, member) -> Progress:
+    progress, _created = Progress.objects.get_or_create(member=member, capsule=capsule)
+    return Progress.objects.select_for_update(of=("self",)).get(pk=progress.pk)
+
+
+def _finish_if_done(progress: Progress, now) -> None:
+    if progress.finished_at is None and progress.read_at and progress.passed_at:
+        progress.finished_at = now
+
+
+@_transaction.atomic
+def mark_read(capsule: Capsule, *, by) -> Progress:
+    """« J'ai lu » : idempotent; reading a newer version again records that version."""
+    _require_learner(capsule, by)
+    progress = _progress_locked(capsule, by)
+    now = _timezone.now()
+    progress.read_at = progress.read_at or now
+    progress.read_version = capsule.version
+    _finish_if_done(progress, now)
+    progress.save(update_fields=["read_at", "read_version", "finished_at"])
+    return progress
+
+
+def pass_percent() -> int:
+    return int(getattr(_settings, "LEARNING_QUIZ_PASS_PERCENT", 80))
+
+
+@_transaction.atomic
+def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -> Attempt:
+    """Score one try at the quiz. `token` comes with the form: the same form sent twice is the same attempt.
+
+    `answers` maps a question's id to the ids of the options chosen. An answer for a question of another quiz, an
+    option that is not one of the question's, a question left without answer or two answers to a single-choice
+    question: a French message, nothing recorded. A question is right when exactly its right options are chosen.
+    """
+    _require_learner(capsule, by)
+    try:
+        token = _uuid.UUID(str(token))
+    except ValueError:
+        raise _InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz.")) from None
+    existing = Attempt.objects.filter(token=token).select_related("progress").first()
+    if existing is not None:
+        if existing.progress.member_id != by.pk or existing.progress.capsule_id != capsule.pk:
+            raise _InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz."))
+        return existing
+    questions = list(capsule.questions.prefetch_related("options"))
+    by_id = {q.pk: q for q in questions}
+    for question_id in answers:
+        if question_id not in by_id:
+            raise _InvalidTransition(
+                _("Une réponse ne correspond à aucune question de ce quiz : rien n'est enregistré.")
+            )
+    chosen = {}
+    for question in questions:
+        picked = set(answers.get(question.pk) or [])
+        valid = {o.pk for o in question.options.all()}
+        if picked - valid:
+            raise _InvalidTransition(
+                _("Une réponse choisie n'appartient pas à la question « %(q)s » : rien n'est enregistré.")
+                % {"q": question.text}
+            )
+        if not picked:
+            raise _InvalidTransition(_("Répondez à chaque question, puis envoyez vos réponses."))
+        if not question.multiple and len(picked) > 1:
+            raise _InvalidTransition(_("La question « %(q)s » n'attend qu'une réponse.") % {"q": question.text})
+        chosen[question] = picked
+    right = sum(1 for q, picked in chosen.items() if picked == {o.pk for o in q.options.all() if o.correct})
+    score = round(100 * right / len(questions)) if questions else 0
+    passed = score >= pass_percent()
+    progress = _progress_locked(capsule, by)
+    now = _timezone.now()
+    try:
+        with _transaction.atomic():
+            attempt = Attempt.objects.create(
+                progress=progress,
+                token=token,
+                capsule_version=capsule.version,
+                answers={str(q.pk): sorted(picked) for q, picked in chosen.items()},
+                score=score,
+                passed=passed,
+                submitted_at=now,
+            )
+    except _IntegrityError:
+        return Attempt.objects.get(token=token, progress=progress)
+    progress.attempts += 1
+    progress.best_score = max(progress.best_score or 0, score)
+    if passed and progress.passed_at is None:
+        progress.passed_at = now
+    _finish_if_done(progress, now)
+    progress.save(update_fields=["attempts", "best_score", "passed_at", "finished_at"])
+    return attempt
+
 
 # --- Scenarios -------------------------------------------------------------------------------------------

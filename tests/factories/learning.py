@@ -2,5 +2,67 @@
 
 # --- Capsules --------------------------------------------------------------------------------------------
 
+import itertools as _itertools
+
+from compagnons.learning import capsule_files as _capsule_files
+from compagnons.learning import services as _learning_services
+
+_capsule_numbers = _itertools.count(1)
+
+
+def capsule_data(*, slug=None, competences=("C1.2",), questions=3, body="Un texte **court**.", **extra) -> dict:
+    """A valid capsule in the file format: `questions` single-choice questions whose first option is right."""
+    n = next(_capsule_numbers)
+    data = {
+        "format": _capsule_files.FORMAT,
+        "slug": slug or f"capsule-{n}",
+        "title": f"Capsule {n}",
+        "summary": "Une phrase.",
+        "minutes": 3,
+        "competences": list(competences),
+        "body": body,
+        "questions": [
+            {
+                "text": f"Question {q} ?",
+                "multiple": False,
+                "options": [
+                    {"text": f"Juste {q}", "correct": True, "feedback": f"Juste, parce que {q}."},
+                    {"text": f"Faux {q}", "correct": False, "feedback": f"Non, parce que {q}."},
+                ],
+            }
+            for q in range(1, questions + 1)
+        ],
+    }
+    data.update(extra)
+    return data
+
+
+def make_capsule(*, by=None, publish=True, **kwargs):
+    """A capsule written through the learning services (published unless told otherwise)."""
+    data = capsule_data(**kwargs)
+    clean, errors = _capsule_files.validate(data, competence_codes=_capsule_files.current_codes())
+    assert not errors, errors
+    capsule, _changed = _learning_services.save_capsule(clean, by=by, publish=publish)
+    return capsule
+
+
+def right_answers(capsule) -> dict[int, list[int]]:
+    return {q.pk: [o.pk for o in q.options.all() if o.correct] for q in capsule.questions.prefetch_related("options")}
+
+
+def wrong_answers(capsule) -> dict[int, list[int]]:
+    return {
+        q.pk: [next(o.pk for o in q.options.all() if not o.correct)]
+        for q in capsule.questions.prefetch_related("options")
+    }
+
+
+def finish_capsule(capsule, member):
+    """The member reads the capsule and passes its quiz."""
+    import uuid
+
+    _learning_services.mark_read(capsule, by=member)
+    return _learning_services.submit_quiz(capsule, by=member, token=uuid.uuid4(), answers=right_answers(capsule))
+
 
 # --- Scenarios -------------------------------------------------------------------------------------------

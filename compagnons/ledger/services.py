@@ -249,6 +249,21 @@ def credit_mentoring_session(session: Model, *, mentor: User, apprentice: User, 
     )
 
 
+def credit_debrief(run: Model, *, mentor: User, member: User, minutes: int) -> Transaction:
+    """A mentor's debrief of a member's scenario run: help flows from the member to the mentor, once per run."""
+    return post(
+        Kind.MENTORING,
+        from_account=account_of(member),
+        to_account=account_of(mentor),
+        minutes=minutes,
+        idempotency_key=f"debrief:{run.pk}",
+        beneficiary=mentor,
+        confirmer=member,
+        evidence=run,
+        confirmed=True,
+    )
+
+
 def credit_lead(lead: Model, *, author: User) -> Transaction:
     return post(
         Kind.LEAD,

@@ -15,3 +15,9 @@ class LearningConfig(AppConfig):
         # --- Capsules: registrations ---
 
         # --- Scenarios: registrations ---
+        from compagnons.core import dashboard
+        from compagnons.learning.panels import scenarios_give_back, scenarios_panel
+        from compagnons.ledger import giveback
+
+        dashboard.register_panel(scenarios_panel, order=34)
+        giveback.register(scenarios_give_back)

@@ -32,6 +32,7 @@ def start_run(scenario: Scenario, *, by) -> Run:
     """A new run on the scenario's current version, at its start."""
     if not getattr(by, "is_authenticated", False) or not by.is_active:
         raise PermissionRefused(_("Connectez-vous pour jouer une mise en situation."))
+    scenario = Scenario.objects.select_related("current").get(pk=scenario.pk)  # its version of now
     if scenario.status != Status.PUBLISHED or scenario.current_id is None:
         raise InvalidTransition(_("Cette mise en situation n'est pas ouverte."))
     version = scenario.current

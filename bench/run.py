@@ -110,6 +110,9 @@ PAGES = [
     Page("jury decision (formateur)", "/certification/decisions/{decision}/", "formateur"),
     Page("my juries (compagnon)", "/jurys/", "compagnon"),
     Page("credential verification (visitor)", "/verifier/{credential}/"),
+    Page("scenario play step (apprenti)", "/apprendre/situations/parties/{scenario_play}/", "apprenti"),
+    Page("scenario run review (compagnon, mentor)", "/apprendre/situations/parties/{scenario_run}/", "compagnon"),
+    Page("scenario figures (formateur)", "/apprendre/situations/equipe/{scenario}/chiffres/", "formateur"),
 ]
 
 

@@ -3,6 +3,7 @@ bench/run.py, which does not import Django."""
 
 from bench import BENCH_APPRENTICE, BENCH_CLIENT, BENCH_COMPAGNON
 from bench.scale.certification import bench_credential, bench_jury
+from bench.scale.learning import bench_scenario_ids
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Enrollment
 from compagnons.certification.models import Decision
@@ -37,4 +38,5 @@ def bench_ids() -> dict[str, int | str | None]:
         if jury
         else None,
         "credential": str(credential.uuid) if credential else None,
+        **bench_scenario_ids(),
     }

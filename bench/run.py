@@ -126,6 +126,9 @@ PAGES = [
     Page("learning home (apprenti)", "/apprendre/", "apprenti"),
     Page("capsule page (apprenti)", "/apprendre/capsules/bench-capsule-0001/", "apprenti"),
     Page("capsule quiz (apprenti)", "/apprendre/capsules/bench-capsule-0001/quiz/", "apprenti"),
+    Page("scenario play step (apprenti)", "/apprendre/situations/parties/{scenario_play}/", "apprenti"),
+    Page("scenario run review (compagnon, mentor)", "/apprendre/situations/parties/{scenario_run}/", "compagnon"),
+    Page("scenario figures (formateur)", "/apprendre/situations/equipe/{scenario}/chiffres/", "formateur"),
 ]
 
 

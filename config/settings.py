@@ -414,3 +414,8 @@ QUALITY_COLD_SURVEY_DAYS = env_int("QUALITY_COLD_SURVEY_DAYS", 182)
 QUALITY_SURVEY_LOOKBACK_DAYS = env_int("QUALITY_SURVEY_LOOKBACK_DAYS", 30)
 QUALITY_COMPLAINT_ANSWER_DAYS = env_int("QUALITY_COMPLAINT_ANSWER_DAYS", 15)
 QUALITY_COMPLAINTS_PER_IP_PER_HOUR = env_int("QUALITY_COMPLAINTS_PER_IP_PER_HOUR", 5)
+# Learning, scenarios: the smallest number of people a count of choices shown to staff may rest on, the minutes a
+# mentor's debrief of a run is credited in the ledger, and the largest scenario file staff may upload.
+LEARNING_AGGREGATE_MIN_PEOPLE = env_int("LEARNING_AGGREGATE_MIN_PEOPLE", 5)
+LEARNING_DEBRIEF_MINUTES = env_int("LEARNING_DEBRIEF_MINUTES", 20)
+LEARNING_SCENARIO_MAX_BYTES = env_int("LEARNING_SCENARIO_MAX_BYTES", 256 * 1024)

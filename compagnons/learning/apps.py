@@ -22,3 +22,9 @@ class LearningConfig(AppConfig):
         extensions.register_carnet_section(panels.carnet_section, order=10)
 
         # --- Scenarios: registrations ---
+        from compagnons.core import dashboard
+        from compagnons.learning.panels import scenarios_give_back, scenarios_panel
+        from compagnons.ledger import giveback
+
+        dashboard.register_panel(scenarios_panel, order=34)
+        giveback.register(scenarios_give_back)

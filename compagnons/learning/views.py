@@ -1,28 +1,40 @@
 """Learning pages: one view per action."""
 
-# --- Capsules --------------------------------------------------------------------------------------------
-
 import uuid as _uuid
 
+from django.contrib import messages
 from django.contrib import messages as _messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.decorators import login_required as _login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http import HttpResponse as _HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.shortcuts import redirect as _redirect
 from django.shortcuts import render as _render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.http import require_http_methods as _require_http_methods
 from django.views.decorators.http import require_POST as _require_POST
 from django.views.decorators.http import require_safe as _require_safe
 
+from compagnons.core.exceptions import Refused
 from compagnons.core.exceptions import Refused as _Refused
+from compagnons.core.permissions import is_team, require_team
+from compagnons.core.refusals import refused
 from compagnons.core.refusals import refused as _refused
+from compagnons.learning import aggregates, scenario_files, services
 from compagnons.learning import capsule_files as _capsule_files
 from compagnons.learning import capsules as _capsules
 from compagnons.learning import permissions as _permissions
+from compagnons.learning import permissions as learning_permissions
+from compagnons.learning import play as plays
 from compagnons.learning import services as _services
-from compagnons.learning.forms import CapsuleForm, CapsuleImportForm
+from compagnons.learning.forms import CapsuleForm, CapsuleImportForm, ChooseForm, DebriefForm, ScenarioFileForm
 from compagnons.learning.models import Capsule as _Capsule
+from compagnons.learning.models import Debrief, Scenario, ScenarioVersion, Status
 from compagnons.learning.models import Progress as _Progress
+
+# --- Capsules --------------------------------------------------------------------------------------------
 
 
 @_login_required
@@ -273,3 +285,289 @@ def staff_export(request, pk: int):
 
 
 # --- Scenarios -------------------------------------------------------------------------------------------
+
+
+def _published_scenario(slug: str) -> Scenario:
+    return get_object_or_404(Scenario.objects.published().select_related("current"), slug=slug)
+
+
+@login_required
+@require_safe
+def scenarios(request: HttpRequest) -> HttpResponse:
+    """The scenarios open to play, and the member's latest runs."""
+    return render(
+        request,
+        "learning/scenarios/list.html",
+        {
+            "scenarios": Scenario.objects.published().order_by("title"),
+            "runs": plays.runs_for_member(request.user).order_by("-started_at")[:5],
+            "is_team": is_team(request.user),
+        },
+    )
+
+
+@login_required
+@require_safe
+def scenario(request: HttpRequest, slug: str) -> HttpResponse:
+    """The situation, the cast, start or replay, and my runs of it."""
+    item = _published_scenario(slug)
+    runs = list(plays.runs_for_member(request.user).filter(version__scenario=item).order_by("-started_at")[:20])
+    finished = [run for run in runs if run.finished_at]
+    return render(
+        request,
+        "learning/scenarios/detail.html",
+        {
+            "scenario": item,
+            "version": item.current,
+            "cast": item.current.cast,
+            "runs": runs,
+            "comparable": finished[:2] if len(finished) >= 2 else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(Scenario, slug=slug)
+    try:
+        run = services.start_run(item, by=request.user)
+    except Refused as error:
+        return refused(request, error, "learning:scenarios")
+    return redirect(run)
+
+
+@login_required
+@require_safe
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's run: the current step while it goes on, then the review (path, ending, debrief). Their mentor
+    reads the same review with the debrief form."""
+    item = learning_permissions.get_run_for_reader(request.user, pk)
+    mine = item.member_id == request.user.pk
+    if mine and item.finished_at is None:
+        return render(request, "learning/scenarios/play.html", {"run": item, "step": plays.current_step(item)})
+    if item.finished_at is None:
+        raise Http404
+    debrief = Debrief.objects.filter(run=item).select_related("mentor").first()
+    mentor_view = not mine
+    return render(
+        request,
+        "learning/scenarios/review.html",
+        {
+            "run": item,
+            "scenario": item.version.scenario,
+            "path": plays.path_of(item),
+            "debrief": debrief,
+            "mine": mine,
+            "form": DebriefForm(initial={"text": debrief.text if debrief else ""}) if mentor_view else None,
+            "others": (
+                plays.runs_for_member(request.user)
+                .filter(version__scenario_id=item.version.scenario_id, finished_at__isnull=False)
+                .exclude(pk=item.pk)
+                .order_by("-started_at")[:5]
+                if mine
+                else []
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    item = learning_permissions.get_run_for_member(request.user, pk)
+    form = ChooseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez l'une des réponses proposées."))
+        return redirect(item)
+    try:
+        services.choose(
+            item,
+            by=request.user,
+            step=form.cleaned_data["step"],
+            node_key=form.cleaned_data["node"],
+            choice_id=form.cleaned_data["choice"],
+        )
+    except Refused as error:
+        return refused(request, error, item)
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def run_share(request: HttpRequest, pk: int) -> HttpResponse:
+    item = learning_permissions.get_run_for_member(request.user, pk)
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.set_shared(item, shared, by=request.user)
+    except Refused as error:
+        return refused(request, error, item)
+    messages.success(
+        request,
+        _("Votre partie est partagée avec votre mentor.") if shared else _("Votre partie n'est plus partagée."),
+    )
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def run_debrief(request: HttpRequest, pk: int) -> HttpResponse:
+    item = learning_permissions.get_run_for_mentor(request.user, pk)
+    form = DebriefForm(request.POST)
+    if form.is_valid():
+        try:
+            services.write_debrief(item, form.cleaned_data["text"], by=request.user)
+        except Refused as error:
+            return refused(request, error, item)
+        except ValueError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, _("Débriefing enregistré : la personne le retrouve avec sa partie."))
+            return redirect(item)
+    return render(
+        request,
+        "learning/scenarios/review.html",
+        {
+            "run": item,
+            "scenario": item.version.scenario,
+            "path": plays.path_of(item),
+            "debrief": Debrief.objects.filter(run=item).first(),
+            "mine": False,
+            "form": form,
+            "others": [],
+        },
+        status=200,
+    )
+
+
+@login_required
+@require_safe
+def runs_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    first = learning_permissions.get_run_for_member(request.user, pk)
+    second = learning_permissions.get_run_for_member(request.user, other)
+    if first.version.scenario_id != second.version.scenario_id:
+        raise Http404
+    left, right, rows = plays.side_by_side(first, second)
+    return render(
+        request,
+        "learning/scenarios/compare.html",
+        {"scenario": first.version.scenario, "left": left, "right": right, "rows": rows},
+    )
+
+
+@login_required
+@require_safe
+def runs_to_debrief(request: HttpRequest) -> HttpResponse:
+    """The mentor's list: finished runs their apprentices shared, without a debrief yet."""
+    return render(
+        request,
+        "learning/scenarios/to_debrief.html",
+        {"runs": plays.awaiting_debrief(request.user)[:50]},
+    )
+
+
+# --- Scenarios: staff ---
+
+
+@login_required
+@require_safe
+def scenario_staff(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    return render(
+        request,
+        "learning/scenarios/staff.html",
+        {
+            "scenarios": Scenario.objects.select_related("current").order_by("title"),
+            "form": ScenarioFileForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scenario_import(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    form = ScenarioFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        return _imported(request, form.cleaned_data["source"])
+    return render(
+        request,
+        "learning/scenarios/staff.html",
+        {"scenarios": Scenario.objects.select_related("current").order_by("title"), "form": form},
+    )
+
+
+def _imported(request: HttpRequest, source: str) -> HttpResponse:
+    try:
+        item, changed = services.import_scenario(source, by=request.user)
+    except Refused as error:
+        return refused(request, error, "learning:scenario_staff")
+    if changed:
+        messages.success(
+            request,
+            _("« %(title)s » : version %(n)s enregistrée.") % {"title": item.title, "n": item.current.number},
+        )
+    else:
+        messages.info(request, _("« %(title)s » : rien n'a changé, aucune version créée.") % {"title": item.title})
+    return redirect("learning:scenario_staff")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    require_team(request.user)
+    item = get_object_or_404(Scenario.objects.select_related("current"), slug=slug)
+    if request.method == "POST":
+        form = ScenarioFileForm(request.POST, request.FILES, slug=item.slug)
+        if form.is_valid():
+            return _imported(request, form.cleaned_data["source"])
+    else:
+        text = scenario_files.export_yaml(item.current) if item.current_id else ""
+        form = ScenarioFileForm(initial={"text": text}, slug=item.slug)
+    return render(request, "learning/scenarios/staff_edit.html", {"scenario": item, "form": form})
+
+
+@login_required
+@require_safe
+def scenario_export(request: HttpRequest, slug: str) -> HttpResponse:
+    require_team(request.user)
+    item = get_object_or_404(Scenario.objects.select_related("current"), slug=slug)
+    if item.current_id is None:
+        raise Http404
+    response = HttpResponse(scenario_files.export_yaml(item.current), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{item.slug}-v{item.current.number}.yaml"'
+    return response
+
+
+@login_required
+@require_POST
+def scenario_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    require_team(request.user)
+    item = get_object_or_404(Scenario, slug=slug)
+    try:
+        if item.status == Status.ARCHIVED:
+            services.publish_scenario(item, by=request.user)
+            messages.success(request, _("« %(title)s » est de nouveau ouverte.") % {"title": item.title})
+        else:
+            services.archive_scenario(item, by=request.user)
+            messages.success(request, _("« %(title)s » est retirée de la liste.") % {"title": item.title})
+    except Refused as error:
+        return refused(request, error, "learning:scenario_staff")
+    return redirect("learning:scenario_staff")
+
+
+@login_required
+@require_safe
+def scenario_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    require_team(request.user)
+    item = get_object_or_404(Scenario.objects.select_related("current"), slug=slug)
+    versions = list(ScenarioVersion.objects.filter(scenario=item).order_by("-number").only("pk", "number"))
+    wanted = request.GET.get("version")
+    version = next((v for v in versions if str(v.number) == wanted), None) or (versions[0] if versions else None)
+    if version is None:
+        raise Http404
+    return render(
+        request,
+        "learning/scenarios/figures.html",
+        {"scenario": item, "versions": versions, "figures": aggregates.figures(version)},
+    )

@@ -264,6 +264,21 @@ def credit_coaching(booking: Model, *, coach: User, member: User, minutes: int) 
     )
 
 
+def credit_debrief(run: Model, *, mentor: User, member: User, minutes: int) -> Transaction:
+    """A mentor's debrief of a member's scenario run: help flows from the member to the mentor, once per run."""
+    return post(
+        Kind.MENTORING,
+        from_account=account_of(member),
+        to_account=account_of(mentor),
+        minutes=minutes,
+        idempotency_key=f"debrief:{run.pk}",
+        beneficiary=mentor,
+        confirmer=member,
+        evidence=run,
+        confirmed=True,
+    )
+
+
 def credit_lead(lead: Model, *, author: User) -> Transaction:
     return post(
         Kind.LEAD,

@@ -57,7 +57,7 @@ def load_scenarios(*, by=None, folder: Path | None = None, report: Report | None
     folder = folder or CONTENT / "scenarios"
     for path in _files(folder):
         try:
-            result = scenario_files.import_file(path.read_text(encoding="utf-8"), by=by, filename=path.name)
+            result = scenario_files.import_file(path.read_text(encoding="utf-8"), by=by, folder=path.parent)
         except (ValueError, Refused) as error:  # the file's errors (its importer's error is a ValueError)
             report.errors[f"scenarios/{path.name}"] = list(getattr(error, "errors", None) or [str(error)])
             continue

@@ -240,7 +240,7 @@ class TestPages:
                 services.declare_help(compagnon, apprenti, kind="coaching", minutes=minutes, note="Aide"), by=apprenti
             )
         client.force_login(compagnon)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(19):  # 16, + the ways to give back of coaching, community, learning
             html = client.get(reverse("ledger:contributions")).content.decode()
         assert "Coaching donné" in html and "<svg" in html
 

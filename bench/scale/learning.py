@@ -5,20 +5,23 @@ from datetime import timedelta
 from itertools import batched
 
 from bench import BENCH_APPRENTICE
-from bench import BENCH_APPRENTICE as _BENCH_APPRENTICE
 from bench.scale.registry import SCALE_EMAILS, ScaleContext, role_ids, seeder
-from bench.scale.registry import role_ids as _role_ids
 from compagnons.accounts.models import Role, User
-from compagnons.accounts.models import Role as _Role
-from compagnons.accounts.models import User as _User
 from compagnons.learning import scenario_files
-from compagnons.learning.models import Attempt as _Attempt
-from compagnons.learning.models import Capsule as _Capsule
-from compagnons.learning.models import Choice, Debrief, Node, Run, Scenario, Step
-from compagnons.learning.models import Option as _Option
-from compagnons.learning.models import Progress as _Progress
-from compagnons.learning.models import Question as _Question
-from compagnons.skills.models import Certification as _Certification
+from compagnons.learning.models import (
+    Attempt,
+    Capsule,
+    Choice,
+    Debrief,
+    Node,
+    Option,
+    Progress,
+    Question,
+    Run,
+    Scenario,
+    Step,
+)
+from compagnons.skills.models import Certification
 
 # --- Capsules --------------------------------------------------------------------------------------------
 
@@ -36,7 +39,7 @@ CAPSULE_BODY = (
 
 
 def _bench_capsules():
-    return _Capsule.objects.filter(slug__startswith=BENCH_CAPSULE_PREFIX)
+    return Capsule.objects.filter(slug__startswith=BENCH_CAPSULE_PREFIX)
 
 
 @seeder("learning.capsules", done=lambda ctx: _bench_capsules().count() >= BENCH_CAPSULES)
@@ -46,9 +49,9 @@ def seed_capsules(ctx: ScaleContext) -> int:
     existing = set(_bench_capsules().values_list("slug", flat=True))
     slugs = [f"{BENCH_CAPSULE_PREFIX}{n:04d}" for n in range(1, BENCH_CAPSULES + 1)]
     rows = ctx.bulk(
-        _Capsule,
+        Capsule,
         (
-            _Capsule(
+            Capsule(
                 slug=slug,
                 title=f"Capsule d'entraînement n°{n}",
                 summary="Une capsule du jeu de données de charge.",
@@ -64,26 +67,26 @@ def seed_capsules(ctx: ScaleContext) -> int:
     capsules = dict(_bench_capsules().values_list("slug", "pk"))
     new_ids = [capsules[slug] for slug in slugs if slug not in existing]
     rows += ctx.bulk(
-        _Question,
+        Question,
         (
-            _Question(capsule_id=cid, position=q, text=f"Question {q} ?", multiple=False)
+            Question(capsule_id=cid, position=q, text=f"Question {q} ?", multiple=False)
             for cid in new_ids
             for q in range(1, CAPSULE_QUESTIONS + 1)
         ),
     )
-    questions = _Question.objects.filter(capsule_id__in=new_ids).values_list("pk", flat=True)
+    questions = Question.objects.filter(capsule_id__in=new_ids).values_list("pk", flat=True)
     rows += ctx.bulk(
-        _Option,
+        Option,
         (
-            _Option(question_id=qid, position=o, text=f"Réponse {o}", correct=o == 1, feedback=f"Parce que {o}.")
+            Option(question_id=qid, position=o, text=f"Réponse {o}", correct=o == 1, feedback=f"Parce que {o}.")
             for qid in questions.iterator()
             for o in range(1, CAPSULE_OPTIONS + 1)
         ),
     )
-    certification = _Certification.objects.current()
+    certification = Certification.objects.current()
     competences = list(certification.competences.values_list("pk", flat=True)) if certification else []
     if competences:
-        through = _Capsule.competences.through
+        through = Capsule.competences.through
         rows += ctx.bulk(
             through,
             (
@@ -96,7 +99,7 @@ def seed_capsules(ctx: ScaleContext) -> int:
 
 
 def _progress_done(ctx: ScaleContext) -> bool:
-    return _Progress.objects.filter(capsule__slug__startswith=BENCH_CAPSULE_PREFIX).exists()
+    return Progress.objects.filter(capsule__slug__startswith=BENCH_CAPSULE_PREFIX).exists()
 
 
 @seeder("learning.progress", done=_progress_done)
@@ -105,8 +108,8 @@ def seed_capsule_progress(ctx: ScaleContext) -> int:
     their attempts."""
     rng = ctx.rng_for("learning.progress")
     capsule_ids = list(_bench_capsules().order_by("pk").values_list("pk", flat=True))
-    members = _role_ids(_Role.APPRENTICE)
-    bench = _User.objects.filter(email=_BENCH_APPRENTICE).values_list("pk", flat=True).first()
+    members = role_ids(Role.APPRENTICE)
+    bench = User.objects.filter(email=BENCH_APPRENTICE).values_list("pk", flat=True).first()
     if bench:
         members.append(bench)
     rows = []
@@ -115,7 +118,7 @@ def seed_capsule_progress(ctx: ScaleContext) -> int:
             started = ctx.past(365)
             passed = rng.random() < 0.6
             rows.append(
-                _Progress(
+                Progress(
                     member_id=member,
                     capsule_id=capsule_id,
                     started_at=started,
@@ -127,14 +130,14 @@ def seed_capsule_progress(ctx: ScaleContext) -> int:
                     finished_at=started if passed else None,
                 )
             )
-    count = ctx.bulk(_Progress, rows)
-    saved = _Progress.objects.filter(capsule__slug__startswith=BENCH_CAPSULE_PREFIX).values_list(
+    count = ctx.bulk(Progress, rows)
+    saved = Progress.objects.filter(capsule__slug__startswith=BENCH_CAPSULE_PREFIX).values_list(
         "pk", "best_score", "started_at"
     )
     count += ctx.bulk(
-        _Attempt,
+        Attempt,
         (
-            _Attempt(
+            Attempt(
                 progress_id=pk,
                 token=uuid.UUID(int=rng.getrandbits(128), version=4),
                 capsule_version=1,

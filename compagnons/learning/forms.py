@@ -2,18 +2,16 @@
 
 from pathlib import PurePath
 
-import yaml as _yaml
+import yaml
 from django import forms
-from django import forms as _forms
 from django.conf import settings
-from django.core.exceptions import ValidationError as _ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
-from compagnons.core.uploads import check_upload as _check_upload
-from compagnons.learning import capsule_files as _capsule_files
-from compagnons.learning import scenario_files
+from compagnons.core.uploads import check_upload
+from compagnons.learning import capsule_files, scenario_files
 from compagnons.learning.models import CAPSULE_MAX_MINUTES as _MAX_MINUTES
 
 # --- Capsules --------------------------------------------------------------------------------------------
@@ -40,31 +38,31 @@ def audio_type(upload) -> str | None:
     return None
 
 
-class CapsuleForm(_forms.Form):
+class CapsuleForm(forms.Form):
     """The staff's form: the text fields, the files, and the quiz written in YAML (the file format's
     « questions »), checked by the same checker as an imported file, with the whole list of problems."""
 
-    title = _forms.CharField(label=_lazy("Titre"), max_length=160)
-    slug = _forms.SlugField(
+    title = forms.CharField(label=_lazy("Titre"), max_length=160)
+    slug = forms.SlugField(
         label=_lazy("Identifiant dans l'adresse"), max_length=80, help_text=_lazy("Minuscules, chiffres et tirets.")
     )
-    summary = _forms.CharField(label=_lazy("En une phrase"), max_length=300, required=False)
-    minutes = _forms.IntegerField(label=_lazy("Durée de lecture (minutes)"), min_value=1, max_value=_MAX_MINUTES)
-    competences = _forms.CharField(
+    summary = forms.CharField(label=_lazy("En une phrase"), max_length=300, required=False)
+    minutes = forms.IntegerField(label=_lazy("Durée de lecture (minutes)"), min_value=1, max_value=_MAX_MINUTES)
+    competences = forms.CharField(
         label=_lazy("Compétences travaillées"),
         required=False,
         help_text=_lazy("Les codes du référentiel en vigueur, séparés par des virgules : C1.1, C1.2"),
     )
-    body = _forms.CharField(label=_lazy("Texte (Markdown)"), widget=_forms.Textarea(attrs={"rows": 14}))
-    image = _forms.FileField(label=_lazy("Image (PNG, JPEG, GIF ou WebP)"), required=False)
-    image_alt = _forms.CharField(label=_lazy("Description de l'image"), max_length=250, required=False)
-    audio = _forms.FileField(label=_lazy("Audio (MP3, Ogg, WAV ou M4A)"), required=False)
-    transcript = _forms.CharField(
-        label=_lazy("Transcription écrite de l'audio"), required=False, widget=_forms.Textarea(attrs={"rows": 6})
+    body = forms.CharField(label=_lazy("Texte (Markdown)"), widget=forms.Textarea(attrs={"rows": 14}))
+    image = forms.FileField(label=_lazy("Image (PNG, JPEG, GIF ou WebP)"), required=False)
+    image_alt = forms.CharField(label=_lazy("Description de l'image"), max_length=250, required=False)
+    audio = forms.FileField(label=_lazy("Audio (MP3, Ogg, WAV ou M4A)"), required=False)
+    transcript = forms.CharField(
+        label=_lazy("Transcription écrite de l'audio"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    quiz = _forms.CharField(
+    quiz = forms.CharField(
         label=_lazy("Le quiz (YAML)"),
-        widget=_forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         help_text=_lazy(
             "De 3 à 5 questions, chacune avec 2 à 5 réponses et, pour chaque réponse, une explication "
             "(« feedback ») qui dit pourquoi elle est juste ou non. Voir le modèle sous le formulaire."
@@ -73,17 +71,17 @@ class CapsuleForm(_forms.Form):
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
-        if upload and _check_upload(upload) not in IMAGE_TYPES:
-            raise _ValidationError(_lazy("Envoyez une image PNG, JPEG, GIF ou WebP."))
+        if upload and check_upload(upload) not in IMAGE_TYPES:
+            raise ValidationError(_lazy("Envoyez une image PNG, JPEG, GIF ou WebP."))
         return upload
 
     def clean_audio(self):
         upload = self.cleaned_data.get("audio")
         if upload:
             if upload.size > AUDIO_MAX_BYTES:
-                raise _ValidationError(_lazy("L'audio dépasse 10 Mo."))
+                raise ValidationError(_lazy("L'audio dépasse 10 Mo."))
             if audio_type(upload) is None:
-                raise _ValidationError(_lazy("Envoyez un audio MP3, Ogg, WAV ou M4A."))
+                raise ValidationError(_lazy("Envoyez un audio MP3, Ogg, WAV ou M4A."))
         return upload
 
     def clean(self):
@@ -91,10 +89,10 @@ class CapsuleForm(_forms.Form):
         if self.errors:
             return cleaned
         try:
-            questions = _yaml.safe_load(cleaned.get("quiz") or "")
-        except _yaml.YAMLError as error:
+            questions = yaml.safe_load(cleaned.get("quiz") or "")
+        except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            raise _ValidationError(
+            raise ValidationError(
                 _lazy("Le quiz n'est pas un YAML lisible (ligne %(line)s).") % {"line": mark.line + 1 if mark else "?"}
             ) from None
         if isinstance(questions, dict) and "questions" in questions:
@@ -103,7 +101,7 @@ class CapsuleForm(_forms.Form):
             code.strip() for code in (cleaned.get("competences") or "").replace(";", ",").split(",") if code.strip()
         ]
         data = {
-            "format": _capsule_files.FORMAT,
+            "format": capsule_files.FORMAT,
             "slug": cleaned["slug"],
             "title": cleaned["title"],
             "summary": cleaned.get("summary", ""),
@@ -118,15 +116,15 @@ class CapsuleForm(_forms.Form):
             data["audio"] = cleaned["audio"].name
         if cleaned.get("image"):
             data["image"] = cleaned["image"].name
-        checked, errors = _capsule_files.validate(data, competence_codes=_capsule_files.current_codes())
+        checked, errors = capsule_files.validate(data, competence_codes=capsule_files.current_codes())
         if errors:
-            raise _ValidationError(errors)
+            raise ValidationError(errors)
         self.capsule_data = checked
         return cleaned
 
     @staticmethod
     def initial_for(capsule) -> dict:
-        data = _capsule_files.to_data(capsule)
+        data = capsule_files.to_data(capsule)
         return {
             "title": data["title"],
             "slug": data["slug"],
@@ -136,23 +134,23 @@ class CapsuleForm(_forms.Form):
             "body": data["body"],
             "image_alt": capsule.image_alt,
             "transcript": capsule.transcript,
-            "quiz": _capsule_files.questions_yaml(data["questions"]),
+            "quiz": capsule_files.questions_yaml(data["questions"]),
         }
 
 
-class CapsuleImportForm(_forms.Form):
-    file = _forms.FileField(label=_lazy("Fichier de capsule (YAML ou JSON, 256 Ko au plus)"))
+class CapsuleImportForm(forms.Form):
+    file = forms.FileField(label=_lazy("Fichier de capsule (YAML ou JSON, 256 Ko au plus)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(IMPORT_SUFFIXES):
-            raise _ValidationError(_lazy("Envoyez un fichier .yaml, .yml ou .json."))
-        if upload.size > _capsule_files.MAX_FILE_BYTES:
-            raise _ValidationError(_lazy("Le fichier dépasse 256 Ko : une capsule tient en bien moins."))
+            raise ValidationError(_lazy("Envoyez un fichier .yaml, .yml ou .json."))
+        if upload.size > capsule_files.MAX_FILE_BYTES:
+            raise ValidationError(_lazy("Le fichier dépasse 256 Ko : une capsule tient en bien moins."))
         try:
             self.text = upload.read().decode("utf-8")
         except UnicodeDecodeError:
-            raise _ValidationError(_lazy("Le fichier doit être du texte en UTF-8.")) from None
+            raise ValidationError(_lazy("Le fichier doit être du texte en UTF-8.")) from None
         return upload
 
 

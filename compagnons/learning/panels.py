@@ -1,38 +1,37 @@
 """Learning sections of « Mon espace »."""
 
-from compagnons.apprenticeship.extensions import Section as _Section
-from compagnons.core.dashboard import Panel as _Panel
-from compagnons.learning import capsules as _capsules
-from compagnons.learning import play
+from compagnons.apprenticeship.extensions import Section
+from compagnons.core.dashboard import Panel
+from compagnons.learning import capsules, play
 
 # --- Capsules --------------------------------------------------------------------------------------------
 
 
-def capsules_panel(request) -> _Panel | None:
+def capsules_panel(request) -> Panel | None:
     """« Mon espace »: the capsules recommended with their reasons, those in progress. At most seven queries."""
     user = request.user
     if not (user.is_apprentice or user.is_compagnon):
         return None
-    return _Panel(
+    return Panel(
         "learning/capsules/panel.html",
-        {"recommended": _capsules.recommendations(user, limit=3), "in_progress": _capsules.in_progress(user, limit=3)},
+        {"recommended": capsules.recommendations(user, limit=3), "in_progress": capsules.in_progress(user, limit=3)},
     )
 
 
-def plan_section(apprentice, viewer) -> _Section | None:
+def plan_section(apprentice, viewer) -> Section | None:
     """On the individual plan: the capsules recommended from the gaps and the plan's compétences, with the reason."""
-    rows = _capsules.recommendations(apprentice)
+    rows = capsules.recommendations(apprentice)
     if not rows:
         return None
-    return _Section("learning/capsules/plan_section.html", {"rows": rows})
+    return Section("learning/capsules/plan_section.html", {"rows": rows})
 
 
-def carnet_section(apprentice, viewer) -> _Section | None:
+def carnet_section(apprentice, viewer) -> Section | None:
     """In the carnet de route: finished capsules as self-study time (their duration), never as a validation."""
-    study = _capsules.self_study(apprentice)
+    study = capsules.self_study(apprentice)
     if not study["count"]:
         return None
-    return _Section("learning/capsules/carnet_section.html", study)
+    return Section("learning/capsules/carnet_section.html", study)
 
 
 # --- Scenarios -------------------------------------------------------------------------------------------

@@ -1,26 +1,18 @@
 """Learning: writes (every change with side effects, audited)."""
 
-import uuid as _uuid
+import uuid
 from datetime import timedelta
-from pathlib import Path as _Path
+from pathlib import Path
 
 from django.conf import settings
-from django.conf import settings as _settings
-from django.core.files import File as _File
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db import IntegrityError as _IntegrityError
-from django.db import transaction as _transaction
 from django.utils import timezone
-from django.utils import timezone as _timezone
 from django.utils.translation import gettext as _
 
 from compagnons.core import audit
-from compagnons.core import audit as _audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
-from compagnons.core.exceptions import InvalidTransition as _InvalidTransition
-from compagnons.core.exceptions import PermissionRefused as _PermissionRefused
 from compagnons.core.permissions import is_team
-from compagnons.core.permissions import is_team as _is_team
 from compagnons.learning import notifications, play, scenario_files
 from compagnons.learning import permissions as learning_permissions
 from compagnons.learning.models import (
@@ -42,8 +34,8 @@ from compagnons.ledger import services as ledger
 
 def _require_author(by) -> None:
     """Staff write capsules; `by=None` is the platform itself (the shipped content's loader)."""
-    if by is not None and not _is_team(by):
-        raise _PermissionRefused(_("Seule l'équipe écrit et publie les capsules."))
+    if by is not None and not is_team(by):
+        raise PermissionRefused(_("Seule l'équipe écrit et publie les capsules."))
 
 
 def _comparable(data: dict) -> dict:
@@ -64,7 +56,7 @@ def _comparable(data: dict) -> dict:
 
 
 def _same_file(field, new) -> bool:
-    if not field or not isinstance(new, _Path):
+    if not field or not isinstance(new, Path):
         return False
     try:
         with field.open("rb") as stored:
@@ -73,7 +65,7 @@ def _same_file(field, new) -> bool:
         return False
 
 
-@_transaction.atomic
+@transaction.atomic
 def save_capsule(
     data: dict,
     *,
@@ -97,7 +89,7 @@ def save_capsule(
     if capsule is not None:
         capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)
         if capsule.slug != data["slug"] and Capsule.objects.filter(slug=data["slug"]).exclude(pk=capsule.pk).exists():
-            raise _InvalidTransition(
+            raise InvalidTransition(
                 _("Une autre capsule porte déjà l'identifiant « %(slug)s ».") % {"slug": data["slug"]}
             )
         same = _comparable(capsule_files.to_data(capsule)) == _comparable(data) and capsule.slug == data["slug"]
@@ -108,27 +100,27 @@ def save_capsule(
             capsule.version += 1
     else:
         if Capsule.objects.filter(slug=data["slug"]).exists():
-            raise _InvalidTransition(_("Une capsule porte déjà l'identifiant « %(slug)s ».") % {"slug": data["slug"]})
-        capsule = Capsule(slug=data["slug"], created_at=_timezone.now())
+            raise InvalidTransition(_("Une capsule porte déjà l'identifiant « %(slug)s ».") % {"slug": data["slug"]})
+        capsule = Capsule(slug=data["slug"], created_at=timezone.now())
     has_audio = bool(files.get("audio") or capsule.audio)
     has_image = bool(files.get("image") or capsule.image)
     if has_audio and not (data.get("transcript") or "").strip():
-        raise _InvalidTransition(_("Une capsule avec un audio doit en donner la transcription écrite."))
+        raise InvalidTransition(_("Une capsule avec un audio doit en donner la transcription écrite."))
     if has_image and not (data.get("image_alt") or "").strip():
-        raise _InvalidTransition(_("Une image doit être décrite pour qui ne la voit pas."))
+        raise InvalidTransition(_("Une image doit être décrite pour qui ne la voit pas."))
     for key in ("slug", "title", "summary", "minutes", "body", "image_alt", "transcript"):
         setattr(capsule, key, data.get(key) or "")
     for key, value in files.items():
         field = getattr(capsule, key)
-        if isinstance(value, _Path):
+        if isinstance(value, Path):
             with value.open("rb") as handle:
-                field.save(value.name, _File(handle), save=False)
+                field.save(value.name, File(handle), save=False)
         else:
             field.save(value.name, value, save=False)
     if publish and capsule.status != Status.PUBLISHED:
         capsule.status = Status.PUBLISHED
-        capsule.published_at = capsule.published_at or _timezone.now()
-    capsule.updated_at = _timezone.now()
+        capsule.published_at = capsule.published_at or timezone.now()
+    capsule.updated_at = timezone.now()
     capsule.updated_by = by
     capsule.save()
     certification = Certification.objects.current()
@@ -143,13 +135,13 @@ def save_capsule(
             Option(question=question, position=n, text=o["text"], correct=o["correct"], feedback=o["feedback"])
             for n, o in enumerate(q["options"], start=1)
         )
-    _audit.log(by, f"capsule.{source}", capsule, version=capsule.version)
+    audit.log(by, f"capsule.{source}", capsule, version=capsule.version)
     return capsule, True
 
 
-@_transaction.atomic
+@transaction.atomic
 def import_capsule_file(
-    text: str, *, by, filename: str = "", files_dir: _Path | None = None, publish: bool = False
+    text: str, *, by, filename: str = "", files_dir: Path | None = None, publish: bool = False
 ) -> tuple[Capsule, bool]:
     """Import one capsule file in one transaction: (capsule, changed). Nothing is written when the file has an error
     or did not change. `files_dir` is where `image` and `audio` are looked up (shipped content); without it (a file
@@ -176,38 +168,38 @@ def import_capsule_file(
     return save_capsule(data, by=by, capsule=capsule, files=files, publish=publish, source="import")
 
 
-@_transaction.atomic
+@transaction.atomic
 def publish_capsule(capsule: Capsule, *, by) -> Capsule:
     _require_author(by)
     capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)
     if capsule.status == Status.PUBLISHED:
-        raise _InvalidTransition(_("Cette capsule est déjà publiée."))
+        raise InvalidTransition(_("Cette capsule est déjà publiée."))
     if capsule.questions.count() < 3:
-        raise _InvalidTransition(_("Une capsule se publie avec son quiz de 3 à 5 questions."))
+        raise InvalidTransition(_("Une capsule se publie avec son quiz de 3 à 5 questions."))
     capsule.status = Status.PUBLISHED
-    capsule.published_at = capsule.published_at or _timezone.now()
+    capsule.published_at = capsule.published_at or timezone.now()
     capsule.save(update_fields=["status", "published_at"])
-    _audit.log(by, "capsule.published", capsule, version=capsule.version)
+    audit.log(by, "capsule.published", capsule, version=capsule.version)
     return capsule
 
 
-@_transaction.atomic
+@transaction.atomic
 def archive_capsule(capsule: Capsule, *, by) -> Capsule:
     _require_author(by)
     capsule = Capsule.objects.select_for_update(of=("self",)).get(pk=capsule.pk)
     if capsule.status == Status.ARCHIVED:
-        raise _InvalidTransition(_("Cette capsule est déjà retirée."))
+        raise InvalidTransition(_("Cette capsule est déjà retirée."))
     capsule.status = Status.ARCHIVED
     capsule.save(update_fields=["status"])
-    _audit.log(by, "capsule.archived", capsule, version=capsule.version)
+    audit.log(by, "capsule.archived", capsule, version=capsule.version)
     return capsule
 
 
 def _require_learner(capsule: Capsule, by) -> None:
     if not by.is_authenticated or not by.is_active:
-        raise _PermissionRefused(_("Connectez-vous pour suivre une capsule."))
+        raise PermissionRefused(_("Connectez-vous pour suivre une capsule."))
     if capsule.status != Status.PUBLISHED:
-        raise _InvalidTransition(_("Cette capsule n'est pas publiée."))
+        raise InvalidTransition(_("Cette capsule n'est pas publiée."))
 
 
 def _progress_locked(capsule: Capsule, member) -> Progress:
@@ -220,12 +212,12 @@ def _finish_if_done(progress: Progress, now) -> None:
         progress.finished_at = now
 
 
-@_transaction.atomic
+@transaction.atomic
 def mark_read(capsule: Capsule, *, by) -> Progress:
     """« J'ai lu » : idempotent; reading a newer version again records that version."""
     _require_learner(capsule, by)
     progress = _progress_locked(capsule, by)
-    now = _timezone.now()
+    now = timezone.now()
     progress.read_at = progress.read_at or now
     progress.read_version = capsule.version
     _finish_if_done(progress, now)
@@ -234,10 +226,10 @@ def mark_read(capsule: Capsule, *, by) -> Progress:
 
 
 def pass_percent() -> int:
-    return int(getattr(_settings, "LEARNING_QUIZ_PASS_PERCENT", 80))
+    return int(getattr(settings, "LEARNING_QUIZ_PASS_PERCENT", 80))
 
 
-@_transaction.atomic
+@transaction.atomic
 def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -> Attempt:
     """Score one try at the quiz. `token` comes with the form: the same form sent twice is the same attempt.
 
@@ -247,19 +239,19 @@ def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -
     """
     _require_learner(capsule, by)
     try:
-        token = _uuid.UUID(str(token))
+        token = uuid.UUID(str(token))
     except ValueError:
-        raise _InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz.")) from None
+        raise InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz.")) from None
     existing = Attempt.objects.filter(token=token).select_related("progress").first()
     if existing is not None:
         if existing.progress.member_id != by.pk or existing.progress.capsule_id != capsule.pk:
-            raise _InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz."))
+            raise InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz."))
         return existing
     questions = list(capsule.questions.prefetch_related("options"))
     by_id = {q.pk: q for q in questions}
     for question_id in answers:
         if question_id not in by_id:
-            raise _InvalidTransition(
+            raise InvalidTransition(
                 _("Une réponse ne correspond à aucune question de ce quiz : rien n'est enregistré.")
             )
     chosen = {}
@@ -267,22 +259,22 @@ def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -
         picked = set(answers.get(question.pk) or [])
         valid = {o.pk for o in question.options.all()}
         if picked - valid:
-            raise _InvalidTransition(
+            raise InvalidTransition(
                 _("Une réponse choisie n'appartient pas à la question « %(q)s » : rien n'est enregistré.")
                 % {"q": question.text}
             )
         if not picked:
-            raise _InvalidTransition(_("Répondez à chaque question, puis envoyez vos réponses."))
+            raise InvalidTransition(_("Répondez à chaque question, puis envoyez vos réponses."))
         if not question.multiple and len(picked) > 1:
-            raise _InvalidTransition(_("La question « %(q)s » n'attend qu'une réponse.") % {"q": question.text})
+            raise InvalidTransition(_("La question « %(q)s » n'attend qu'une réponse.") % {"q": question.text})
         chosen[question] = picked
     right = sum(1 for q, picked in chosen.items() if picked == {o.pk for o in q.options.all() if o.correct})
     score = round(100 * right / len(questions)) if questions else 0
     passed = score >= pass_percent()
     progress = _progress_locked(capsule, by)
-    now = _timezone.now()
+    now = timezone.now()
     try:
-        with _transaction.atomic():
+        with transaction.atomic():
             attempt = Attempt.objects.create(
                 progress=progress,
                 token=token,
@@ -292,7 +284,7 @@ def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -
                 passed=passed,
                 submitted_at=now,
             )
-    except _IntegrityError:
+    except IntegrityError:
         return Attempt.objects.get(token=token, progress=progress)
     progress.attempts += 1
     progress.best_score = max(progress.best_score or 0, score)

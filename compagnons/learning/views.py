@@ -1,74 +1,59 @@
 """Learning pages: one view per action."""
 
-import uuid as _uuid
+import uuid
 
 from django.contrib import messages
-from django.contrib import messages as _messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.decorators import login_required as _login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http import HttpResponse as _HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.shortcuts import redirect as _redirect
-from django.shortcuts import render as _render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django.views.decorators.http import require_http_methods as _require_http_methods
-from django.views.decorators.http import require_POST as _require_POST
-from django.views.decorators.http import require_safe as _require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from compagnons.core.exceptions import Refused
-from compagnons.core.exceptions import Refused as _Refused
 from compagnons.core.permissions import is_team, require_team
 from compagnons.core.refusals import refused
-from compagnons.core.refusals import refused as _refused
-from compagnons.learning import aggregates, scenario_files, services
-from compagnons.learning import capsule_files as _capsule_files
-from compagnons.learning import capsules as _capsules
-from compagnons.learning import permissions as _permissions
+from compagnons.learning import aggregates, capsule_files, capsules, permissions, scenario_files, services
 from compagnons.learning import permissions as learning_permissions
 from compagnons.learning import play as plays
-from compagnons.learning import services as _services
 from compagnons.learning.forms import CapsuleForm, CapsuleImportForm, ChooseForm, DebriefForm, ScenarioFileForm
-from compagnons.learning.models import Capsule as _Capsule
-from compagnons.learning.models import Debrief, Scenario, ScenarioVersion, Status
-from compagnons.learning.models import Progress as _Progress
+from compagnons.learning.models import Capsule, Debrief, Progress, Scenario, ScenarioVersion, Status
 
 # --- Capsules --------------------------------------------------------------------------------------------
 
 
-@_login_required
-@_require_safe
+@login_required
+@require_safe
 def home(request):
     """The learning home: recommended capsules first, with their reasons; where one stopped; every capsule."""
-    context = _capsules.home(request.user)
-    context["can_author"] = _permissions.can_author_capsules(request.user)
-    return _render(request, "learning/home.html", context)
+    context = capsules.home(request.user)
+    context["can_author"] = permissions.can_author_capsules(request.user)
+    return render(request, "learning/home.html", context)
 
 
-@_login_required
-@_require_safe
+@login_required
+@require_safe
 def capsule(request, slug: str):
-    item = _permissions.get_capsule_for_viewer(request.user, slug)
-    progress = _Progress.objects.filter(member=request.user, capsule=item).first()
+    item = permissions.get_capsule_for_viewer(request.user, slug)
+    progress = Progress.objects.filter(member=request.user, capsule=item).first()
     competences = list(item.competences.all())
-    return _render(
+    return render(
         request,
         "learning/capsules/capsule.html",
         {"capsule": item, "progress": progress, "competences": competences, "preview": False},
     )
 
 
-@_login_required
-@_require_POST
+@login_required
+@require_POST
 def capsule_read(request, slug: str):
-    item = _permissions.get_capsule_for_viewer(request.user, slug)
+    item = permissions.get_capsule_for_viewer(request.user, slug)
     try:
-        _services.mark_read(item, by=request.user)
-    except _Refused as error:
-        return _refused(request, error, item)
-    _messages.success(request, _("C'est noté. À vous de jouer : le quiz vérifie ce que vous en retenez."))
-    return _redirect("learning:quiz", slug=item.slug)
+        services.mark_read(item, by=request.user)
+    except Refused as error:
+        return refused(request, error, item)
+    messages.success(request, _("C'est noté. À vous de jouer : le quiz vérifie ce que vous en retenez."))
+    return redirect("learning:quiz", slug=item.slug)
 
 
 def _answers_from(post) -> dict[int, list[int]]:
@@ -88,30 +73,30 @@ def _quiz_rows(item, selected: dict[int, list[int]]) -> list[dict]:
     ]
 
 
-@_login_required
-@_require_http_methods(["GET", "POST"])
+@login_required
+@require_http_methods(["GET", "POST"])
 def quiz(request, slug: str):
     """The quiz as a plain form; its token makes a form sent twice a single attempt."""
-    item = _capsules.capsule_with_quiz(_permissions.get_capsule_for_viewer(request.user, slug))
+    item = capsules.capsule_with_quiz(permissions.get_capsule_for_viewer(request.user, slug))
     selected: dict[int, list[int]] = {}
     error = ""
-    token = str(_uuid.uuid4())
+    token = str(uuid.uuid4())
     if request.method == "POST":
         token = request.POST.get("token", "")
         try:
             selected = _answers_from(request.POST)
-            attempt = _services.submit_quiz(item, by=request.user, token=token, answers=selected)
-        except _Refused as refusal:
+            attempt = services.submit_quiz(item, by=request.user, token=token, answers=selected)
+        except Refused as refusal:
             error = str(refusal)
         except ValueError:
             error = _(
                 "Une réponse envoyée n'est pas valable : rien n'est enregistré. Choisissez parmi les réponses proposées."  # noqa: E501
             )
         else:
-            return _redirect("learning:attempt", slug=item.slug, token=attempt.token)
-        token = str(_uuid.uuid4())  # nothing was recorded: a fresh form
-    progress = _Progress.objects.filter(member=request.user, capsule=item).first()
-    response = _render(
+            return redirect("learning:attempt", slug=item.slug, token=attempt.token)
+        token = str(uuid.uuid4())  # nothing was recorded: a fresh form
+    progress = Progress.objects.filter(member=request.user, capsule=item).first()
+    response = render(
         request,
         "learning/capsules/quiz.html",
         {"capsule": item, "rows": _quiz_rows(item, selected), "token": token, "error": error, "progress": progress},
@@ -120,14 +105,14 @@ def quiz(request, slug: str):
     return response
 
 
-@_login_required
-@_require_safe
+@login_required
+@require_safe
 def attempt(request, slug: str, token):
     """The feedback of one attempt: for each answer, why it is right or not."""
-    item = _capsules.capsule_with_quiz(_permissions.get_capsule_for_viewer(request.user, slug))
-    tried = _permissions.get_attempt_for_member(request.user, item, token)
+    item = capsules.capsule_with_quiz(permissions.get_capsule_for_viewer(request.user, slug))
+    tried = permissions.get_attempt_for_member(request.user, item, token)
     chosen = {int(k): v for k, v in tried.answers.items()}
-    return _render(
+    return render(
         request,
         "learning/capsules/attempt.html",
         {
@@ -136,7 +121,7 @@ def attempt(request, slug: str, token):
             "progress": tried.progress,
             "rows": _quiz_rows(item, chosen),
             "stale": tried.capsule_version != item.version,
-            "pass_percent": _services.pass_percent(),
+            "pass_percent": services.pass_percent(),
         },
     )
 
@@ -144,11 +129,11 @@ def attempt(request, slug: str, token):
 # Staff: authoring, preview, publication, import and export.
 
 
-@_login_required
-@_require_safe
+@login_required
+@require_safe
 def staff_capsules(request):
-    _permissions.require_capsule_author(request.user)
-    return _render(request, "learning/capsules/staff_list.html", {"capsules": _capsules.staff_list()})
+    permissions.require_capsule_author(request.user)
+    return render(request, "learning/capsules/staff_list.html", {"capsules": capsules.staff_list()})
 
 
 def _save_form(request, item=None):
@@ -157,26 +142,26 @@ def _save_form(request, item=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved, changed = _services.save_capsule(
+            saved, changed = services.save_capsule(
                 form.capsule_data,
                 by=request.user,
                 capsule=item,
                 files={"image": form.cleaned_data.get("image"), "audio": form.cleaned_data.get("audio")},
             )
-        except _Refused as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             if changed:
-                _messages.success(
+                messages.success(
                     request,
                     _("Capsule enregistrée (version %(v)s). Relisez l'aperçu avant de la publier.")
                     % {"v": saved.version},
                 )
             else:
-                _messages.info(request, _("Rien n'a changé : la capsule reste telle quelle."))
-            return _redirect("learning:staff_preview", pk=saved.pk)
-    example = _capsule_files.questions_yaml(EXAMPLE_QUIZ)
-    return _render(
+                messages.info(request, _("Rien n'a changé : la capsule reste telle quelle."))
+            return redirect("learning:staff_preview", pk=saved.pk)
+    example = capsule_files.questions_yaml(EXAMPLE_QUIZ)
+    return render(
         request,
         "learning/capsules/staff_form.html",
         {"form": form, "capsule": item, "example": example},
@@ -196,77 +181,77 @@ EXAMPLE_QUIZ = [
 ]
 
 
-@_login_required
-@_require_http_methods(["GET", "POST"])
+@login_required
+@require_http_methods(["GET", "POST"])
 def staff_new(request):
-    _permissions.require_capsule_author(request.user)
+    permissions.require_capsule_author(request.user)
     return _save_form(request)
 
 
-@_login_required
-@_require_http_methods(["GET", "POST"])
+@login_required
+@require_http_methods(["GET", "POST"])
 def staff_edit(request, pk: int):
-    return _save_form(request, _permissions.get_capsule_for_author(request.user, pk))
+    return _save_form(request, permissions.get_capsule_for_author(request.user, pk))
 
 
-@_login_required
-@_require_safe
+@login_required
+@require_safe
 def staff_preview(request, pk: int):
     """The capsule as members will see it, then its quiz with the right answers and every explanation."""
-    item = _capsules.capsule_with_quiz(_permissions.get_capsule_for_author(request.user, pk))
-    return _render(
+    item = capsules.capsule_with_quiz(permissions.get_capsule_for_author(request.user, pk))
+    return render(
         request,
         "learning/capsules/preview.html",
         {"capsule": item, "competences": list(item.competences.all()), "preview": True},
     )
 
 
-@_login_required
-@_require_POST
+@login_required
+@require_POST
 def staff_publish(request, pk: int):
-    item = _permissions.get_capsule_for_author(request.user, pk)
+    item = permissions.get_capsule_for_author(request.user, pk)
     try:
-        _services.publish_capsule(item, by=request.user)
-    except _Refused as error:
-        return _refused(request, error, "learning:staff_preview", pk=item.pk)
-    _messages.success(request, _("Capsule publiée : les membres la voient."))
-    return _redirect("learning:staff_preview", pk=item.pk)
+        services.publish_capsule(item, by=request.user)
+    except Refused as error:
+        return refused(request, error, "learning:staff_preview", pk=item.pk)
+    messages.success(request, _("Capsule publiée : les membres la voient."))
+    return redirect("learning:staff_preview", pk=item.pk)
 
 
-@_login_required
-@_require_POST
+@login_required
+@require_POST
 def staff_archive(request, pk: int):
-    item = _permissions.get_capsule_for_author(request.user, pk)
+    item = permissions.get_capsule_for_author(request.user, pk)
     try:
-        _services.archive_capsule(item, by=request.user)
-    except _Refused as error:
-        return _refused(request, error, "learning:staff_preview", pk=item.pk)
-    _messages.success(request, _("Capsule retirée : les membres ne la voient plus."))
-    return _redirect("learning:staff_capsules")
+        services.archive_capsule(item, by=request.user)
+    except Refused as error:
+        return refused(request, error, "learning:staff_preview", pk=item.pk)
+    messages.success(request, _("Capsule retirée : les membres ne la voient plus."))
+    return redirect("learning:staff_capsules")
 
 
-@_login_required
-@_require_http_methods(["GET", "POST"])
+@login_required
+@require_http_methods(["GET", "POST"])
 def staff_import(request):
-    _permissions.require_capsule_author(request.user)
+    permissions.require_capsule_author(request.user)
     form = CapsuleImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            item, changed = _services.import_capsule_file(
+            item, changed = services.import_capsule_file(
                 form.text, by=request.user, filename=form.cleaned_data["file"].name
             )
-        except _capsule_files.CapsuleFileError as error:
+        except capsule_files.CapsuleFileError as error:
             errors = error.errors
-        except _Refused as error:
+        except Refused as error:
             errors = [str(error)]
         else:
             if changed:
-                _messages.success(request, _("Capsule importée (version %(v)s).") % {"v": item.version})
+                messages.success(request, _("Capsule importée (version %(v)s).") % {"v": item.version})
             else:
-                _messages.info(request, _("Ce fichier est identique à la capsule en place : rien n'a changé."))
-            return _redirect("learning:staff_preview", pk=item.pk)
-    return _render(
+                messages.info(request, _("Ce fichier est identique à la capsule en place : rien n'a changé."))
+            return redirect("learning:staff_preview", pk=item.pk)
+    return render(
         request,
         "learning/capsules/staff_import.html",
         {"form": form, "errors": errors},
@@ -274,12 +259,12 @@ def staff_import(request):
     )
 
 
-@_login_required
-@_require_safe
+@login_required
+@require_safe
 def staff_export(request, pk: int):
-    item = _permissions.get_capsule_for_author(request.user, pk)
-    item = _Capsule.objects.prefetch_related("competences", "questions__options").get(pk=item.pk)
-    response = _HttpResponse(_capsule_files.export_yaml(item), content_type="application/yaml; charset=utf-8")
+    item = permissions.get_capsule_for_author(request.user, pk)
+    item = Capsule.objects.prefetch_related("competences", "questions__options").get(pk=item.pk)
+    response = HttpResponse(capsule_files.export_yaml(item), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{item.slug}.yaml"'
     return response
 
@@ -390,6 +375,10 @@ def run_choose(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Refused as error:
         return refused(request, error, item)
+    item.refresh_from_db(fields=["finished_at"])
+    if item.finished_at is not None and getattr(request, "htmx", False):
+        # The ending is another page (the review): htmx loads it whole instead of swapping a step that is not there.
+        return HttpResponseClientRedirect(item.get_absolute_url())
     return redirect(item)
 
 

@@ -16,7 +16,6 @@ from tests.factories.learning import import_scenario, scenario_text
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skip(reason="hangs in this worktree (not yet debugged): see the scenario engineer's report"),
 ]
 
 
@@ -26,30 +25,32 @@ def scenario(db):
     return import_scenario(re.sub(r"\n\s*competences: \[.*?\]", "", scenario_text()))
 
 
-def play_through(page) -> None:
+def play_through(page, *, check=assert_accessible) -> None:
+    """From « Mon espace » to an ending, by clicking. Without JavaScript, axe-core cannot run in the page (it is a
+    script): the same pages are checked by the run with JavaScript."""
     page.goto("/espace/")
     page.get_by_role("link", name="Toutes les mises en situation").click()
-    assert_accessible(page)
+    check(page)
     page.get_by_role("link", name="Relancer un devis resté sans réponse").click()
     expect(page.get_by_role("heading", name="La situation")).to_be_visible()
-    assert_accessible(page)
+    check(page)
     page.get_by_role("button", name="Commencer").click()
     expect(page.get_by_role("heading", name="Étape 1")).to_be_visible()
-    assert_accessible(page)
+    check(page)
     page.get_by_role("button", name=re.compile("Quand puis-je vous rappeler")).click()
     expect(page.get_by_role("heading", name="Étape 2")).to_be_visible()
-    assert_accessible(page)
+    check(page)
     page.get_by_role("button", name=re.compile("Vous notez le rendez-vous")).click()
     expect(page.get_by_role("heading", name="La fin : Un rendez-vous fixé")).to_be_visible()
     expect(page.get_by_text("Vous avez relancé sans harceler")).to_be_visible()
-    assert_accessible(page)
+    check(page)
 
 
 def test_a_member_plays_to_an_ending_without_javascript(open_browser, charter, scenario):
     member = UserFactory(apprentice=True)
     session = open_browser(java_script_enabled=False)
     session.log_in(member)
-    play_through(session.page)
+    play_through(session.page, check=lambda page: None)
     run = Run.objects.get(member=member)
     assert run.finished_at is not None and run.steps_count == 2
 

@@ -1,24 +1,23 @@
 """Learning factories: capsules and scenarios through the learning services (import of content files)."""
 
-import itertools as _itertools
+import itertools
 from pathlib import Path
 
-from compagnons.learning import capsule_files as _capsule_files
-from compagnons.learning import scenario_files
+from compagnons.learning import capsule_files, scenario_files
 from compagnons.learning import services as _learning_services
 from compagnons.learning import services as learning_services
 
 # --- Capsules --------------------------------------------------------------------------------------------
 
 
-_capsule_numbers = _itertools.count(1)
+_capsule_numbers = itertools.count(1)
 
 
 def capsule_data(*, slug=None, competences=("C1.2",), questions=3, body="Un texte **court**.", **extra) -> dict:
     """A valid capsule in the file format: `questions` single-choice questions whose first option is right."""
     n = next(_capsule_numbers)
     data = {
-        "format": _capsule_files.FORMAT,
+        "format": capsule_files.FORMAT,
         "slug": slug or f"capsule-{n}",
         "title": f"Capsule {n}",
         "summary": "Une phrase.",
@@ -44,7 +43,7 @@ def capsule_data(*, slug=None, competences=("C1.2",), questions=3, body="Un text
 def make_capsule(*, by=None, publish=True, **kwargs):
     """A capsule written through the learning services (published unless told otherwise)."""
     data = capsule_data(**kwargs)
-    clean, errors = _capsule_files.validate(data, competence_codes=_capsule_files.current_codes())
+    clean, errors = capsule_files.validate(data, competence_codes=capsule_files.current_codes())
     assert not errors, errors
     capsule, _changed = _learning_services.save_capsule(clean, by=by, publish=publish)
     return capsule

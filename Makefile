@@ -66,7 +66,7 @@ bench: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	cd compagnons && ../$(PY) ../manage.py makemessages -l en --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 lock: check-python
 	rm -rf var/lockvenv && $(PYTHON) -m venv var/lockvenv

@@ -24,7 +24,7 @@ class TestDashboard:
     ):
         client.force_login(request.getfixturevalue(who))
 
-        with django_assert_max_num_queries(30):
+        with django_assert_max_num_queries(36):  # 30, + the panels of coaching, community and learning (constant)
             response = client.get(reverse("accounts:dashboard"))
 
         assert response.status_code == 200
@@ -95,7 +95,7 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(40):  # 32, + coaching (3), + other houses' titles (1), + community (4)
+        with django_assert_max_num_queries(44):  # 32, + coaching (3), other houses (1), community (4), learning (4)
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

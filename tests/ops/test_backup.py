@@ -69,7 +69,7 @@ def wipe(places: backup.Places) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA foreign_keys = OFF")
             for table in connection.introspection.table_names(cursor):
-                cursor.execute(f'DROP TABLE "{table}"')
+                cursor.execute(f'DROP TABLE IF EXISTS "{table}"')  # a full-text table takes its shadow tables
             cursor.execute("PRAGMA foreign_keys = ON")
         else:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

@@ -322,7 +322,10 @@ def start_run(scenario: Scenario, *, by) -> Run:
 def choose(run: Run, *, by, step: int, node_key: str, choice_id: int) -> Run:
     """Record one choice. The form carries the step number it was shown for and the node's key: a replayed POST,
     a stale step or a choice of another node is refused with a French message and leaves the run as it was."""
-    run = Run.objects.select_for_update(of=("self",)).select_related("version__scenario", "current").get(pk=run.pk)
+    # Lock the run alone, then read it with its relations: locking through a join, PostgreSQL re-checks the join
+    # against the row a concurrent choice just moved (another current node) and would find no run at all.
+    Run.objects.select_for_update().filter(pk=run.pk).values_list("pk", flat=True).get()
+    run = Run.objects.select_related("version__scenario", "current").get(pk=run.pk)
     if run.member_id != by.pk:
         raise PermissionRefused(_("Cette partie n'est pas la vôtre."))
     if run.finished_at is not None:

@@ -24,7 +24,21 @@ SMALL_PHONE = {"width": 360, "height": 740}
 VISITS_PER_KIND = 2
 # Downloads (files, JSON, images), the administration (Django's own pages) and what is not a page of ours.
 SKIPPED_PREFIXES = ("/admin/", "/i18n/", "/static/", "/media/")
-SKIPPED_SUFFIXES = (".csv", ".xlsx", ".pdf", ".json", ".atom", ".zip", ".vcf", ".png", "/fichier/", "/export/")
+SKIPPED_SUFFIXES = (
+    ".csv",
+    ".xlsx",
+    ".pdf",
+    ".json",
+    ".atom",
+    ".zip",
+    ".vcf",
+    ".png",
+    "/fichier/",
+    "/export/",
+    ".yaml",
+    "/exporter/",
+    ".ics",
+)
 SKIPPED_VIEWS = {"core:ok", "credentials:issuer", "credentials:status_list"}
 # axe rules held here besides the serious and critical ones.
 EXTRA_RULES = {"landmark-unique"}

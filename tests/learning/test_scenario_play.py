@@ -1,6 +1,7 @@
 """Playing a scenario: start, choose (every refusal leaves the run as it was), finish, share, the mentor's debrief
 credited once in the ledger, staff import and archive."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -146,7 +147,8 @@ def test_a_unique_constraint_backs_one_step_per_number(scenario, apprenti):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="simultaneous writers need a server database")
 def test_two_identical_posts_at_once_record_one_step():
     member = UserFactory(apprentice=True)
-    scenario = import_scenario()
+    # A transactional test may follow another that flushed the référentiel: the file's compétences are left out.
+    scenario = import_scenario(re.sub(r"\n\s*competences: \[.*?\]", "", scenario_text()))
     run = services.start_run(scenario, by=member)
     choice = run.current.choices.get(position=1)
     results, errors = at_once(

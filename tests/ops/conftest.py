@@ -1,0 +1,20 @@
+"""The drills restore the database the migrations leave (`serialized_rollback`): content types, the shipped
+référentiel. A transactional test of another app that ran before flushed the tables and let `post_migrate` write the
+content types again; loading the serialized copy on top of them would collide (PostgreSQL says so). Before such a
+test, empty the tables without `post_migrate`, so that the copy lands on an empty database, as Django expects."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    if not hasattr(connection, "_test_serialized_contents"):
+        return  # the test database is not made yet: the first test of the run gets a fresh one
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -78,6 +80,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "number": number,
             "has_next": len(rows) > AUDIT_PAGE_SIZE,
             "action": action,
+            "action_query": urlencode({"action": action}),
         },
     )
 

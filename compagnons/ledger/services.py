@@ -234,49 +234,36 @@ def adjust(member: User, minutes: int, *, by: User, reason: str, request_id: str
 # --- The kinds of contribution, each with its evidence -----------------------------------------
 
 
-def credit_mentoring_session(session: Model, *, mentor: User, apprentice: User, minutes: int) -> Transaction:
-    """Called once the apprentice confirms the session: help flows from the apprentice to the mentor."""
+def _help_given(kind: str, evidence: Model, key: str, *, helper: User, helped: User, minutes: int) -> Transaction:
+    """Help given, confirmed by the person helped: the minutes flow from them to the helper."""
     return post(
-        Kind.MENTORING,
-        from_account=account_of(apprentice),
-        to_account=account_of(mentor),
+        kind,
+        from_account=account_of(helped),
+        to_account=account_of(helper),
         minutes=minutes,
-        idempotency_key=f"mentoring:{session.pk}",
-        beneficiary=mentor,
-        confirmer=apprentice,
-        evidence=session,
+        idempotency_key=key,
+        beneficiary=helper,
+        confirmer=helped,
+        evidence=evidence,
         confirmed=True,
+    )
+
+
+def credit_mentoring_session(session: Model, *, mentor: User, apprentice: User, minutes: int) -> Transaction:
+    """Called once the apprentice confirms the session."""
+    return _help_given(
+        Kind.MENTORING, session, f"mentoring:{session.pk}", helper=mentor, helped=apprentice, minutes=minutes
     )
 
 
 def credit_coaching(booking: Model, *, coach: User, member: User, minutes: int) -> Transaction:
-    """Called once both sides confirmed a coaching session took place: help flows from the member to the coach."""
-    return post(
-        Kind.COACHING,
-        from_account=account_of(member),
-        to_account=account_of(coach),
-        minutes=minutes,
-        idempotency_key=f"coaching:{booking.pk}",
-        beneficiary=coach,
-        confirmer=member,
-        evidence=booking,
-        confirmed=True,
-    )
+    """Called once both sides confirmed a coaching session took place."""
+    return _help_given(Kind.COACHING, booking, f"coaching:{booking.pk}", helper=coach, helped=member, minutes=minutes)
 
 
 def credit_debrief(run: Model, *, mentor: User, member: User, minutes: int) -> Transaction:
-    """A mentor's debrief of a member's scenario run: help flows from the member to the mentor, once per run."""
-    return post(
-        Kind.MENTORING,
-        from_account=account_of(member),
-        to_account=account_of(mentor),
-        minutes=minutes,
-        idempotency_key=f"debrief:{run.pk}",
-        beneficiary=mentor,
-        confirmer=member,
-        evidence=run,
-        confirmed=True,
-    )
+    """A mentor's debrief of a member's scenario run, once per run."""
+    return _help_given(Kind.MENTORING, run, f"debrief:{run.pk}", helper=mentor, helped=member, minutes=minutes)
 
 
 def credit_lead(lead: Model, *, author: User) -> Transaction:

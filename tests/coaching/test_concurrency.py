@@ -58,7 +58,13 @@ def test_one_member_at_once_on_overlapping_slots_of_ten_coaches_gets_one(setting
     member = UserFactory(apprentice=True)
     services.profile_of(member)  # exists already: the row lock, not its first insert, must serialise
     start = paris_time(hour=18)
-    slots = iter([publish(UserFactory(compagnon=True), starts_at=start + timedelta(minutes=5 * n)) for n in range(10)])
+    # an hour each, starting five minutes apart: every slot overlaps every other (18:00–19:00 … 18:45–19:45)
+    slots = iter(
+        [
+            publish(UserFactory(compagnon=True), starts_at=start + timedelta(minutes=5 * n), minutes=60)
+            for n in range(10)
+        ]
+    )
     lock = threading.Lock()
 
     def book_one():

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "compagnons.community",
     "compagnons.credentials",
     "compagnons.certification",
+    "compagnons.funding",
     "compagnons.showcase",
     "compagnons.learning",
     "compagnons.outcomes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("compagnons.community.urls")),
     path("", include("compagnons.credentials.urls")),
     path("", include("compagnons.certification.urls")),
+    path("", include("compagnons.funding.urls")),
     path("", include("compagnons.showcase.urls")),
     path("", include("compagnons.learning.urls")),
     path("", include("compagnons.outcomes.urls")),

@@ -1,0 +1,3 @@
+"""Invoices and credit notes (one gapless sequence per year), payments, memberships."""
+
+__all__: list[str] = []

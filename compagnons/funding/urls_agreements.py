@@ -1,0 +1,3 @@
+"""Funding pages of the agreements half."""
+
+urlpatterns: list = []

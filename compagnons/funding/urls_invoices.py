@@ -1,0 +1,3 @@
+"""Funding pages of the invoices half."""
+
+urlpatterns: list = []

@@ -14,7 +14,6 @@ from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import is_team, require_team
 from compagnons.core.refusals import refused
 from compagnons.learning import aggregates, capsule_files, capsules, permissions, scenario_files, services
-from compagnons.learning import permissions as learning_permissions
 from compagnons.learning import play as plays
 from compagnons.learning.forms import CapsuleForm, CapsuleImportForm, ChooseForm, DebriefForm, ScenarioFileForm
 from compagnons.learning.models import Capsule, Debrief, Progress, Scenario, ScenarioVersion, Status
@@ -327,7 +326,7 @@ def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     """The member's run: the current step while it goes on, then the review (path, ending, debrief). Their mentor
     reads the same review with the debrief form."""
-    item = learning_permissions.get_run_for_reader(request.user, pk)
+    item = permissions.get_run_for_reader(request.user, pk)
     mine = item.member_id == request.user.pk
     if mine and item.finished_at is None:
         return render(request, "learning/scenarios/play.html", {"run": item, "step": plays.current_step(item)})
@@ -360,7 +359,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_choose(request: HttpRequest, pk: int) -> HttpResponse:
-    item = learning_permissions.get_run_for_member(request.user, pk)
+    item = permissions.get_run_for_member(request.user, pk)
     form = ChooseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez l'une des réponses proposées."))
@@ -385,7 +384,7 @@ def run_choose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_share(request: HttpRequest, pk: int) -> HttpResponse:
-    item = learning_permissions.get_run_for_member(request.user, pk)
+    item = permissions.get_run_for_member(request.user, pk)
     shared = request.POST.get("shared") == "1"
     try:
         services.set_shared(item, shared, by=request.user)
@@ -401,7 +400,7 @@ def run_share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_debrief(request: HttpRequest, pk: int) -> HttpResponse:
-    item = learning_permissions.get_run_for_mentor(request.user, pk)
+    item = permissions.get_run_for_mentor(request.user, pk)
     form = DebriefForm(request.POST)
     if form.is_valid():
         try:
@@ -432,8 +431,8 @@ def run_debrief(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def runs_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
-    first = learning_permissions.get_run_for_member(request.user, pk)
-    second = learning_permissions.get_run_for_member(request.user, other)
+    first = permissions.get_run_for_member(request.user, pk)
+    second = permissions.get_run_for_member(request.user, other)
     if first.version.scenario_id != second.version.scenario_id:
         raise Http404
     left, right, rows = plays.side_by_side(first, second)

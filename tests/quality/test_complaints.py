@@ -345,5 +345,5 @@ def test_twenty_simultaneous_complaints_from_one_address_pass_only_up_to_the_lim
         )
     )
 
-    assert Complaint.objects.count() == services.complaints_per_ip_per_hour() == len(results)
-    assert all(isinstance(error, InvalidTransition) for error in errors)
+    assert Complaint.objects.count() == services.complaints_per_ip_per_hour() == len(results), errors
+    assert all(isinstance(error, InvalidTransition) for error in errors), errors

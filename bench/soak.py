@@ -76,7 +76,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=30, help="simulated people at once (locust users)")
     parser.add_argument("--spawn-rate", type=float, default=1.0, help="people arriving per second")
     parser.add_argument("--duration", type=int, default=600, help="seconds of the whole run (default 10 minutes)")
-    parser.add_argument("--warmup", type=int, default=60, help="seconds before the memory reference is taken")
+    parser.add_argument("--warmup", type=int, default=120, help="seconds before the memory reference is taken")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", DEFAULT_USERS)))
     options = parser.parse_args()

@@ -79,6 +79,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=120, help="seconds before the memory reference is taken")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", DEFAULT_USERS)))
+    parser.add_argument(
+        "--no-seed", action="store_true", help="play on the database as it is (migrated), even if not fully seeded"
+    )
     options = parser.parse_args()
     if options.warmup >= options.duration:
         raise SystemExit("--warmup must be shorter than --duration.")
@@ -93,7 +96,12 @@ def main() -> int:
     env = bench.server_env(db_url, port)
     env["STAFF_MFA_REQUIRED"] = "1"  # as in production: the team signs in with a TOTP code
     print(f"Soak database: {db_url}")
-    if bench.prepare_database(env, options.users, DEFAULT_AUDIT_PER_USER) is not None:
+    if options.no_seed:
+        bench.manage(env, "migrate", "--no-input", "-v", "0")
+        bench.manage(env, "createcachetable", "-v", "0")
+        check = ["seed_scale", "--users", str(options.users), "--check"]
+        bench.manage({**env, "DEBUG": "1"}, *check, check=False)  # says which seeders' data are there
+    elif bench.prepare_database(env, options.users, DEFAULT_AUDIT_PER_USER) is not None:
         print(f"Seeded {options.users} members.")
     bench.manage(env, "collectstatic", "--no-input", "-v", "0")
     people = personas(env)

@@ -161,7 +161,8 @@ class Visitor(HttpUser):
     @task(2)
     def directory(self):
         self.client.get("/annuaire/", name="directory")
-        self.client.get(f"/c/{PERSONAS['profile']}/", name="mini-site")
+        if PERSONAS["profile"]:
+            self.client.get(f"/c/{PERSONAS['profile']}/", name="mini-site")
 
     @task(1)
     def public_pages(self):

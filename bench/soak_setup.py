@@ -29,6 +29,7 @@ def main() -> None:
     from compagnons.apprenticeship.models import Mentorship
     from compagnons.credentials.models import IssuedCredential
     from compagnons.missions.models import Mission
+    from compagnons.showcase.models import Profile
 
     if "bench" not in str(settings.DATABASES["default"]["NAME"]):
         raise SystemExit("soak_setup runs on a bench database only.")
@@ -65,6 +66,8 @@ def main() -> None:
         .values_list("pk", "client__email")[:MISSIONS]
     )
     credential = IssuedCredential.objects.order_by("pk").values_list("uuid", flat=True).first()
+    profiles = Profile.objects.published()
+    profile = profiles.filter(slug=BENCH_PROFILE_SLUG).first() or profiles.order_by("pk").first()
     print(
         json.dumps(
             {
@@ -72,7 +75,7 @@ def main() -> None:
                 "missions": [pk for pk, _client in missions],
                 "clients": [{"email": client, "mission": pk} for pk, client in missions[:PERSONS]],
                 "staff": {"email": SOAK_STAFF, "totp_secret": SOAK_TOTP_SECRET},
-                "profile": BENCH_PROFILE_SLUG,
+                "profile": profile.slug if profile else "",
                 "credential": str(credential) if credential else "",
             }
         )

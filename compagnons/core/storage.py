@@ -5,12 +5,12 @@ served only by a view that checks rights (each app's file view streams them: Fil
 `private_storage` stands for the `STORAGES["private"]` alias, resolved at each use: the file system
 (PRIVATE_MEDIA_ROOT) by default, a private bucket when object storage is on (`config/object_storage.py`).
 
-Object storage (S3-compatible, django-storages): an object exists only once its upload is complete, so a failed
-upload leaves no half-written object; a store that does not answer is a `StorageUnavailable` (a `Refused`).
+Object storage (S3-compatible, django-storages) is `core.object_storage`: an object exists only once its upload is
+complete, so a failed upload leaves no half-written object.
 
-Both storages write whole files or nothing: a file is written under a hidden temporary name in its directory, then
-renamed (atomic on one file system). Django's own storage leaves a half-written file behind when the disk fills up;
-here the temporary file is removed and `StorageFull` (a `Refused`: views show its message) is raised.
+Both file-system storages write whole files or nothing: a file is written under a hidden temporary name in its
+directory, then renamed (atomic on one file system). Django's own storage leaves a half-written file behind when the
+disk fills up; here the temporary file is removed and `StorageFull` (a `Refused`: views show its message) is raised.
 """
 
 import errno

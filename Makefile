@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test test-fast lint format bench messages lock clean check-python venv system-packages-run system-packages-test
+.PHONY: run test test-fast lint format bench soak messages lock clean check-python venv system-packages-run system-packages-test
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -63,6 +63,10 @@ format: $(VENV)/.installed
 ## make bench: scale data set (built once) and the load test of the key pages.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+## make soak: 10 minutes of locust (visitors, apprentices, compagnons, clients, team) on the scale data set.
+soak: $(VENV)/.installed
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 messages: $(VENV)/.installed
 	cd compagnons && ../$(PY) ../manage.py makemessages -l en --no-obsolete

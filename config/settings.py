@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.object_storage import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -283,6 +285,10 @@ STORAGES = {
         )
     },
 }
+# Private files (evidence, deliveries…): this alias, through `core.storage.private_storage`; served only by views.
+STORAGES["private"] = {"BACKEND": "compagnons.core.storage.PrivateFileSystemStorage"}
+# Object storage (S3-compatible, django-storages) for the media and the private files when S3_BUCKET is set.
+STORAGES.update(storages_from_env(os.environ) or {})
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if DEBUG or TESTING:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing

@@ -6,12 +6,14 @@ Archive layout (a .tar.gz):
     manifest.json            when, which engine, rows per table, sha256 of every other member
     database.sqlite3         SQLite: a copy made with the online backup API (consistent while the site runs)
     database.pgdump          PostgreSQL: `pg_dump --format=custom`
-    media/…                  MEDIA_ROOT (public: showcase photos, portfolio files)
-    private/…                PRIVATE_MEDIA_ROOT (evidence, deliveries, attestations…)
+    media/…                  MEDIA_ROOT (public: showcase photos, portfolio files), or the S3_BUCKET's objects
+    private/…                PRIVATE_MEDIA_ROOT (evidence, deliveries, attestations…), or the S3_PRIVATE_BUCKET's
     keys.enc                 a tar of CREDENTIALS_KEY_DIR, sealed with AES-256-GCM under a key derived from
                              BACKUP_PASSPHRASE by scrypt; the private keys are never in clear in the archive
 
-This module knows no app of ours: it reads only settings and the database's own catalogue.
+With object storage on (S3_BUCKET), the files are read from the two buckets through the storages and written back
+into them by the restore (the manifest says `"files": "object-storage"`); an archive of either kind restores into
+either kind of target. This module knows no app of ours: it reads only settings and the database's own catalogue.
 """
 
 import hashlib
@@ -29,8 +31,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
+
+from compagnons.core.storage import private_storage, uses_object_storage
 
 FORMAT = 1
 MAGIC = b"CPKEYS1\n"
@@ -51,6 +57,7 @@ class Places:
     media: Path
     private: Path
     keys: Path
+    objects: bool = False  # the media and private files live in the buckets (S3_BUCKET), not in the two folders
 
     @classmethod
     def from_settings(cls) -> "Places":
@@ -58,7 +65,29 @@ class Places:
             media=Path(settings.MEDIA_ROOT),
             private=Path(settings.PRIVATE_MEDIA_ROOT),
             keys=Path(settings.CREDENTIALS_KEY_DIR),
+            objects=uses_object_storage(),
         )
+
+
+BUCKETS = {"media": ("S3_BUCKET", default_storage), "private": ("S3_PRIVATE_BUCKET", private_storage)}
+
+
+def _stored(storage, folder: str = "") -> list[str]:
+    """Every object's name under `folder` of an object storage, walked through the storage's own listing."""
+    dirs, files = storage.listdir(folder)
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in dirs:
+        names += _stored(storage, f"{folder}/{sub}" if folder else sub)
+    return sorted(names)
+
+
+def _download(storage, target: Path) -> Path:
+    for name in _stored(storage):
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, path.open("wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+    return target
 
 
 # --- Encryption of the signing keys -------------------------------------------------------------
@@ -221,7 +250,10 @@ def backup(output: Path, *, places: Places | None = None) -> Path:
         sealed = seal(_keys_bundle(places.keys), secret)
         (work / KEYS_MEMBER).write_bytes(sealed)
         checksums[KEYS_MEMBER] = sha256(work / KEYS_MEMBER)
-        trees = {"media": places.media, "private": places.private}
+        if places.objects:
+            trees = {prefix: _download(storage, work / "objects" / prefix) for prefix, (_, storage) in BUCKETS.items()}
+        else:
+            trees = {"media": places.media, "private": places.private}
         for prefix, root in trees.items():
             for path in _files(root):
                 checksums[f"{prefix}/{path.relative_to(root).as_posix()}"] = sha256(path)
@@ -229,6 +261,7 @@ def backup(output: Path, *, places: Places | None = None) -> Path:
             "format": FORMAT,
             "created_at": now.isoformat(),
             "engine": connection.vendor,
+            "files": "object-storage" if places.objects else "disk",
             "database": database,
             "rows": counts,
             "keys": len(_files(places.keys)),
@@ -265,12 +298,30 @@ def refusals(places: Places) -> list[str]:
     found = []
     if not database_is_empty():
         found.append("the database has tables")
-    for label, root in (("MEDIA_ROOT", places.media), ("PRIVATE_MEDIA_ROOT", places.private)):
-        if not _is_empty_dir(root):
-            found.append(f"{label} ({root}) is not empty")
+    if places.objects:
+        for label, storage in BUCKETS.values():
+            if any(storage.listdir("")):
+                found.append(f"{label} ({storage.bucket_name}) is not empty")
+    else:
+        for label, root in (("MEDIA_ROOT", places.media), ("PRIVATE_MEDIA_ROOT", places.private)):
+            if not _is_empty_dir(root):
+                found.append(f"{label} ({root}) is not empty")
     if not _is_empty_dir(places.keys):
         found.append(f"CREDENTIALS_KEY_DIR ({places.keys}) is not empty")
     return found
+
+
+def _upload(work: Path) -> None:
+    """Empty the two buckets, then put every file of the archive back under its own name."""
+    for prefix, (_, storage) in BUCKETS.items():
+        for name in _stored(storage):
+            storage.delete(name)
+        for path in _files(work / prefix):
+            name = path.relative_to(work / prefix).as_posix()
+            with path.open("rb") as handle:
+                saved = storage.save(name, File(handle, name=path.name))
+            if saved != name:
+                raise BackupError(f"{prefix}/{name} came back as {saved}: the bucket was not empty.")
 
 
 def restore(archive: Path, *, force: bool = False, places: Places | None = None) -> dict:
@@ -297,11 +348,14 @@ def restore(archive: Path, *, force: bool = False, places: Places | None = None)
         keys = unseal((work / KEYS_MEMBER).read_bytes(), secret)
 
         load_database(work / manifest["database"], manifest["database"], force=force)
-        for prefix, root in (("media", places.media), ("private", places.private)):
-            _empty(root)
-            root.mkdir(parents=True, exist_ok=True)
-            if (work / prefix).is_dir():
-                shutil.copytree(work / prefix, root, dirs_exist_ok=True)
+        if places.objects:
+            _upload(work)
+        else:
+            for prefix, root in (("media", places.media), ("private", places.private)):
+                _empty(root)
+                root.mkdir(parents=True, exist_ok=True)
+                if (work / prefix).is_dir():
+                    shutil.copytree(work / prefix, root, dirs_exist_ok=True)
         _empty(places.keys)
         places.keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tarfile.open(fileobj=io.BytesIO(keys), mode="r") as bundle:

@@ -15,3 +15,7 @@ class InvalidTransition(Refused, ValueError):
 
 class StorageFull(Refused):
     """The disk is full (or over quota) while a file is written: nothing was kept of it."""
+
+
+class StorageUnavailable(Refused):
+    """The object storage does not answer while a file is written: nothing was kept of it."""

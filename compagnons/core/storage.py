@@ -1,11 +1,16 @@
 """File storages of the platform.
 
 Private files (evidence, deliveries, attestations, brochures, audit dossiers): outside MEDIA_ROOT, with no URL;
-served only by a view that checks rights (`core.files.serve_private`-style views in each app).
+served only by a view that checks rights (each app's file view streams them: FileResponse over `file.open()`).
+`private_storage` stands for the `STORAGES["private"]` alias, resolved at each use: the file system
+(PRIVATE_MEDIA_ROOT) by default, a private bucket when object storage is on (`config/object_storage.py`).
 
-Both storages write whole files or nothing: a file is written under a hidden temporary name in its directory, then
-renamed (atomic on one file system). Django's own storage leaves a half-written file behind when the disk fills up;
-here the temporary file is removed and `StorageFull` (a `Refused`: views show its message) is raised.
+Object storage (S3-compatible, django-storages) is `core.object_storage`: an object exists only once its upload is
+complete, so a failed upload leaves no half-written object.
+
+Both file-system storages write whole files or nothing: a file is written under a hidden temporary name in its
+directory, then renamed (atomic on one file system). Django's own storage leaves a half-written file behind when the
+disk fills up; here the temporary file is removed and `StorageFull` (a `Refused`: views show its message) is raised.
 """
 
 import errno
@@ -14,7 +19,7 @@ import tempfile
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
@@ -76,8 +81,8 @@ class WholeFileSystemStorage(WholeFilesMixin, FileSystemStorage):
 
 
 @deconstructible
-class PrivateStorage(WholeFilesMixin, FileSystemStorage):
-    """Lives in PRIVATE_MEDIA_ROOT, read at each use (tests point it elsewhere)."""
+class PrivateFileSystemStorage(WholeFilesMixin, FileSystemStorage):
+    """Lives in PRIVATE_MEDIA_ROOT, read at each use (tests point it elsewhere). No URL: only views serve it."""
 
     file_mode = 0o600
 
@@ -93,4 +98,34 @@ class PrivateStorage(WholeFilesMixin, FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
+def uses_object_storage() -> bool:
+    """Whether the private files (and the media) live in object storage rather than on this machine's disk."""
+    return not isinstance(private_storage.backend, FileSystemStorage)
+
+
+class PrivateStorage:
+    """The private files' storage as the models name it (migrations say `PrivateStorage()`, whatever the backend):
+    every use goes to `STORAGES["private"]`, so settings and tests choose the file system or a private bucket."""
+
+    @property
+    def backend(self):
+        try:
+            return storages["private"]
+        except InvalidStorageError:  # settings without the alias (a test's STORAGES): the file system
+            return _fallback
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def deconstruct(self):
+        return ("compagnons.core.storage.PrivateStorage", (), {})
+
+    def __eq__(self, other):
+        return isinstance(other, PrivateStorage)
+
+    def __hash__(self):
+        return hash(PrivateStorage)
+
+
+_fallback = PrivateFileSystemStorage()
 private_storage = PrivateStorage()

@@ -182,3 +182,26 @@ def test_failed_tasks_are_for_the_team_only(client, apprenti):
     assert client.post(reverse("core:retry_task", args=["00000000-0000-0000-0000-000000000000"])).status_code == 403
     client.logout()
     assert client.get(reverse("core:failed_tasks")).status_code == 302
+
+
+def test_an_email_task_that_keeps_no_mark_waits_too_and_leaves_once_smtp_is_back(monkeypatch):
+    """Most e-mail tasks keep no « sent » mark (they read and send): the SMTP error fails the run, the retry sends."""
+    from compagnons.missions.notifications import send_digest
+
+    member = UserFactory()
+    send_digest.enqueue(member.pk, [])
+
+    def refuse(self, messages):
+        raise smtplib.SMTPConnectError(421, "service indisponible")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+        run_worker()
+    result = DBTaskResult.objects.get(task_path=send_digest.module_path)
+    assert result.status == TaskResultStatus.READY and "SMTPConnectError" in result.exception_class_path
+    assert mail.outbox == []
+
+    DBTaskResult.objects.filter(pk=result.pk).update(run_after=timezone.now())
+    run_worker()
+    assert DBTaskResult.objects.get(pk=result.pk).status == TaskResultStatus.SUCCESSFUL
+    assert [m.to for m in mail.outbox] == [[member.email]]

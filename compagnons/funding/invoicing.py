@@ -51,12 +51,15 @@ def _check_team(by: User) -> None:
         raise PermissionRefused(_("Seule l'équipe gère les factures."))
 
 
+def issued_message(invoice: Invoice) -> str:
+    return _("La facture %(number)s est émise : elle ne se modifie plus. Pour la corriger, émettez un avoir.") % {
+        "number": invoice.number
+    }
+
+
 def _check_draft(invoice: Invoice) -> None:
     if invoice.state != InvoiceStatus.DRAFT:
-        raise InvalidTransition(
-            _("La facture %(number)s est émise : elle ne se modifie plus. Pour la corriger, émettez un avoir.")
-            % {"number": invoice.number}
-        )
+        raise InvalidTransition(issued_message(invoice))
 
 
 def _locked(invoice: Invoice) -> Invoice:

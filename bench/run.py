@@ -129,6 +129,12 @@ PAGES = [
     Page("scenario play step (apprenti)", "/apprendre/situations/parties/{scenario_play}/", "apprenti"),
     Page("scenario run review (compagnon, mentor)", "/apprendre/situations/parties/{scenario_run}/", "compagnon"),
     Page("scenario figures (formateur)", "/apprendre/situations/equipe/{scenario}/chiffres/", "formateur"),
+    Page("receivables (formateur)", "/equipe/financement/creances/", "formateur"),
+    Page("overdue receivables (formateur)", "/equipe/financement/creances/?echues=1", "formateur"),
+    Page("invoices, page 20 (formateur)", "/equipe/financement/factures/?page=20", "formateur"),
+    Page("invoice page (formateur)", "/equipe/financement/factures/{invoice}/", "formateur"),
+    Page("invoice Factur-X PDF (formateur)", "/equipe/financement/factures/{invoice}/facture.pdf", "formateur"),
+    Page("my invoices (apprenti)", "/mon-financement/factures/", "apprenti"),
 ]
 
 

@@ -426,3 +426,27 @@ QUALITY_COMPLAINTS_PER_IP_PER_HOUR = env_int("QUALITY_COMPLAINTS_PER_IP_PER_HOUR
 LEARNING_AGGREGATE_MIN_PEOPLE = env_int("LEARNING_AGGREGATE_MIN_PEOPLE", 5)
 LEARNING_DEBRIEF_MINUTES = env_int("LEARNING_DEBRIEF_MINUTES", 20)
 LEARNING_SCENARIO_MAX_BYTES = env_int("LEARNING_SCENARIO_MAX_BYTES", 256 * 1024)
+# Funding, invoices (docs/funding.md): who issues them (the association's identity on every invoice and receipt, and
+# in its Factur-X XML), where to pay (the EPC QR code), the payment term, the late-payment rate written on invoices
+# (at least three times the legal interest rate, art. L441-10 Code de commerce), the days between two reminders of an
+# overdue invoice and how many are sent; the annual membership amounts per category (cents, « category:cents,… »).
+INVOICE_ISSUER_NAME = env("INVOICE_ISSUER_NAME", "Association Compagnons")
+INVOICE_ISSUER_ADDRESS = env("INVOICE_ISSUER_ADDRESS", "1 rue de l'Atelier")
+INVOICE_ISSUER_POSTCODE = env("INVOICE_ISSUER_POSTCODE", "69001")
+INVOICE_ISSUER_CITY = env("INVOICE_ISSUER_CITY", "Lyon")
+INVOICE_ISSUER_SIRET = env("INVOICE_ISSUER_SIRET", "00000000000000")
+INVOICE_ISSUER_VAT_ID = env("INVOICE_ISSUER_VAT_ID", "")
+INVOICE_ISSUER_TRAINING_NUMBER = env("INVOICE_ISSUER_TRAINING_NUMBER", "00000000000")
+INVOICE_ISSUER_EMAIL = env("INVOICE_ISSUER_EMAIL", "facturation@compagnons.example")
+INVOICE_IBAN = env("INVOICE_IBAN", "FR7630006000011234567890189")
+INVOICE_BIC = env("INVOICE_BIC", "AGRIFRPP")
+INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30)
+INVOICE_LATE_RATE = env("INVOICE_LATE_RATE", "trois fois le taux d'intérêt légal")
+INVOICE_REMINDER_DAYS = env_int("INVOICE_REMINDER_DAYS", 10)
+INVOICE_MAX_REMINDERS = env_int("INVOICE_MAX_REMINDERS", 3)
+MEMBERSHIP_FEES = {
+    name.strip(): int(cents)
+    for name, _, cents in (
+        item.partition(":") for item in env_list("MEMBERSHIP_FEES", "individuelle:2000,solidaire:500,structure:10000")
+    )
+}

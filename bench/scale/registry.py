@@ -34,6 +34,7 @@ ORDER = (
     "learning",
     "outcomes",
     "quality",
+    "funding_invoices",
 )
 RNG_SEED = 20240601
 

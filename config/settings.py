@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "compagnons.learning",
     "compagnons.outcomes",
     "compagnons.quality",
+    "compagnons.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -419,3 +420,10 @@ QUALITY_COMPLAINTS_PER_IP_PER_HOUR = env_int("QUALITY_COMPLAINTS_PER_IP_PER_HOUR
 LEARNING_AGGREGATE_MIN_PEOPLE = env_int("LEARNING_AGGREGATE_MIN_PEOPLE", 5)
 LEARNING_DEBRIEF_MINUTES = env_int("LEARNING_DEBRIEF_MINUTES", 20)
 LEARNING_SCENARIO_MAX_BYTES = env_int("LEARNING_SCENARIO_MAX_BYTES", 256 * 1024)
+# The API (/api/v1/, docs/api.md): requests per window per client IP and per personal access token (429 with
+# Retry-After beyond), the largest page a list returns, the longest a personal access token may live.
+API_RATE_LIMIT_WINDOW_SECONDS = env_int("API_RATE_LIMIT_WINDOW_SECONDS", 60)
+API_RATE_LIMIT_PER_IP = env_int("API_RATE_LIMIT_PER_IP", 120)
+API_RATE_LIMIT_PER_TOKEN = env_int("API_RATE_LIMIT_PER_TOKEN", 300)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

@@ -4,7 +4,7 @@ pages offer, through the same services (same rules, same audit log)."""
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from compagnons.accounts.models import User
 from compagnons.api import pagination
@@ -96,7 +96,7 @@ def apply(request: HttpRequest, mission_id: int, body: ApplyIn):
     application = mission_services.apply(
         mission, user, message=body.message, partner=partner, request_review=body.review
     )
-    return 201, _application(application)
+    return Status(201, _application(application))
 
 
 @router.get(

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from compagnons.accounts.models import Region
 from compagnons.api import pagination
@@ -51,6 +51,7 @@ ClientRegion = Query(None, description="La région du donneur d'ordre.")
 Remote = Query(None, description="true : entièrement à distance ; false : le reste.")
 BudgetMin = Query(None, ge=0, le=10_000_000, description="Budget total minimal, en euros.")
 MemberRegion = Query(None, description="La région du membre.")
+Slug = Path(..., max_length=60, pattern=r"^[-a-zA-Z0-9_]+$", description="L'adresse de la page (/c/<slug>/).")
 ProvenCompetence = Query(None, description="Une compétence prouvée (jury ou client), son id.")
 
 
@@ -251,7 +252,7 @@ def sites(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit)
 
 
 @router.get("/sites/{slug}", response={200: SiteDetail, **ERRORS}, summary="Un mini-site publié")
-def site_detail(request: HttpRequest, slug: str):
+def site_detail(request: HttpRequest, slug: str = Slug):
     profile = get_object_or_404(
         Profile.objects.published().select_related("member").prefetch_related("services", "portfolio"), slug=slug
     )

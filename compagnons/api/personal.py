@@ -37,6 +37,7 @@ def _application(application: Application) -> dict:
 
 @router.get("/moi", auth=TokenAuth(Scope.READ_PROFILE), response={200: ProfileOut, **ERRORS}, summary="Mon profil")
 def me(request: HttpRequest):
+    """Votre profil de membre."""
     user = request.auth.user
     return {
         "id": user.pk,
@@ -59,6 +60,7 @@ def me(request: HttpRequest):
     summary="Mes candidatures",
 )
 def my_applications(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit):
+    """Vos candidatures, les plus récentes d'abord."""
     queryset = Application.objects.filter(applicant=request.auth.user).select_related("mission")
     items, next_cursor = pagination.keyset(queryset, cursor=cursor, limit=limit)
     return {"items": [_application(a) for a in items], "next_cursor": next_cursor}
@@ -71,7 +73,7 @@ def my_applications(request: HttpRequest, cursor: str | None = Cursor, limit: in
     summary="Une de mes candidatures",
 )
 def my_application(request: HttpRequest, application_id: int):
-    """Only the member's own: another member's application is a 404, as on the web."""
+    """Seulement les vôtres : la candidature d'un autre membre est introuvable (404), comme sur le site."""
     return _application(
         get_object_or_404(Application.objects.select_related("mission"), pk=application_id, applicant=request.auth.user)
     )
@@ -84,8 +86,8 @@ def my_application(request: HttpRequest, application_id: int):
     summary="Candidater à une mission",
 )
 def apply(request: HttpRequest, mission_id: int, body: ApplyIn):
-    """The same service as the mission's page (`missions.services.apply`): the cap on open applications, the
-    binôme rule, the mentor's review, the ledger's pause; its refusals come back as 403 or 422 in French."""
+    """Le même service que la page de la mission (`missions.services.apply`) : plafond de candidatures ouvertes,
+    binôme, relecture du compagnon, pause des contreparties ; ses refus reviennent en 403 ou 422, en français."""
     user = request.auth.user
     mission = mission_permissions.get_mission_for_viewer(user, mission_id)
     partner = None
@@ -106,7 +108,7 @@ def apply(request: HttpRequest, mission_id: int, body: ApplyIn):
     summary="Mes contreparties",
 )
 def my_ledger(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit):
-    """The balance in minutes, where it stands against the floor, and the movements, newest first."""
+    """Votre solde en minutes, sa position par rapport au plancher, et vos mouvements, les plus récents d'abord."""
     user = request.auth.user
     standing = balances.standing(user)
     queryset = Movement.objects.filter(account__owner=user).select_related("transaction")
@@ -137,6 +139,7 @@ def my_ledger(request: HttpRequest, cursor: str | None = Cursor, limit: int = Li
     summary="Mes séances de coaching",
 )
 def my_sessions(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit):
+    """Vos réservations de séances de coaching, les plus récentes d'abord."""
     queryset = Booking.objects.filter(member=request.auth.user).select_related("slot__coach")
     items, next_cursor = pagination.keyset(queryset, cursor=cursor, limit=limit)
     return {

@@ -103,14 +103,15 @@ def _ref(competence: Competence) -> dict:
     "/referentiel/versions", response={200: page_of(VersionOut), **ETAG_ERRORS}, summary="Versions du référentiel"
 )
 def versions(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit):
-    """The published versions of each certification (in force and archived; drafts never), newest first."""
+    """Les versions publiées de chaque certification (en vigueur et archivées, jamais les brouillons), les plus
+    récentes d'abord."""
     items, next_cursor = pagination.keyset(_versions(), cursor=cursor, limit=limit)
     return etag_json(request, {"items": [_version(c) for c in items], "next_cursor": next_cursor})
 
 
 @router.get("/referentiel/versions/{version_id}", response={200: VersionDetail, **ERRORS}, summary="Une version")
 def version_detail(request: HttpRequest, version_id: int):
-    """A version with its blocs and their compétences."""
+    """Une version, ses blocs et leurs compétences."""
     certification = get_object_or_404(_versions(), pk=version_id)
     ordered = Competence.objects.order_by("position", "code")
     blocks = certification.blocks.prefetch_related(Prefetch("competences", queryset=ordered)).order_by(
@@ -139,7 +140,7 @@ def version_detail(request: HttpRequest, version_id: int):
     summary="Compétences",
 )
 def competences(request: HttpRequest, version: int | None = None, cursor: str | None = Cursor, limit: int = Limit):
-    """The compétences of the published versions (of one version with `version`)."""
+    """Les compétences des versions publiées (d'une seule avec `version`)."""
     queryset = Competence.objects.filter(certification__in=_versions())
     if version is not None:
         queryset = queryset.filter(certification_id=version)
@@ -203,7 +204,7 @@ def missions(
     cursor: str | None = Cursor,
     limit: int = Limit,
 ):
-    """The published missions, newest first (never sorted by price), as on /missions/."""
+    """Les missions publiées, les plus récentes d'abord (jamais triées par prix), comme sur /missions/."""
     queryset = _missions()
     if competence is not None:
         queryset = queryset.filter(competences=competence)
@@ -221,6 +222,7 @@ def missions(
 
 @router.get("/missions/{mission_id}", response={200: MissionOut, **ERRORS}, summary="Une mission publiée")
 def mission_detail(request: HttpRequest, mission_id: int):
+    """Une mission publiée ; une autre (brouillon, attribuée, close) est introuvable."""
     return _mission(request, get_object_or_404(_missions(), pk=mission_id))
 
 
@@ -245,7 +247,7 @@ def _site(request: HttpRequest, profile: Profile) -> dict:
 
 @router.get("/sites", response={200: page_of(SiteOut), **ETAG_ERRORS}, summary="Mini-sites publiés")
 def sites(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit):
-    """The members' published mini-sites (/c/<slug>/), most recent first."""
+    """Les mini-sites publiés des membres (/c/<slug>/), les plus récents d'abord."""
     queryset = Profile.objects.published().select_related("member").prefetch_related("services")
     items, next_cursor = pagination.keyset(queryset, cursor=cursor, limit=limit)
     return etag_json(request, {"items": [_site(request, p) for p in items], "next_cursor": next_cursor})
@@ -253,6 +255,7 @@ def sites(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit)
 
 @router.get("/sites/{slug}", response={200: SiteDetail, **ERRORS}, summary="Un mini-site publié")
 def site_detail(request: HttpRequest, slug: str = Slug):
+    """Un mini-site publié : prestations, réalisations, titres avec leur page de vérification, attestations."""
     profile = get_object_or_404(
         Profile.objects.published().select_related("member").prefetch_related("services", "portfolio"), slug=slug
     )
@@ -283,7 +286,8 @@ def directory_list(
     cursor: str | None = Cursor,
     limit: int = Limit,
 ):
-    """The directory as on /annuaire/: relevance (compétences a jury or a client proved), then the day's rotation."""
+    """L'annuaire comme sur /annuaire/ : pertinence (compétences prouvées par un jury ou un client), puis rotation
+    du jour."""
     found = None
     if competence is not None:
         found = Competence.objects.filter(pk=competence).first()
@@ -313,7 +317,7 @@ RESULTS_CACHE_SECONDS = 600
 
 @router.get("/resultats", response={200: ResultsOut, **ETAG_ERRORS}, summary="Nos résultats publics")
 def results(request: HttpRequest):
-    """The figures of /resultats/, by year: a figure resting on fewer people than `threshold` is hidden."""
+    """Les chiffres de /resultats/ par année : un chiffre qui repose sur moins de `threshold` personnes est masqué."""
     key = f"{outcomes_public.CACHE_KEY}:{outcomes_services.figures_version()}:{translation.get_language()}"
     rows = cache.get(key)
     if rows is None:
@@ -326,7 +330,7 @@ def results(request: HttpRequest):
 
 @router.post("/verifier", response={200: VerifyOut, **ERRORS}, summary="Vérifier un titre")
 def verify(request: HttpRequest, body: VerifyIn):
-    """The same verdict and reasons as /verifier/: schema, signature, issuer, status (revoked or not), dates."""
+    """Le même verdict, avec les mêmes raisons, que /verifier/ : schéma, signature, émetteur, révocation, dates."""
     verdict = verification.check(body.credential)
     return {
         "ok": verdict.ok,

@@ -48,7 +48,7 @@ def indicators(
     certification: int | None = CertificationId,
     cohort: int | None = CohortId,
 ):
-    """The indicators of the staff dashboard's CSV, one row per cohort (the same function, the same columns)."""
+    """Les indicateurs de l'export CSV du tableau de bord, une ligne par promotion (mêmes calculs, mêmes colonnes)."""
     filters = _filters(year=year, certification=certification, cohort=cohort)
     audit.log(request.auth.user, "outcomes.exported", None, format="api", **filters.as_query())
     return {"columns": exports.COHORT_COLUMNS, "rows": _cells(exports.cohort_table(filters))}
@@ -61,7 +61,7 @@ def indicators(
     summary="Export France Compétences",
 )
 def france_competences(request: HttpRequest, year: int | None = Year, certification: int | None = CertificationId):
-    """France Compétences' sheet of the XLSX export, per year of certification, with its own field names."""
+    """La feuille France Compétences de l'export XLSX, par année de certification, avec ses noms de champs."""
     filters = _filters(year=year, certification=certification)
     audit.log(request.auth.user, "outcomes.exported", None, format="api-france-competences", **filters.as_query())
     return {"columns": exports.FC_COLUMNS, "rows": _cells(exports.france_competences_table(filters))}

@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -53,8 +55,19 @@ def test_unknown_methods_are_refused(client):
 # --- schemathesis ---------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def keep_connection():
+    """As Django's test client does: the WSGI handler must not close the test's connection at the end of each
+    request (on PostgreSQL it would, being inside the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_schemathesis_finds_no_failure(formateur, competences, mode):
+def test_schemathesis_finds_no_failure(formateur, competences, mode, keep_connection):
     """Every operation of the live schema (read from /api/v1/openapi.json through the WSGI application), valid and
     invalid input, with a team member's token holding every scope (so that personal and team operations answer, not
     only 401): no 500, status codes, content types, headers and bodies as documented.

@@ -12,6 +12,7 @@ from compagnons.api.models import AccessToken, Scope
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.models import AuditLog
 from tests.api.conftest import bearer, make_token
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,14 @@ def test_tokens_go_with_the_account(compagnon):
     exported = export_personal_data(compagnon, by=compagnon)
     assert exported["api"]["tokens"][0]["scopes"] == ["read:profile"]
     assert "digest" not in str(exported["api"])
+
+
+def test_the_demo_gives_the_demo_compagnon_a_token(capsys):
+    from compagnons.api import demo
+
+    member = UserFactory(email="compagnon@demo.test")
+    demo.seed({"compagnon@demo.test": member})
+    demo.seed({"compagnon@demo.test": member})  # idempotent
+    secret = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    assert tokens.find(secret).user == member
+    assert AccessToken.objects.filter(user=member).count() == 1

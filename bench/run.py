@@ -56,6 +56,7 @@ class Page:
     name: str
     path: str
     account: str | None = None  # a key of ACCOUNTS, or None for an anonymous visitor
+    token: bool = False  # the account calls with a personal access token (the API) rather than its session
 
 
 # The bare view first: every other page is compared with it. Later issues append their key pages.
@@ -135,6 +136,10 @@ PAGES = [
     Page("invoice page (formateur)", "/equipe/financement/factures/{invoice}/", "formateur"),
     Page("invoice Factur-X PDF (formateur)", "/equipe/financement/factures/{invoice}/facture.pdf", "formateur"),
     Page("my invoices (apprenti)", "/mon-financement/factures/", "apprenti"),
+    Page("API: published missions (visitor)", "/api/v1/missions"),
+    Page("API: published missions, filtered (visitor)", "/api/v1/missions?remote=true&budget_min=500&limit=50"),
+    Page("API: a mini-site (visitor)", "/api/v1/sites/{profile}"),
+    Page("API: my profile (compagnon, token)", "/api/v1/moi", "compagnon", token=True),
 ]
 
 
@@ -206,6 +211,9 @@ def server_env(db_url: str, port: int) -> dict[str, str]:
         CREDENTIALS_ISSUER_URL=BENCH_ISSUER_URL,
         CREDENTIALS_KEY_DIR=str(VAR / "bench-keys"),
         LOG_LEVEL="WARNING",
+        # the API's rate limits still count every request, but never refuse the load generator
+        API_RATE_LIMIT_PER_IP="100000000",
+        API_RATE_LIMIT_PER_TOKEN="100000000",
         # the bench signs staff in with a password only: it measures pages, not double authentication
         STAFF_MFA_REQUIRED="0",
     )
@@ -242,6 +250,18 @@ def bench_ids(env: dict[str, str]) -> dict[str, int | str]:
         text=True,
     ).stdout
     return json.loads(out)
+
+
+def api_token(env: dict[str, str], email: str) -> str:
+    """A personal access token of the bench account (read:profile, one day), made by the API's own service."""
+    code = (
+        "from compagnons.accounts.models import User; from compagnons.api import services; "
+        f"u = User.objects.get(email={email!r}); "
+        "print(services.create_token(u, name='bench', scopes=['read:profile'], days=1, by=u)[1])"
+    )
+    command = [sys.executable, "manage.py", "shell", "-c", code]
+    out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
 
 
 def free_port() -> int:
@@ -339,7 +359,8 @@ def login(port: int, email: str) -> dict[str, str]:
 def client(args: tuple[int, str, str, float, float]) -> tuple[float, list[float], list[int], Counter]:
     """One simulated visitor: request `path` back to back from `start` for `duration` seconds."""
     port, path, cookie, start, duration = args
-    headers = {"Cookie": cookie} if cookie else {}
+    # A personal access token (the API's pages) or a session cookie.
+    headers = {"Authorization": cookie} if cookie.startswith("Bearer ") else {"Cookie": cookie} if cookie else {}
     conn = http.client.HTTPConnection(HOST, port, timeout=30)  # reconnects when the server closes
     latencies: list[float] = []
     queries: list[int] = []
@@ -451,7 +472,12 @@ def main() -> int:
         sessions = {
             name: cookie_header(login(port, email))
             for name, email in ACCOUNTS.items()
-            if any(p.account == name for p in pages)
+            if any(p.account == name and not p.token for p in pages)
+        }
+        tokens = {
+            name: f"Bearer {api_token(env, email)}"
+            for name, email in ACCOUNTS.items()
+            if any(p.account == name and p.token for p in pages)
         }
         print(
             f"gunicorn: {options.workers} workers on {HOST}:{port}; {options.concurrency} clients, "
@@ -461,7 +487,7 @@ def main() -> int:
         # The clients ignore Ctrl-C: this process gets it, stops them and then the server.
         with multiprocessing.Pool(options.concurrency, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
             for page in pages:
-                cookie = sessions.get(page.account, "")
+                cookie = (tokens if page.token else sessions).get(page.account, "")
                 if options.warmup:
                     measure(pool, port, page, cookie, options.concurrency, options.warmup)
                 results.append(measure(pool, port, page, cookie, options.concurrency, options.duration))

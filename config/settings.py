@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "compagnons.learning",
     "compagnons.outcomes",
     "compagnons.quality",
+    "compagnons.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -450,3 +451,10 @@ MEMBERSHIP_FEES = {
         item.partition(":") for item in env_list("MEMBERSHIP_FEES", "individuelle:2000,solidaire:500,structure:10000")
     )
 }
+# The API (/api/v1/, docs/api.md): requests per window per client IP and per personal access token (429 with
+# Retry-After beyond), the largest page a list returns, the longest a personal access token may live.
+API_RATE_LIMIT_WINDOW_SECONDS = env_int("API_RATE_LIMIT_WINDOW_SECONDS", 60)
+API_RATE_LIMIT_PER_IP = env_int("API_RATE_LIMIT_PER_IP", 120)
+API_RATE_LIMIT_PER_TOKEN = env_int("API_RATE_LIMIT_PER_TOKEN", 300)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

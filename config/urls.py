@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from compagnons.accounts.views import SignupView
+from compagnons.api.main import api
 
 admin.site.site_header = "Compagnons — administration"
 admin.site.site_title = "Compagnons"
@@ -25,6 +26,8 @@ urlpatterns = [
     path("", include("compagnons.learning.urls")),
     path("", include("compagnons.outcomes.urls")),
     path("", include("compagnons.quality.urls")),
+    path("", include("compagnons.api.urls")),
+    path("api/v1/", api.urls),
     path("comptes/signup/", SignupView.as_view(), name="account_signup"),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

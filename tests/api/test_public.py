@@ -1,0 +1,196 @@
+"""Public operations: the same visibility as the pages, cursor pagination within bounds, ETags, problems."""
+
+import pytest
+
+from compagnons.accounts.models import User
+from compagnons.credentials import services as credentials
+from compagnons.credentials import verification
+from compagnons.showcase import services as showcase
+from compagnons.skills.models import Certification
+from tests.factories import UserFactory
+from tests.factories.missions import MissionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_referentiel_versions_blocs_and_competences(client, django_assert_max_num_queries):
+    current = Certification.objects.current()
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/referentiel/versions")
+    assert response.status_code == 200
+    assert current.pk in [v["id"] for v in response.json()["items"]]
+    with django_assert_max_num_queries(10):  # 5 of them count the request against the rate limit
+        detail = client.get(f"/api/v1/referentiel/versions/{current.pk}").json()
+    codes = [c["code"] for block in detail["blocks"] for c in block["competences"]]
+    assert codes and set(codes) <= set(current.competences.values_list("code", flat=True))
+    listed = client.get(f"/api/v1/referentiel/competences?version={current.pk}&limit=100").json()["items"]
+    assert {c["code"] for c in listed} == set(current.competences.values_list("code", flat=True))
+
+
+def test_a_draft_version_is_not_public(client):
+    current = Certification.objects.current()
+    draft = Certification.objects.create(slug="brouillon", name="Brouillon", status=Certification.Status.DRAFT)
+    assert draft.pk not in [v["id"] for v in client.get("/api/v1/referentiel/versions").json()["items"]]
+    response = client.get(f"/api/v1/referentiel/versions/{draft.pk}")
+    assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Introuvable"
+    assert client.get(f"/api/v1/referentiel/versions/{current.pk}").status_code == 200
+
+
+def test_only_published_missions_are_listed(client, published_mission, django_assert_max_num_queries):
+    draft = MissionFactory(title="Pas encore publiée")
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/missions")
+    assert [m["id"] for m in response.json()["items"]] == [published_mission.pk]
+    assert client.get(f"/api/v1/missions/{draft.pk}").status_code == 404
+    detail = client.get(f"/api/v1/missions/{published_mission.pk}").json()
+    assert detail["title"] == published_mission.title
+    assert detail["url"].endswith(published_mission.get_absolute_url())
+
+
+def test_the_missions_list_stays_bounded(client, django_assert_max_num_queries):
+    MissionFactory.create_batch(3, published=True)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/missions?limit=3")
+    assert len(response.json()["items"]) == 3
+
+
+def test_mission_filters(client, competences):
+    remote = MissionFactory(published=True, competences=competences[:1], budget_cents=200_000)
+    on_site = MissionFactory(published=True, competences=competences[1:2], place="on_site", location="Lyon")
+    User.objects.filter(pk=on_site.client_id).update(region="ARA")
+
+    def ids(query):
+        response = client.get(f"/api/v1/missions?{query}")
+        assert response.status_code == 200, response.json()
+        return {m["id"] for m in response.json()["items"]}
+
+    assert ids(f"competence={competences[0].pk}") == {remote.pk}
+    assert ids("region=ARA") == {on_site.pk}
+    assert ids("remote=true") == {remote.pk}
+    assert ids("remote=false") == {on_site.pk}
+    assert ids("budget_min=1000") == {remote.pk}
+    assert ids("budget_min=0") == {remote.pk, on_site.pk}
+
+
+def test_cursor_pagination_walks_every_mission_once(client):
+    made = {m.pk for m in MissionFactory.create_batch(5, published=True)}
+    seen, cursor = [], None
+    while True:
+        response = client.get("/api/v1/missions", {"limit": 2, **({"cursor": cursor} if cursor else {})})
+        page = response.json()
+        assert len(page["items"]) <= 2
+        seen += [m["id"] for m in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(made)
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=%%%", "cursor=WzFd", "region=XX"])
+def test_bad_pagination_or_filters_are_422_problems(client, query):
+    response = client.get(f"/api/v1/missions?{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["title"] == "Données invalides" and body["status"] == 422
+
+
+def test_the_largest_page_is_bounded_by_the_setting(client, settings):
+    settings.API_MAX_PAGE_SIZE = 100
+    assert client.get("/api/v1/missions?limit=100").status_code == 200
+
+
+def test_public_lists_answer_304_to_their_etag(client, published_mission):
+    first = client.get("/api/v1/missions")
+    tag = first["ETag"]
+    assert tag.startswith('"')
+    again = client.get("/api/v1/missions", HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again.content == b""
+    MissionFactory(published=True)
+    assert client.get("/api/v1/missions", HTTP_IF_NONE_MATCH=tag).status_code == 200
+
+
+def test_published_mini_sites_only(client, page, apprenti, django_assert_max_num_queries):
+    hidden = showcase.profile_of(apprenti)
+    with django_assert_max_num_queries(8):
+        listed = client.get("/api/v1/sites").json()["items"]
+    assert [s["slug"] for s in listed] == [page.slug]
+    assert listed[0]["services"][0]["title"] == "Logo"
+    assert "email" not in str(listed)
+    with django_assert_max_num_queries(10):
+        detail = client.get(f"/api/v1/sites/{page.slug}")
+    assert detail.status_code == 200 and detail.json()["headline"] == page.headline
+    assert client.get(f"/api/v1/sites/{hidden.slug}").status_code == 404
+    showcase.unpublish(page, by=page.member)
+    assert client.get(f"/api/v1/sites/{page.slug}").status_code == 404
+
+
+def test_the_directory(client, page, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):  # the day's ranking (3), the cards (3), the rate limit (5)
+        response = client.get("/api/v1/annuaire")
+    assert [c["slug"] for c in response.json()["items"]] == [page.slug]
+    assert client.get("/api/v1/annuaire?competence=999999").status_code == 422
+
+
+def test_the_directory_pages_by_cursor(client):
+    for n in range(3):
+        member = UserFactory(compagnon=True)
+        profile = showcase.profile_of(member)
+        profile.headline = f"Page {n}"
+        profile.save()
+        showcase.add_service(profile, by=member, title="Conseil", price_cents=5000, unit="hour")
+        showcase.publish(profile, by=member)
+    first = client.get("/api/v1/annuaire?limit=2").json()
+    second = client.get(f"/api/v1/annuaire?limit=2&cursor={first['next_cursor']}").json()
+    assert len(first["items"]) == 2 and len(second["items"]) == 1 and second["next_cursor"] is None
+    assert {c["slug"] for c in first["items"]}.isdisjoint({c["slug"] for c in second["items"]})
+
+
+def test_public_results_hide_small_figures(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = client.get("/api/v1/resultats")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["threshold"] >= 1
+    for year in body["years"]:
+        assert all(year[k]["hidden"] or year[k]["base"] >= body["threshold"] for k in year if k != "year")
+
+
+def test_verification_gives_the_same_verdict_as_the_verifier(client, compagnon):
+    credential = credentials.issue(
+        member=compagnon,
+        achievement_type="Competency",
+        achievement_key="test/BC01",
+        name="BC01 — Se présenter",
+        description="Mise en situation",
+        criteria="Pitch",
+        alignments=[],
+        evidence=compagnon,
+        evidence_url="https://exemple.test/decision/1",
+        evidence_name="Décision",
+    )
+    response = client.post("/api/v1/verifier", {"credential": credential.document}, content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    expected = verification.check(credential.document)
+    assert body["ok"] is expected.ok is True
+    assert body["status"] == "valide" and body["issued_here"]
+    tampered = {**credential.document, "name": "Autre titre"}
+    body = client.post("/api/v1/verifier", {"credential": tampered}, content_type="application/json").json()
+    assert body["ok"] is False and body["signature_reason"] == verification.check(tampered).signature_reason
+    credentials.revoke(credential, by=UserFactory(formateur=True), reason="Erreur")
+    credential.refresh_from_db()
+    body = client.post("/api/v1/verifier", {"credential": credential.document}, content_type="application/json").json()
+    assert body["status"] == "révoqué" and body["ok"] is False
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"not json", b'{"credential": 3}', b"[" * 5000, b'{"credential": {"a": "' + b"x" * 300_000 + b'"}}'],
+)
+def test_verification_refuses_bad_input_as_a_problem(client, body):
+    response = client.post("/api/v1/verifier", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Données invalides"

@@ -415,6 +415,13 @@ QUALITY_COLD_SURVEY_DAYS = env_int("QUALITY_COLD_SURVEY_DAYS", 182)
 QUALITY_SURVEY_LOOKBACK_DAYS = env_int("QUALITY_SURVEY_LOOKBACK_DAYS", 30)
 QUALITY_COMPLAINT_ANSWER_DAYS = env_int("QUALITY_COMPLAINT_ANSWER_DAYS", 15)
 QUALITY_COMPLAINTS_PER_IP_PER_HOUR = env_int("QUALITY_COMPLAINTS_PER_IP_PER_HOUR", 5)
+# Funding (docs/funding.md): who the organisation is on the agreements and certificates (name, address, SIRET, its
+# déclaration d'activité number), and whether the BPF counts self-study (capsules) in the hours-trainees.
+FUNDING_ORG_NAME = env("FUNDING_ORG_NAME", "Association Les Compagnons du télétravail")
+FUNDING_ORG_ADDRESS = env("FUNDING_ORG_ADDRESS", "")
+FUNDING_ORG_SIRET = env("FUNDING_ORG_SIRET", "")
+FUNDING_ORG_NDA = env("FUNDING_ORG_NDA", "")
+FUNDING_BPF_COUNT_SELF_STUDY = env_bool("FUNDING_BPF_COUNT_SELF_STUDY", False)
 # Learning, scenarios: the smallest number of people a count of choices shown to staff may rest on, the minutes a
 # mentor's debrief of a run is credited in the ledger, and the largest scenario file staff may upload.
 LEARNING_AGGREGATE_MIN_PEOPLE = env_int("LEARNING_AGGREGATE_MIN_PEOPLE", 5)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from compagnons.accounts.models import User
-from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession, PlanGoal
+from compagnons.apprenticeship import attendance
+from compagnons.apprenticeship.models import Cohort, Enrollment, PlanGoal
 from compagnons.certification.models import Decision, Evaluation
-from compagnons.coaching.records import confirmed_sessions as confirmed_coaching
 from compagnons.core import reports
 from compagnons.core.pdf import render_pdf
 from compagnons.core.spreadsheets import safe_cell
@@ -65,19 +65,17 @@ def zip_bytes(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def attendance_context(apprentice: User, date_from: date | None = None, date_to: date | None = None) -> dict:
-    """Confirmed sessions only: logged by the mentor, confirmed by the apprentice (two queries)."""
-    sessions = MentoringSession.objects.filter(apprentice=apprentice, status=MentoringSession.Status.CONFIRMED)
-    if date_from:
-        sessions = sessions.filter(date__gte=date_from)
-    if date_to:
-        sessions = sessions.filter(date__lte=date_to)
-    rows = list(sessions.select_related("mentor").order_by("date", "pk"))
-    coaching = confirmed_coaching(apprentice, date_from, date_to)  # coaching received counts as training hours
-    minutes = sum(s.duration_minutes for s in rows) + sum(b.slot.duration_minutes for b in coaching)
+    """The training lines of apprenticeship.attendance (confirmed mentoring sessions, coaching confirmed by both
+    sides while enrolled, …): one query per source, plus the enrollment."""
+    lines = attendance.member_lines(apprentice, date_from, date_to)
+    rows = [line.row for line in lines if line.kind == "mentoring"]
+    coaching = [line.row for line in lines if line.kind == "coaching"]  # coaching received counts as training hours
+    minutes = attendance.member_minutes(lines)
     enrollment = Enrollment.objects.filter(member=apprentice).select_related("cohort").order_by("-requested_at").first()
     return {
         "apprentice": apprentice,
         "enrollment": enrollment,
+        "lines": lines,
         "sessions": rows,
         "coaching": coaching,
         "count": len(rows),

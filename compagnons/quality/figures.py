@@ -2,12 +2,13 @@
 dashboard section and the public satisfaction by year (registered in core.reports for outcomes). Reads only: the
 writes are in services.py."""
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import ExtractYear, TruncDate
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from compagnons.accounts.models import User
-from compagnons.apprenticeship.models import Cohort, Enrollment, MentoringSession
+from compagnons.apprenticeship import attendance
+from compagnons.apprenticeship.models import Cohort
 from compagnons.core.reports import Section
 from compagnons.quality.models import SATISFIED_FROM, Complaint, ImprovementAction, Survey
 
@@ -58,45 +59,10 @@ def cohorts_with_results(cohort_ids: list[int]) -> list[tuple[Cohort, list[dict]
 
 
 def cohort_hours(cohort_ids: list[int]) -> dict[int, dict]:
-    """Per cohort: enrolled members, and the minutes of confirmed sessions they had as members of it — dated from
-    the cohort's start until their exit (if they left), so a member enrolled twice is not counted twice. Two queries.
-    """
-    members = dict(
-        Enrollment.objects.filter(cohort_id__in=cohort_ids)
-        .exclude(status=Enrollment.Status.REQUESTED)
-        .values("cohort_id")
-        .annotate(n=Count("pk"))
-        .values_list("cohort_id", "n")
-    )
-    # One filter() call: the conditions on the member's sessions apply to the same joined session row, and the
-    # sums that follow count only those rows.
-    s = "member__sessions_as_apprentice__"
-    sessions = (
-        Enrollment.objects.filter(cohort_id__in=cohort_ids)
-        .exclude(status=Enrollment.Status.REQUESTED)
-        .filter(
-            Q(**{f"{s}status": MentoringSession.Status.CONFIRMED}),
-            Q(**{f"{s}date__gte": F("cohort__starts_on")}),
-            Q(ended_at__isnull=True) | Q(**{f"{s}date__lte": TruncDate("ended_at")}),
-        )
-        .values("cohort_id")
-        .annotate(
-            minutes=Sum(f"{s}duration_minutes"), sessions=Count(f"{s}id"), apprentices=Count("member", distinct=True)
-        )
-    )
-    found = {row["cohort_id"]: row for row in sessions}
-    result = {}
-    for cohort_id in cohort_ids:
-        row = found.get(cohort_id, {})
-        minutes = row.get("minutes") or 0
-        result[cohort_id] = {
-            "members": members.get(cohort_id, 0),
-            "apprentices": row.get("apprentices", 0),
-            "sessions": row.get("sessions", 0),
-            "minutes": minutes,
-            "hours": round(minutes / 60, 1),
-        }
-    return result
+    """Per cohort: enrolled members and the training hours of apprenticeship.attendance (confirmed mentoring
+    sessions, coaching confirmed by both sides, …) dated from the cohort's start until the member's exit, so a member
+    enrolled twice is not counted twice. Bounded queries (two, plus one per source of hours)."""
+    return attendance.cohort_totals(cohort_ids)
 
 
 DASHBOARD_ACTIONS = 10

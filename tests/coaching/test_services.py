@@ -386,7 +386,7 @@ def test_the_reminder_job_sends_each_reminder_once(compagnon, apprenti, mailoutb
     assert len(mailoutbox) == 1 and "Rappel" in mailoutbox[0].subject
 
 
-def test_confirmed_coaching_counts_in_the_attendance_sheet(compagnon, apprenti):
+def test_confirmed_coaching_counts_in_the_attendance_sheet(compagnon, apprenti, enrolled):
     from compagnons.quality.exports import attendance_context
 
     slot = publish(compagnon, minutes=45)

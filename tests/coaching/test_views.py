@@ -353,7 +353,7 @@ def test_each_confirmation_form_has_ids_of_its_own(client, compagnon):
         assert page.count(f'id="confirmer-{booking.pk}-says_0"') == 1
 
 
-def test_the_attendance_sheet_lists_confirmed_coaching(client, compagnon, apprenti):
+def test_the_attendance_sheet_lists_confirmed_coaching(client, compagnon, apprenti, enrolled):
     slot = publish(compagnon, minutes=45)
     booking = book(slot, apprenti)
     happened(slot)

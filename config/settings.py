@@ -416,11 +416,14 @@ QUALITY_SURVEY_LOOKBACK_DAYS = env_int("QUALITY_SURVEY_LOOKBACK_DAYS", 30)
 QUALITY_COMPLAINT_ANSWER_DAYS = env_int("QUALITY_COMPLAINT_ANSWER_DAYS", 15)
 QUALITY_COMPLAINTS_PER_IP_PER_HOUR = env_int("QUALITY_COMPLAINTS_PER_IP_PER_HOUR", 5)
 # Funding (docs/funding.md): who the organisation is on the agreements and certificates (name, address, SIRET, its
-# déclaration d'activité number), and whether the BPF counts self-study (capsules) in the hours-trainees.
+# déclaration d'activité number, its legal representative, the city documents are « fait à »), and whether the BPF
+# counts self-study (capsules) in the hours-trainees.
 FUNDING_ORG_NAME = env("FUNDING_ORG_NAME", "Association Les Compagnons du télétravail")
 FUNDING_ORG_ADDRESS = env("FUNDING_ORG_ADDRESS", "")
 FUNDING_ORG_SIRET = env("FUNDING_ORG_SIRET", "")
 FUNDING_ORG_NDA = env("FUNDING_ORG_NDA", "")
+FUNDING_ORG_REPRESENTATIVE = env("FUNDING_ORG_REPRESENTATIVE", "")
+FUNDING_ORG_CITY = env("FUNDING_ORG_CITY", "")
 FUNDING_BPF_COUNT_SELF_STUDY = env_bool("FUNDING_BPF_COUNT_SELF_STUDY", False)
 # Learning, scenarios: the smallest number of people a count of choices shown to staff may rest on, the minutes a
 # mentor's debrief of a run is credited in the ledger, and the largest scenario file staff may upload.

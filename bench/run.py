@@ -129,6 +129,9 @@ PAGES = [
     Page("scenario play step (apprenti)", "/apprendre/situations/parties/{scenario_play}/", "apprenti"),
     Page("scenario run review (compagnon, mentor)", "/apprendre/situations/parties/{scenario_run}/", "compagnon"),
     Page("scenario figures (formateur)", "/apprendre/situations/equipe/{scenario}/chiffres/", "formateur"),
+    Page("funding plans (formateur)", "/equipe/financement/plans/", "formateur"),
+    Page("funding plans not covered, page 20 (formateur)", "/equipe/financement/plans/?gap=on&page=20", "formateur"),
+    Page("BPF of last year (formateur)", "/equipe/financement/bpf/", "formateur"),
 ]
 
 

@@ -18,13 +18,13 @@ Bounded: a fixed number of queries whatever the data (one per attendance source,
 
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 
 from compagnons.accounts.models import User
@@ -104,12 +104,6 @@ class Box:
             return None
         return int((Decimal(self.minutes) / 60).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
-    def add_person(self, name: str) -> None:
-        if len(self.people) < PEOPLE_SHOWN:
-            self.people.append(name)
-        else:
-            self.more += 1
-
 
 @dataclass
 class Report:
@@ -179,11 +173,11 @@ def trainee_minutes(year: int) -> tuple[dict[int, int], dict[int, int]]:
     return dict(by_member), dict(by_trainer)
 
 
-def self_study_minutes(year: int, member_ids) -> dict[int, int]:
+def self_study_minutes(year: int, members) -> dict[int, int]:
     from compagnons.learning.models import Progress
 
     rows = (
-        Progress.objects.filter(finished_at__year=year, member_id__in=member_ids)
+        Progress.objects.filter(finished_at__year=year, member_id__in=members)
         .values("member_id")
         .annotate(m=Sum("capsule__minutes"))
         .values_list("member_id", "m")
@@ -193,72 +187,94 @@ def self_study_minutes(year: int, member_ids) -> dict[int, int]:
 
 
 def _revenue(year: int) -> tuple[list[Box], Decimal, Decimal, bool]:
+    """Totals in one query; the sources shown behind each box (the first PEOPLE_SHOWN) in one query per line."""
     boxes = {kind: Box(*REVENUE_LINES[kind], amount=Decimal("0.00")) for kind in REVENUE_LINES}
     first, last = _year_bounds(year)
-    paid = (
-        FundingSource.objects.filter(status=SourceStatus.PAID, paid_on__gte=first, paid_on__lte=last)
-        .select_related("plan__enrollment__member")
-        .order_by("kind", "paid_on", "pk")
-    )
-    own_funds = Decimal("0.00")
-    from_sources: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for source in paid:
-        if source.kind == SourceKind.OWN_FUNDS:
-            own_funds += source.amount
-            continue
-        from_sources[source.kind] += source.amount
-        boxes[source.kind].add_person(
-            f"{source.plan.enrollment.member.display_name} — {source.funder_label} "
-            f"{source.file_number} ({source.amount} €)".replace("  ", " ")
-        )
+    paid = FundingSource.objects.filter(status=SourceStatus.PAID, paid_on__gte=first, paid_on__lte=last)
+    sums = {
+        kind: (total, n)
+        for kind, total, n in paid.values("kind")
+        .annotate(t=Sum("amount"), n=Count("pk"))
+        .values_list("kind", "t", "n")
+        .order_by()
+    }
+    own_funds = Decimal(sums.get(SourceKind.OWN_FUNDS, (0, 0))[0] or 0).quantize(Decimal("0.01"))
     from_invoices = revenue_by_origin is not None
-    totals = revenue_by_origin(year) if from_invoices else from_sources
+    totals = revenue_by_origin(year) if from_invoices else {kind: total for kind, (total, _n) in sums.items()}
     for kind, box in boxes.items():
-        box.amount = Decimal(totals.get(kind, 0)).quantize(Decimal("0.01"))
+        box.amount = Decimal(totals.get(kind, 0) or 0).quantize(Decimal("0.01"))
+        count = sums.get(kind, (0, 0))[1]
+        if not count:
+            continue
+        shown = paid.filter(kind=kind).select_related("plan__enrollment__member").order_by("paid_on", "pk")
+        for source in shown[:PEOPLE_SHOWN]:
+            box.people.append(
+                " ".join(
+                    part
+                    for part in (
+                        f"{source.plan.enrollment.member.display_name} —",
+                        source.funder_label,
+                        source.file_number,
+                        f"({source.amount} €, payé le {source.paid_on:%d/%m/%Y})",
+                    )
+                    if part
+                )
+            )
+        box.more = max(count - PEOPLE_SHOWN, 0)
     ordered = sorted(boxes.values(), key=lambda b: (int(b.line.split()[0]), b.line))
     total = sum((b.amount for b in ordered), Decimal("0.00"))
     return ordered, total, own_funds, from_invoices
 
 
 def build(year: int) -> Report:
+    """The report of one year. Queries: a fixed number (revenue, two per attendance source, the enrollments, their
+    main sources, self-study, and the names of the people shown), whatever the data."""
     first, last = _year_bounds(year)
     revenue, revenue_total, own_funds, from_invoices = _revenue(year)
     by_member, by_trainer = trainee_minutes(year)
     count_self_study = settings.FUNDING_BPF_COUNT_SELF_STUDY
+    in_year = Enrollment.objects.exclude(status=Enrollment.Status.REQUESTED).filter(
+        cohort__starts_on__lte=last, cohort__ends_on__gte=first
+    )
     enrollments = list(
-        Enrollment.objects.exclude(status=Enrollment.Status.REQUESTED)
-        .filter(cohort__starts_on__lte=last, cohort__ends_on__gte=first)
-        .select_related("member", "cohort__certification")
-        .order_by("member__last_name", "pk")
+        in_year.values_list("pk", "member_id", "cohort__certification__kind", "cohort__certification__level").order_by(
+            "member__last_name", "member_id", "pk"
+        )
     )
     if count_self_study:
-        studied = self_study_minutes(year, [e.member_id for e in enrollments])
-        for member_id, minutes in studied.items():
+        for member_id, minutes in self_study_minutes(year, in_year.values("member_id")).items():
             by_member[member_id] = by_member.get(member_id, 0) + minutes
     main_source: dict[int, str] = {}
     amounts = (
-        FundingSource.objects.filter(plan__enrollment__in=[e.pk for e in enrollments])
+        FundingSource.objects.filter(plan__enrollment__in=in_year.values("pk"))
         .exclude(status=SourceStatus.REFUSED)
         .values("plan__enrollment_id", "kind")
         .annotate(total=Sum("amount"))
+        .values_list("plan__enrollment_id", "kind", "total")
         .order_by("plan__enrollment_id", "-total", "kind")
     )
-    for row in amounts:
-        main_source.setdefault(row["plan__enrollment_id"], row["kind"])
+    for enrollment_id, kind, _total in amounts:
+        main_source.setdefault(enrollment_id, kind)
 
     trainees = {line: Box("F-1", line, label, count=0, minutes=0) for line, label in TRAINEE_LINES.items()}
     objectives = {line: Box("F-3", line, label, count=0, minutes=0) for line, label in OBJECTIVE_LINES.items()}
+    shown: list[tuple[Box, int, int]] = []  # (box, person, minutes): named below in one query
+    per_box: Counter = Counter()
     seen: set[int] = set()
-    for enrollment in enrollments:
-        minutes = by_member.get(enrollment.member_id, 0)
-        if not minutes or enrollment.member_id in seen:  # one trainee once, even if enrolled twice in the year
+    for enrollment_id, member_id, kind, level in enrollments:
+        minutes = by_member.get(member_id, 0)
+        if not minutes or member_id in seen:  # one trainee once, even if enrolled twice in the year
             continue
-        seen.add(enrollment.member_id)
-        line = TRAINEE_OF_SOURCE.get(main_source.get(enrollment.pk), "e")
-        for box in (trainees[line], objectives[_objective(enrollment.cohort.certification)]):
+        seen.add(member_id)
+        line = TRAINEE_OF_SOURCE.get(main_source.get(enrollment_id), "e")
+        for box in (trainees[line], objectives[_objective(kind, level)]):
             box.count += 1
             box.minutes += minutes
-            box.add_person(f"{enrollment.member.display_name} ({_hm(minutes)})")
+            if per_box[id(box)] < PEOPLE_SHOWN:
+                per_box[id(box)] += 1
+                shown.append((box, member_id, minutes))
+            else:
+                box.more += 1
     trainee_total = Box(
         "F-1",
         "Total",
@@ -269,12 +285,20 @@ def build(year: int) -> Report:
 
     team = Box("E", "1", "Personnes de votre organisme dispensant des heures de formation", count=0, minutes=0)
     external = Box("E", "2", "Personnes extérieures à votre organisme (sous-traitance)", count=0, minutes=0)
-    for trainer in User.objects.filter(pk__in=list(by_trainer)).order_by("last_name", "first_name", "pk"):
-        minutes = by_trainer[trainer.pk]
-        team.count += 1
-        team.minutes += minutes
-        role = "équipe" if trainer.is_staff else "compagnon bénévole"
-        team.add_person(f"{trainer.display_name} — {role} ({_hm(minutes)})")
+    team.count, team.minutes = len(by_trainer), sum(by_trainer.values())
+    busiest = sorted(by_trainer, key=lambda pk: (-by_trainer[pk], pk))
+    shown += [(team, pk, by_trainer[pk]) for pk in busiest[:PEOPLE_SHOWN]]
+    team.more = max(len(busiest) - PEOPLE_SHOWN, 0)
+
+    people = User.objects.in_bulk({pk for _b, pk, _m in shown})
+    for box, pk, minutes in shown:
+        person = people.get(pk)
+        if person is None:
+            continue
+        role = ""
+        if box is team:
+            role = " — équipe" if person.is_staff else " — compagnon bénévole"
+        box.people.append(f"{person.display_name}{role} ({_hm(minutes)})")
     return Report(
         year=year,
         revenue_from_invoices=from_invoices,
@@ -288,10 +312,9 @@ def build(year: int) -> Report:
     )
 
 
-def _objective(certification) -> str:
-    if certification.kind == "RS":
+def _objective(kind: str, level: int | None) -> str:
+    if kind == "RS":
         return "b"
-    level = certification.level
     if level is None:
         return "a6"
     if level >= 6:

@@ -169,13 +169,14 @@ def enrollments_with_plans(cohort_id: int | None = None, gap_only: bool = False)
     )
     rows = (
         Enrollment.objects.exclude(status=Enrollment.Status.REQUESTED)
-        .select_related("member", "cohort", "funding_plan")
+        .select_related("member", "cohort")
         .annotate(
+            plan_price=F("funding_plan__price"),
             covered=Coalesce(
                 Subquery(covered, output_field=DecimalField(max_digits=12, decimal_places=2)),
                 Value(Decimal("0.00")),
                 output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
+            ),
         )
         .order_by("-cohort__starts_on", "member__last_name", "pk")
     )

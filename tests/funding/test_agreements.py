@@ -254,3 +254,26 @@ def test_others_may_not_see_or_sign_an_agreement(client, enrolled, formateur, co
     assert client.post(reverse("funding:agreement_cancel", args=[contract.pk])).status_code == 403
     contract.refresh_from_db()
     assert contract.status == AgreementStatus.AWAITING and contract.party_signed_at is None
+
+
+def test_the_dashboard_says_a_document_waits_for_the_signature(client, enrolled, formateur, apprenti):
+    client.force_login(apprenti)
+    assert "attend votre signature" not in client.get(reverse("accounts:dashboard")).content.decode()
+    agreement_for(enrolled, by=formateur, kind=AgreementKind.CONTRACT)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "attend votre signature" in html and reverse("funding:mine") in html
+
+
+def test_personal_data_export_and_erasure(enrolled, formateur, apprenti):
+    from compagnons.funding import plans_personal_data
+
+    signed = agreement_for(enrolled, by=formateur, kind=AgreementKind.CONTRACT)
+    agreements.sign_for_organisation(signed, by=formateur)
+    signed = agreements.sign_as_party(signed, by=apprenti)
+    waiting = agreement_for(enrolled, by=formateur)
+    data = plans_personal_data.export(apprenti)
+    assert {a["number"] for a in data["agreements"]} == {signed.number, waiting.number}
+    plans_personal_data.erase(apprenti, [])
+    waiting.refresh_from_db()
+    signed.refresh_from_db()
+    assert waiting.status == AgreementStatus.CANCELLED and signed.status == AgreementStatus.SIGNED  # legal proof kept

@@ -106,6 +106,9 @@ def test_the_list_is_bounded_whatever_the_data(client, cohort, formateur, django
         response = client.get(reverse("funding:plans"))
     assert response.status_code == 200
     assert response.content.decode().count("Écart") == 6
+    enroll(UserFactory(apprentice=True, last_name="Sansplan"), cohort, by=formateur)
+    html = client.get(reverse("funding:plans"), {"gap": "on"}).content.decode()
+    assert "Sansplan" in html and "Pas encore de plan" in html
     with django_assert_max_num_queries(8):
         response = client.get(reverse("funding:plans"), {"cohort": cohort.pk, "gap": "on"})
     assert response.status_code == 200

@@ -277,3 +277,26 @@ def test_personal_data_export_and_erasure(enrolled, formateur, apprenti):
     waiting.refresh_from_db()
     signed.refresh_from_db()
     assert waiting.status == AgreementStatus.CANCELLED and signed.status == AgreementStatus.SIGNED  # legal proof kept
+
+
+def test_staff_amend_a_signed_agreement_from_the_page(client, enrolled, formateur, apprenti, cohort):
+    contract = agreement_for(enrolled, by=formateur, kind=AgreementKind.CONTRACT)
+    agreements.sign_for_organisation(contract, by=formateur)
+    contract = agreements.sign_as_party(contract, by=apprenti)
+    client.force_login(formateur)
+    data = {
+        "starts_on": cohort.starts_on.isoformat(),
+        "ends_on": cohort.ends_on.isoformat(),
+        "hours": "450",
+        "objective": contract.objective,
+        "means": contract.means,
+        "price": "6000",
+        "payment_terms": contract.payment_terms,
+        "first_payment": "1800",
+    }
+    response = client.post(reverse("funding:agreement_amend", args=[contract.pk]), data)
+    amendment = TrainingAgreement.objects.get(amends=contract)
+    assert response.status_code == 302 and response.url == reverse("funding:agreement", args=[amendment.pk])
+    assert amendment.hours == 450 and amendment.kind == AgreementKind.CONTRACT
+    contract.refresh_from_db()
+    assert contract.hours == 400

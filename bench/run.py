@@ -132,6 +132,12 @@ PAGES = [
     Page("funding plans (formateur)", "/equipe/financement/plans/", "formateur"),
     Page("funding plans not covered, page 20 (formateur)", "/equipe/financement/plans/?gap=on&page=20", "formateur"),
     Page("BPF of last year (formateur)", "/equipe/financement/bpf/", "formateur"),
+    Page("receivables (formateur)", "/equipe/financement/creances/", "formateur"),
+    Page("overdue receivables (formateur)", "/equipe/financement/creances/?echues=1", "formateur"),
+    Page("invoices, page 20 (formateur)", "/equipe/financement/factures/?page=20", "formateur"),
+    Page("invoice page (formateur)", "/equipe/financement/factures/{invoice}/", "formateur"),
+    Page("invoice Factur-X PDF (formateur)", "/equipe/financement/factures/{invoice}/facture.pdf", "formateur"),
+    Page("my invoices (apprenti)", "/mon-financement/factures/", "apprenti"),
 ]
 
 

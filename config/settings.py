@@ -415,18 +415,37 @@ QUALITY_COLD_SURVEY_DAYS = env_int("QUALITY_COLD_SURVEY_DAYS", 182)
 QUALITY_SURVEY_LOOKBACK_DAYS = env_int("QUALITY_SURVEY_LOOKBACK_DAYS", 30)
 QUALITY_COMPLAINT_ANSWER_DAYS = env_int("QUALITY_COMPLAINT_ANSWER_DAYS", 15)
 QUALITY_COMPLAINTS_PER_IP_PER_HOUR = env_int("QUALITY_COMPLAINTS_PER_IP_PER_HOUR", 5)
-# Funding (docs/funding.md): who the organisation is on the agreements and certificates (name, address, SIRET, its
-# déclaration d'activité number, its legal representative, the city documents are « fait à »), and whether the BPF
-# counts self-study (capsules) in the hours-trainees.
-FUNDING_ORG_NAME = env("FUNDING_ORG_NAME", "Association Les Compagnons du télétravail")
-FUNDING_ORG_ADDRESS = env("FUNDING_ORG_ADDRESS", "")
-FUNDING_ORG_SIRET = env("FUNDING_ORG_SIRET", "")
-FUNDING_ORG_NDA = env("FUNDING_ORG_NDA", "")
-FUNDING_ORG_REPRESENTATIVE = env("FUNDING_ORG_REPRESENTATIVE", "")
-FUNDING_ORG_CITY = env("FUNDING_ORG_CITY", "")
-FUNDING_BPF_COUNT_SELF_STUDY = env_bool("FUNDING_BPF_COUNT_SELF_STUDY", False)
 # Learning, scenarios: the smallest number of people a count of choices shown to staff may rest on, the minutes a
 # mentor's debrief of a run is credited in the ledger, and the largest scenario file staff may upload.
 LEARNING_AGGREGATE_MIN_PEOPLE = env_int("LEARNING_AGGREGATE_MIN_PEOPLE", 5)
 LEARNING_DEBRIEF_MINUTES = env_int("LEARNING_DEBRIEF_MINUTES", 20)
 LEARNING_SCENARIO_MAX_BYTES = env_int("LEARNING_SCENARIO_MAX_BYTES", 256 * 1024)
+# Funding, invoices (docs/funding.md): who issues them (the association's identity on every invoice and receipt, and
+# in its Factur-X XML), where to pay (the EPC QR code), the payment term, the late-payment rate written on invoices
+# (at least three times the legal interest rate, art. L441-10 Code de commerce), the days between two reminders of an
+# overdue invoice and how many are sent; the annual membership amounts per category (cents, « category:cents,… »).
+INVOICE_ISSUER_NAME = env("INVOICE_ISSUER_NAME", "Association Compagnons")
+INVOICE_ISSUER_ADDRESS = env("INVOICE_ISSUER_ADDRESS", "1 rue de l'Atelier")
+INVOICE_ISSUER_POSTCODE = env("INVOICE_ISSUER_POSTCODE", "69001")
+INVOICE_ISSUER_CITY = env("INVOICE_ISSUER_CITY", "Lyon")
+INVOICE_ISSUER_SIRET = env("INVOICE_ISSUER_SIRET", "00000000000000")
+INVOICE_ISSUER_VAT_ID = env("INVOICE_ISSUER_VAT_ID", "")
+INVOICE_ISSUER_TRAINING_NUMBER = env("INVOICE_ISSUER_TRAINING_NUMBER", "00000000000")
+INVOICE_ISSUER_EMAIL = env("INVOICE_ISSUER_EMAIL", "facturation@compagnons.example")
+INVOICE_IBAN = env("INVOICE_IBAN", "FR7630006000011234567890189")
+INVOICE_BIC = env("INVOICE_BIC", "AGRIFRPP")
+INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30)
+INVOICE_LATE_RATE = env("INVOICE_LATE_RATE", "trois fois le taux d'intérêt légal")
+INVOICE_REMINDER_DAYS = env_int("INVOICE_REMINDER_DAYS", 10)
+INVOICE_MAX_REMINDERS = env_int("INVOICE_MAX_REMINDERS", 3)
+# Funding, agreements and certificates (docs/funding.md): they name the same issuer as the invoices (above), signed
+# for by its legal representative (empty: the team member who signs); whether the BPF's hours-trainees count
+# self-study (the capsules finished).
+FUNDING_ORG_REPRESENTATIVE = env("FUNDING_ORG_REPRESENTATIVE", "")
+FUNDING_BPF_COUNT_SELF_STUDY = env_bool("FUNDING_BPF_COUNT_SELF_STUDY", False)
+MEMBERSHIP_FEES = {
+    name.strip(): int(cents)
+    for name, _, cents in (
+        item.partition(":") for item in env_list("MEMBERSHIP_FEES", "individuelle:2000,solidaire:500,structure:10000")
+    )
+}

@@ -18,6 +18,7 @@ from bench.scale import (  # noqa: F401 - importing a module registers its seede
     coaching,
     community,
     core,
+    funding_invoices,
     funding_plans,
     learning,
     ledger,

@@ -4,6 +4,7 @@ bench/run.py, which does not import Django."""
 from bench import BENCH_APPRENTICE, BENCH_CLIENT, BENCH_COMPAGNON
 from bench.scale.certification import bench_credential, bench_jury
 from bench.scale.community import bench_thread
+from bench.scale.funding_invoices import bench_invoice
 from bench.scale.learning import bench_scenario_ids
 from compagnons.accounts.models import User
 from compagnons.apprenticeship.models import Enrollment
@@ -44,5 +45,6 @@ def bench_ids() -> dict[str, int | str | None]:
         .values_list("feed_token", flat=True)
         .first(),
         "thread": getattr(bench_thread(), "pk", None),
+        "invoice": bench_invoice(),
         **bench_scenario_ids(),
     }

@@ -35,6 +35,7 @@ ORDER = (
     "learning",
     "outcomes",
     "quality",
+    "funding_invoices",
 )
 RNG_SEED = 20240601
 

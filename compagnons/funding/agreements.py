@@ -316,19 +316,29 @@ def _complete(agreement: TrainingAgreement) -> TrainingAgreement:
 # --- Documents and access ---------------------------------------------------------------------
 
 
-def agreement_context(agreement: TrainingAgreement) -> dict:
+def organisation() -> dict:
+    """The organisation on the agreements and certificates: the invoices' issuer (one identity), its déclaration
+    d'activité number and its legal representative."""
     from django.conf import settings
 
+    return {
+        "name": settings.INVOICE_ISSUER_NAME,
+        "address": ", ".join(
+            (settings.INVOICE_ISSUER_ADDRESS, f"{settings.INVOICE_ISSUER_POSTCODE} {settings.INVOICE_ISSUER_CITY}")
+        ),
+        "siret": settings.INVOICE_ISSUER_SIRET,
+        "nda": settings.INVOICE_ISSUER_TRAINING_NUMBER,
+        "representative": settings.FUNDING_ORG_REPRESENTATIVE,
+        "city": settings.INVOICE_ISSUER_CITY,
+    }
+
+
+def agreement_context(agreement: TrainingAgreement) -> dict:
     return {
         "a": agreement,
         "enrollment": agreement.enrollment,
         "member": agreement.enrollment.member,
-        "org": {
-            "name": settings.FUNDING_ORG_NAME,
-            "address": settings.FUNDING_ORG_ADDRESS,
-            "siret": settings.FUNDING_ORG_SIRET,
-            "nda": settings.FUNDING_ORG_NDA,
-        },
+        "org": organisation(),
         "cap": agreement.first_payment_cap,
         "draft": agreement.status != AgreementStatus.SIGNED,
         "generated_at": timezone.now(),

@@ -30,6 +30,7 @@ from django.db.models.functions import TruncDate
 from compagnons.accounts.models import User
 from compagnons.apprenticeship import attendance
 from compagnons.apprenticeship.models import Enrollment
+from compagnons.core.money import euros
 from compagnons.core.spreadsheets import append_safe_row, safe_cell
 from compagnons.funding.models import FundingSource, SourceKind, SourceStatus
 
@@ -203,6 +204,17 @@ def _revenue(year: int) -> tuple[list[Box], Decimal, Decimal, bool]:
     totals = revenue_by_origin(year) if from_invoices else {kind: total for kind, (total, _n) in sums.items()}
     for kind, box in boxes.items():
         box.amount = Decimal(totals.get(kind, 0) or 0).quantize(Decimal("0.01"))
+    if from_invoices:
+        _invoices_behind(year, boxes)
+    else:
+        _sources_behind(paid, sums, boxes)
+    ordered = sorted(boxes.values(), key=lambda b: (int(b.line.split()[0]), b.line))
+    total = sum((b.amount for b in ordered), Decimal("0.00"))
+    return ordered, total, own_funds, from_invoices
+
+
+def _sources_behind(paid, sums: dict, boxes: dict) -> None:
+    for kind, box in boxes.items():
         count = sums.get(kind, (0, 0))[1]
         if not count:
             continue
@@ -221,9 +233,21 @@ def _revenue(year: int) -> tuple[list[Box], Decimal, Decimal, bool]:
                 )
             )
         box.more = max(count - PEOPLE_SHOWN, 0)
-    ordered = sorted(boxes.values(), key=lambda b: (int(b.line.split()[0]), b.line))
-    total = sum((b.amount for b in ordered), Decimal("0.00"))
-    return ordered, total, own_funds, from_invoices
+
+
+def _invoices_behind(year: int, boxes: dict) -> None:
+    """The year's issued invoices and credit notes behind each line (one count, then one query per line shown)."""
+    from compagnons.funding.models import Invoice, InvoiceKind
+
+    issued = Invoice.objects.issued().filter(year=year)
+    counts = dict(issued.values("origin").annotate(n=Count("pk")).values_list("origin", "n").order_by())
+    for kind, box in boxes.items():
+        if not counts.get(kind):
+            continue
+        for invoice in issued.filter(origin=kind).order_by("issued_on", "pk")[:PEOPLE_SHOWN]:
+            what = "Avoir" if invoice.kind == InvoiceKind.CREDIT_NOTE else "Facture"
+            box.people.append(f"{what} {invoice.number} — {invoice.buyer_name} ({euros(invoice.total_cents)} HT)")
+        box.more = max(counts[kind] - PEOPLE_SHOWN, 0)
 
 
 def build(year: int) -> Report:

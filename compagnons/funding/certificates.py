@@ -8,7 +8,6 @@ the lines confirmed by both sides over the period. The certificate keeps the fig
 
 from datetime import date
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -22,6 +21,7 @@ from compagnons.core import audit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.pdf import render_pdf
 from compagnons.core.permissions import is_team
+from compagnons.funding.agreements import organisation
 from compagnons.funding.models import AgreementStatus, CompletionCertificate, PartyKind, TrainingAgreement
 
 
@@ -112,14 +112,7 @@ def certificate_context(certificate: CompletionCertificate, lines: list) -> dict
         "employer": employer,
         "lines": lines,
         "by_kind": list(by_kind.values()),
-        "org": {
-            "name": settings.FUNDING_ORG_NAME,
-            "address": settings.FUNDING_ORG_ADDRESS,
-            "siret": settings.FUNDING_ORG_SIRET,
-            "nda": settings.FUNDING_ORG_NDA,
-            "representative": settings.FUNDING_ORG_REPRESENTATIVE,
-            "city": settings.FUNDING_ORG_CITY,
-        },
+        "org": organisation(),
     }
 
 

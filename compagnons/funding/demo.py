@@ -1,11 +1,11 @@
-"""Demo data for funding (called by `manage.py seed_demo`). `seed_last` runs after every app's `seed`, so that the
-past promotions of the outcomes demo exist. Each half has its own module."""
+"""Demo data for funding (called by `manage.py seed_demo`): each half seeds its own. The plans half runs in
+`seed_last`, after every app's demo, so that the outcomes demo's past promotions exist."""
 
-from compagnons.funding import plans_demo
+from compagnons.funding import invoicing_demo, plans_demo
 
 
 def seed(world: dict) -> None:
-    pass
+    invoicing_demo.seed(world)
 
 
 def seed_last(world: dict) -> None:

@@ -171,3 +171,17 @@ def test_members_may_not_see_the_bpf(client, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("funding:bpf")).status_code == 403
     assert client.get(reverse("funding:bpf_export", args=["csv"])).status_code == 403
+
+
+def test_with_the_invoices_half_the_revenue_and_the_invoices_behind_each_line(formateur, monkeypatch):
+    from compagnons.funding.revenue import revenue_by_origin
+    from tests.factories.funding_invoices import credit, issued
+
+    monkeypatch.setattr(bpf, "revenue_by_origin", revenue_by_origin)
+    invoice = issued(formateur, lines=((1, 450_000),))  # to an OPCO, 4,500 €
+    note = credit(invoice, formateur, 50_000)
+    report = bpf.build(invoice.year)
+    opco = _box(report.revenue, "2 h")
+    assert report.revenue_from_invoices and opco.amount == Decimal("4000.00") == report.revenue_total
+    assert any(invoice.number in p and "OPCO des métiers" in p for p in opco.people)
+    assert any(note.number in p and p.startswith("Avoir") for p in opco.people)

@@ -1,12 +1,12 @@
-"""The dashboard panel of the plans and agreements half: a member's own agreements and certificates, the team's
-funding plans and BPF. One query."""
+"""Funding's dashboard panel: a member's own agreements, certificates and invoices; the team's plans, BPF, invoices,
+receivables and memberships. One query."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
 from compagnons.core.dashboard import Panel
 from compagnons.core.permissions import is_team
-from compagnons.funding.models import AgreementStatus, CompletionCertificate, TrainingAgreement
+from compagnons.funding.models import AgreementStatus, CompletionCertificate, Invoice, TrainingAgreement
 
 
 def funding_panel(request) -> Panel | None:
@@ -26,13 +26,16 @@ def funding_panel(request) -> Panel | None:
             ),
             agreements=Exists(TrainingAgreement.objects.filter(Q(party_user=me) | Q(enrollment__member=me))),
             certificates=Exists(CompletionCertificate.objects.filter(enrollment__member=me)),
+            invoices=Exists(Invoice.objects.issued().filter(buyer_user=me)),
         )
-        .values("to_sign", "agreements", "certificates")
+        .values("to_sign", "agreements", "certificates", "invoices")
         .first()
     ) or {}
     documents = bool(found.get("agreements") or found.get("certificates"))
-    if not (team or documents):
+    invoices = bool(found.get("invoices"))
+    if not (team or documents or invoices):
         return None
     return Panel(
-        "funding/plans_panel.html", {"is_team": team, "to_sign": bool(found.get("to_sign")), "documents": documents}
+        "funding/plans_panel.html",
+        {"is_team": team, "to_sign": bool(found.get("to_sign")), "documents": documents, "invoices": invoices},
     )

@@ -208,6 +208,7 @@ def test_the_member_signs_and_downloads_their_contract(client, enrolled, formate
 
 
 def test_staff_sign_and_upload_from_the_page(client, enrolled, formateur):
+    """…and the signed copy is refused to anyone else."""
     convention = agreement_for(enrolled, by=formateur)
     client.force_login(formateur)
     client.post(reverse("funding:agreement_sign", args=[convention.pk]), {"side": "organisation"})
@@ -224,6 +225,8 @@ def test_staff_sign_and_upload_from_the_page(client, enrolled, formateur):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     response = client.get(reverse("funding:agreement_amend", args=[convention.pk]))
     assert response.status_code == 200
+    client.force_login(UserFactory())
+    assert client.get(reverse("funding:agreement_copy", args=[convention.pk])).status_code == 404
 
 
 def test_pages_are_bounded(client, enrolled, formateur, apprenti, django_assert_max_num_queries):
@@ -300,3 +303,19 @@ def test_staff_amend_a_signed_agreement_from_the_page(client, enrolled, formateu
     assert amendment.hours == 450 and amendment.kind == AgreementKind.CONTRACT
     contract.refresh_from_db()
     assert contract.hours == 400
+
+
+def test_the_dashboard_leads_a_buyer_to_their_invoices_and_the_team_to_every_funding_page(
+    client, apprenti, formateur, outsider
+):
+    from tests.factories.funding_invoices import issued, person_buyer
+
+    client.force_login(outsider)
+    assert reverse("funding:mine") not in client.get(reverse("accounts:dashboard")).content.decode()
+    issued(formateur, buyer=person_buyer(apprenti))
+    client.force_login(apprenti)
+    assert reverse("funding:my_invoices") in client.get(reverse("accounts:dashboard")).content.decode()
+    client.force_login(formateur)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    for name in ("plans", "invoices", "receivables", "memberships", "bpf"):
+        assert reverse(f"funding:{name}") in html

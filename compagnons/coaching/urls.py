@@ -6,6 +6,7 @@ app_name = "coaching"
 
 urlpatterns = [
     path("coaching/", views.browse, name="browse"),
+    path("coaching/entree/", views.index, name="index"),
     path("coaching/creneaux/<int:pk>/", views.slot_detail, name="slot"),
     path("coaching/creneaux/<int:pk>/reserver/", views.book, name="book"),
     path("coaching/reservations/", views.my_bookings, name="my_bookings"),

@@ -56,6 +56,18 @@ def _with_forms(bookings: list[Booking]) -> list[Booking]:
 
 @login_required
 @require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """The way in from the header, for every signed-in person: members of the path go to the slots to book, coaches
+    who do not book (the team) to their slots; anyone else (a donneur d'ordre) learns who coaching is for."""
+    if can_book(request.user):
+        return redirect("coaching:browse")
+    if can_coach(request.user):
+        return redirect("coaching:coach")
+    return render(request, "coaching/index.html")
+
+
+@login_required
+@require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     require_booker(request.user)
     form = BrowseForm(request.GET or None)

@@ -61,7 +61,7 @@ def cohorts_with_results(cohort_ids: list[int]) -> list[tuple[Cohort, list[dict]
 def cohort_hours(cohort_ids: list[int]) -> dict[int, dict]:
     """Per cohort: enrolled members and the training hours of apprenticeship.attendance (confirmed mentoring
     sessions, coaching confirmed by both sides, …) dated from the cohort's start until the member's exit, so a member
-    enrolled twice is not counted twice. Bounded queries (two, plus one per source of hours)."""
+    enrolled twice is not counted twice. Bounded queries (one, plus one per source of hours)."""
     return attendance.cohort_totals(cohort_ids)
 
 

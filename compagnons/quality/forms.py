@@ -98,6 +98,13 @@ class SurveyForm(forms.Form):
                 "(publication, suivi, médiation) ?"
             )
             self.fields["recommend"].label = _("Recommanderiez-vous la banque de missions à un proche ?")
+        elif survey.kind == Survey.Kind.COACHING:
+            self.fields["expectations"].label = _("La séance a-t-elle répondu à ce que vous veniez chercher ?")
+            # About the session and its organisation, never a score of the coach (no stars: DOMAIN.md).
+            self.fields["support"].label = _(
+                "Êtes-vous satisfait·e de l'organisation de la séance (réservation, rappels, visio ou lieu) ?"
+            )
+            self.fields["recommend"].label = _("Recommanderiez-vous le coaching des compagnons à un proche ?")
         if survey.audience == Survey.Audience.MENTOR:
             self.fields["expectations"].label = _("L'accompagnement a-t-il atteint ses objectifs ?")
             self.fields["support"].label = _("Êtes-vous satisfait·e du soutien de l'équipe pendant l'accompagnement ?")

@@ -56,11 +56,13 @@ class Survey(models.Model):
         PATH_HOT = "path_hot", _("Fin de parcours (à chaud)")
         PATH_COLD = "path_cold", _("Six mois après le parcours (à froid)")
         MISSION = "mission", _("Fin de mission")
+        COACHING = "coaching", _("Séance de coaching")
 
     class Audience(models.TextChoices):
         APPRENTICE = "apprentice", _("Apprenti·e")
         MENTOR = "mentor", _("Compagnon qui accompagne")
         CLIENT = "client", _("Donneur d'ordre")
+        MEMBER = "member", _("Membre accompagné·e")
 
     kind = models.CharField(_("questionnaire"), max_length=10, choices=Kind)
     audience = models.CharField(_("répondant"), max_length=10, choices=Audience)
@@ -74,6 +76,10 @@ class Survey(models.Model):
         "apprenticeship.StageTransition", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     mission = models.ForeignKey("missions.Mission", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A coaching session both sides confirmed (quality reads coaching; coaching never imports quality).
+    coaching_booking = models.ForeignKey(
+        "coaching.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     cohort = models.ForeignKey(
         "apprenticeship.Cohort",
         verbose_name=_("promotion"),
@@ -120,6 +126,11 @@ class Survey(models.Model):
             models.UniqueConstraint(
                 fields=["mission", "person"], condition=Q(mission__isnull=False), name="survey_one_per_mission_person"
             ),
+            models.UniqueConstraint(
+                fields=["coaching_booking", "person"],
+                condition=Q(coaching_booking__isnull=False),
+                name="survey_one_per_coaching_person",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="stage_hot", transition__isnull=False, enrollment__isnull=False, mission__isnull=True)
@@ -130,6 +141,7 @@ class Survey(models.Model):
                         mission__isnull=True,
                     )
                     | Q(kind="mission", mission__isnull=False, enrollment__isnull=True, transition__isnull=True)
+                    | Q(kind="coaching", mission__isnull=True, enrollment__isnull=True, transition__isnull=True)
                 ),
                 name="survey_subject_matches_kind",
             ),

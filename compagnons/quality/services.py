@@ -19,6 +19,8 @@ from compagnons.apprenticeship.models import (
     Stage,
     StageTransition,
 )
+from compagnons.coaching.models import Booking
+from compagnons.coaching.records import CONFIRMED as COACHING_CONFIRMED
 from compagnons.core import audit, ratelimit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.permissions import is_team
@@ -83,6 +85,17 @@ def _mentor_of_record(mentorships: list[Mentorship], at) -> int | None:
     return mentor_id
 
 
+def _cohorts_of(member_ids: set[int]) -> dict[int, int]:
+    """The cohort of each member's latest enrollment, if any (one query): a coaching survey is counted there."""
+    rows = (
+        Enrollment.objects.filter(member_id__in=member_ids)
+        .exclude(status=Enrollment.Status.REQUESTED)
+        .order_by("requested_at", "pk")
+        .values_list("member_id", "cohort_id")
+    )
+    return dict(rows)
+
+
 def _surveyed(kind: str):
     """The apprentice's survey of this kind for the enrollment (OuterRef): events already surveyed are skipped, so
     each run takes the next BATCH events, not the same ones again."""
@@ -90,7 +103,8 @@ def _surveyed(kind: str):
 
 
 def create_due_surveys(now=None) -> int:
-    """Create the surveys the data calls for (ended stages and paths, six-month follow-ups, closed missions).
+    """Create the surveys the data calls for (ended stages and paths, six-month follow-ups, closed missions, coaching
+    sessions both sides confirmed: the member is asked, once per booking).
 
     Idempotent: the unique constraints on (event, person) make a second run create nothing.
     """
@@ -122,9 +136,17 @@ def create_due_surveys(now=None) -> int:
         .exclude(Exists(Survey.objects.filter(mission_id=OuterRef("pk"))))
         .order_by("closed_at")[:BATCH]
     )
+    coaching = list(
+        Booking.objects.filter(**COACHING_CONFIRMED, credited_at__gte=since, credited_at__lte=now)
+        .exclude(Exists(Survey.objects.filter(coaching_booking_id=OuterRef("pk"))))
+        .order_by("credited_at", "pk")[:BATCH]
+    )
     apprentices = {t.enrollment.member_id for t in transitions} | {e.member_id for e in ended}
     mentors = _mentors_at(apprentices)
-    people = apprentices | {e.member_id for e in cold} | {m.client_id for m in missions}
+    coached = _cohorts_of({b.member_id for b in coaching})
+    people = (
+        apprentices | {e.member_id for e in cold} | {m.client_id for m in missions} | {b.member_id for b in coaching}
+    )
     people |= {m.mentor_id for ms in mentors.values() for m in ms}
     active_ids = set(User.objects.active().filter(pk__in=people).values_list("pk", flat=True))
 
@@ -148,6 +170,9 @@ def create_due_surveys(now=None) -> int:
         add(Survey.Kind.PATH_COLD, A, e.member_id, e.ended_at, enrollment_id=e.pk, cohort_id=e.cohort_id)
     for mission in missions:
         add(Survey.Kind.MISSION, Survey.Audience.CLIENT, mission.client_id, mission.closed_at, mission_id=mission.pk)
+    for b in coaching:
+        subject = {"coaching_booking_id": b.pk, "cohort_id": coached.get(b.member_id)}
+        add(Survey.Kind.COACHING, Survey.Audience.MEMBER, b.member_id, b.credited_at, **subject)
     before = Survey.objects.count()
     Survey.objects.bulk_create(rows, ignore_conflicts=True)
     return Survey.objects.count() - before

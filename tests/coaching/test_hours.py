@@ -135,3 +135,10 @@ def test_reads_are_bounded(compagnon, apprenti, mentorship, cohort, extra, djang
     assert len(lines) == 2 * (1 + extra)
     with django_assert_max_num_queries(3):
         assert attendance.cohort_totals([cohort.pk])[cohort.pk]["sessions"] == 2 * (1 + extra)
+
+
+def test_coaching_is_registered_once_beside_mentoring():
+    from compagnons.coaching import records
+
+    attendance.register_source(records.HOURS)  # a second ready() changes nothing
+    assert [source.kind for source in attendance.sources()] == ["mentoring", "coaching"]

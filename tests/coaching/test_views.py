@@ -197,6 +197,10 @@ def test_confirming_from_both_pages(client, compagnon, apprenti):
     client.post(reverse("coaching:confirm", args=[booking.pk]), {"says": "held", "coach_note": "Beau travail"})
     booking.refresh_from_db()
     assert booking.credited_at and booking.coach_note == "Beau travail"
+    _login(client, apprenti)
+    assert "<blockquote>Beau travail</blockquote>" in client.get(reverse("coaching:my_bookings")).text, (
+        "the coach's note reaches the member"
+    )
 
 
 def test_calendar_page_and_sharing(client, apprenti, django_assert_max_num_queries):

@@ -1,5 +1,6 @@
-"""Coaching, in the browser: a compagnon publishes a slot from « Mon espace »; an apprentice finds it from
-« Mon espace », books it, moves it to another slot of the same coach, then cancels it. Every page passes axe."""
+"""Coaching, in the browser: a compagnon publishes a slot from « Mon espace »; an apprentice finds the slots from the
+header's « Coaching » link, books one, moves it to another slot of the same coach, then cancels it. Every page
+passes axe."""
 
 from datetime import timedelta
 
@@ -47,8 +48,8 @@ def test_an_apprentice_books_moves_and_cancels(open_browser, charter):
     page = session.page
 
     page.goto("/")
-    page.get_by_role("link", name="Mon espace").first.click()
-    page.get_by_role("link", name="Réserver une séance de coaching").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Coaching").click()
+    expect(page.get_by_role("heading", name="Réserver une séance de coaching")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Voir et réserver").first.click()
     assert_accessible(page)

@@ -173,3 +173,15 @@ def test_revenue_by_origin_counts_issued_invoices_less_credit_notes(formateur, a
     assert revenue[SourceKind.PERSON] == Decimal("301.50")
     assert revenue[SourceKind.REGION] == Decimal("0.00")
     assert set(revenue) == set(SourceKind)
+
+
+def test_an_invoice_linked_to_a_funding_source_counts_under_its_kind(formateur, enrolled):
+    from compagnons.funding.models import FundingPlan, FundingSource
+
+    plan = FundingPlan.objects.create(enrollment=enrolled, price=Decimal("2400"))
+    source = FundingSource.objects.create(plan=plan, kind=SourceKind.REGION, amount=Decimal("2400"))
+
+    invoice = issued(formateur, source=source, on=date(2026, 7, 1))
+
+    assert (invoice.source, invoice.origin) == (source, SourceKind.REGION)
+    assert revenue_by_origin(2026)[SourceKind.REGION] == Decimal("1200.00")

@@ -156,7 +156,9 @@ def test_the_receivables_list_flags_the_overdue_and_hides_the_settled(client, fo
     assert overdue.number in only_overdue.text and recent.number not in only_overdue.text
 
 
-@pytest.mark.parametrize("name", ["funding:invoices", "funding:receivables", "funding:memberships"])
+@pytest.mark.parametrize(
+    "name", ["funding:invoices", "funding:receivables", "funding:memberships", "funding:invoice_new"]
+)
 def test_lists_run_a_bounded_number_of_queries(client, formateur, django_assert_max_num_queries, name):
     for _ in range(5):
         issued(formateur, on=timezone.localdate() - timedelta(days=60))

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0002_invoices'),
+        ('funding', '0002_invoices_payments_memberships'),
         ('funding', '0002_plans_agreements_certificates'),
     ]
 

@@ -445,6 +445,11 @@ INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30)
 INVOICE_LATE_RATE = env("INVOICE_LATE_RATE", "trois fois le taux d'intérêt légal")
 INVOICE_REMINDER_DAYS = env_int("INVOICE_REMINDER_DAYS", 10)
 INVOICE_MAX_REMINDERS = env_int("INVOICE_MAX_REMINDERS", 3)
+# Funding, agreements and certificates (docs/funding.md): they name the same issuer as the invoices (above), signed
+# for by its legal representative (empty: the team member who signs); whether the BPF's hours-trainees count
+# self-study (the capsules finished).
+FUNDING_ORG_REPRESENTATIVE = env("FUNDING_ORG_REPRESENTATIVE", "")
+FUNDING_BPF_COUNT_SELF_STUDY = env_bool("FUNDING_BPF_COUNT_SELF_STUDY", False)
 MEMBERSHIP_FEES = {
     name.strip(): int(cents)
     for name, _, cents in (

@@ -19,6 +19,7 @@ from bench.scale import (  # noqa: F401 - importing a module registers its seede
     community,
     core,
     funding_invoices,
+    funding_plans,
     learning,
     ledger,
     missions,

@@ -30,6 +30,7 @@ ORDER = (
     "community",
     "ledger",
     "certification",
+    "funding_plans",
     "showcase",
     "learning",
     "outcomes",

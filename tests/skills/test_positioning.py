@@ -216,7 +216,7 @@ class TestDashboards:
     def test_apprentice_dashboard_shows_the_chart(self, client, apprenti, formateur, django_assert_max_num_queries):
         reviewed(apprenti, formateur)
         client.force_login(apprenti)
-        with django_assert_max_num_queries(39):  # 30, + the panels of coaching, community and learning (constant)
+        with django_assert_max_num_queries(40):  # 30, + the panels of coaching, community, learning, funding (constant)
             html = client.get(reverse("accounts:dashboard")).content.decode()
         assert "<svg" in html
         assert reverse("skills:positioning_result", args=[Positioning.objects.get().pk]) in html

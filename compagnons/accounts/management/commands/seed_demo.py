@@ -126,6 +126,13 @@ class Command(BaseCommand):
                 module = f"{app_config.name}.demo"
                 if app_config.name.startswith("compagnons.") and find_spec(module) is not None:
                     import_module(module).seed(world)
+            # A second pass for the demos that need every app's data first (funding: the past promotions).
+            for app_config in apps.get_app_configs():
+                module = f"{app_config.name}.demo"
+                if app_config.name.startswith("compagnons.") and find_spec(module) is not None:
+                    late = getattr(import_module(module), "seed_last", None)
+                    if late is not None:
+                        late(world)
         self.stdout.write(self.style.SUCCESS(f"Démo prête : {len(world)} comptes, mot de passe « {DEMO_PASSWORD} »."))
 
     def seed_accounts(self) -> dict[str, User]:

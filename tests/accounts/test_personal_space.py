@@ -95,7 +95,7 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(45):  # 32, + coaching 3, other houses 1, community 4, learning 4, api 1
+        with django_assert_max_num_queries(50):  # 32, coaching 3, houses 1, community 4, learning 4, api 1, funding 5
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

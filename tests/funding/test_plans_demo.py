@@ -3,15 +3,16 @@ year's contrat waiting for Léa's signature."""
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from compagnons.funding.models import AgreementStatus, FundingPlan, FundingSource, SourceKind, TrainingAgreement
 
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(DEBUG=True)
 def test_the_demo_funds_the_two_past_promotions_with_a_mix_of_sources(settings, tmp_path):
+    # Both through the fixture: an override_settings decorator around the fixture's own override would leave
+    # DEBUG on for the tests that follow (the fixture restores the settings it found, the decorator's).
+    settings.DEBUG = True
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     call_command("seed_demo")
     for name in ("Promotion 2023", "Promotion 2024"):

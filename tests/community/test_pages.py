@@ -408,3 +408,11 @@ def test_new_thread_history_and_post_link_in_bounded_queries(
         assert client.get(reverse("community:history", args=[question.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("community:post", args=[question.pk])).status_code == 302
+
+
+def test_the_community_pages_speak_english(client, thread, asker):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Mutual help" in client.get(reverse("community:index")).content.decode()
+    client.force_login(asker)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Ask a question" in client.get(reverse("community:category", args=["entraide"])).content.decode()

@@ -402,7 +402,7 @@ def _act(kind: str, *, by: User, post: Post, reason: str, thread: Thread | None 
         kind=kind, moderator=by, member_id=post.author_id, thread=thread, post=post, reason=reason
     )
     closed = Report.objects.open().filter(post=post).update(closed_at=timezone.now(), closed_by=by)
-    audit.log(by, f"community.{kind}", post, moderation=action.pk, reports_closed=closed)
+    audit.log(by, f"community.{kind}", post, moderation=action.pk, reason=reason, reports_closed=closed)
     if kind != ModerationAction.Kind.DISMISS:
         _notify_moderation(action, post)
     return action
@@ -490,7 +490,7 @@ def grant_moderator(member: User, *, by: User, reason: str) -> Moderator:
     reason = _clean_reason(reason)
     moderator, created = Moderator.objects.get_or_create(member=member, defaults={"granted_by": by, "reason": reason})
     if created:
-        audit.log(by, "community.moderator_granted", member)
+        audit.log(by, "community.moderator_granted", member, reason=reason)
     return moderator
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,8 +50,13 @@ def _slice_page(queryset, request, size):
 def index(request: HttpRequest) -> HttpResponse:
     # the counts are the categories' own columns (kept by the services, see counters.py): nothing is counted here
     categories = list(Category.objects.listed().visible_to(request.user))
+    # The latest discussions straight from the partial index (-last_activity_at, -id) WHERE hidden_at IS NULL: the
+    # categories are a filter on the rows read (`category_id + 0`, no index to choose), never the way in — through
+    # the category, SQLite sorted a whole category's threads for ten of them (1.2 s at 20,000 threads).
     latest = list(
-        Thread.objects.visible_to(request.user)
+        Thread.objects.filter(hidden_at=None)
+        .alias(in_category=F("category_id") + 0)
+        .filter(in_category__in=[category.pk for category in categories])
         .select_related("category", "author")
         .order_by("-last_activity_at", "-id")[:10]
     )

@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from compagnons.community import counters, services
@@ -101,3 +103,15 @@ def test_the_categories_page_shows_the_counts_without_counting(client, asker, he
     page = response.content.decode()
     assert f"{n} discussion" in page and f"{2 * n} messages" in page
     assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+
+
+def test_the_latest_discussions_come_from_the_activity_index_not_a_category(client, asker, helper):
+    """The categories are a filter on the rows read, not the way in (SQLite sorted a whole category for ten)."""
+    ask(asker, title="Une question publique")
+    ask(asker, title="Une question entre membres", slug="vie-de-l-association")
+    page = client.get(reverse("community:index")).content.decode()
+    assert "Une question publique" in page and "Une question entre membres" not in page
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("community:index"))
+    sql = [q["sql"] for q in captured.captured_queries if "community_thread" in q["sql"] and "ORDER BY" in q["sql"]]
+    assert len(sql) == 1 and '"category_id" + 0' in sql[0].replace("(", "").replace(")", "")

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,7 +57,30 @@ class Page:
     path: str
     account: str | None = None  # a key of ACCOUNTS, or None for an anonymous visitor
     token: bool = False  # the account calls with a personal access token (the API) rather than its session
+    # `{q}` in the path takes each of these in turn, one per request (a search that always asks the same thing
+    # measures a cache, not the search)
+    terms: tuple[str, ...] = ()
 
+
+# What the community search bench asks, one per request: common and rare words, prefixes, two and three words.
+COMMUNITY_SEARCHES = (
+    "acompte sauvegarde",
+    "facture",
+    "relance client",
+    "urssaf attestation",
+    "portage",
+    "devis compagnon",
+    "traduction mot",
+    "tableur",
+    "médiation désaccord",
+    "factur",
+    "avenant malentendus",
+    "logiciel libre",
+    "cadrage trente minutes",
+    "pénalités retard",
+    "concentration matin",
+    "sauvegarde hors ligne",
+)
 
 # The bare view first: every other page is compared with it. Later issues append their key pages.
 # `{name}` in a path is a primary key of the data set, from `manage.py seed_scale --ids` (see bench_ids).
@@ -123,7 +146,7 @@ PAGES = [
     Page("community categories (visitor)", "/entraide/"),
     Page("community category (visitor)", "/entraide/c/entraide/"),
     Page("community long thread, page 10 (compagnon)", "/entraide/discussions/{thread}/?page=10", "compagnon"),
-    Page("community search (visitor)", "/entraide/recherche/?q=acompte+sauvegarde"),
+    Page("community search (visitor)", "/entraide/recherche/?q={q}", terms=COMMUNITY_SEARCHES),
     Page("learning home (apprenti)", "/apprendre/", "apprenti"),
     Page("capsule page (apprenti)", "/apprendre/capsules/bench-capsule-0001/", "apprenti"),
     Page("capsule quiz (apprenti)", "/apprendre/capsules/bench-capsule-0001/quiz/", "apprenti"),
@@ -359,9 +382,12 @@ def login(port: int, email: str) -> dict[str, str]:
     return cookies
 
 
-def client(args: tuple[int, str, str, float, float]) -> tuple[float, list[float], list[int], Counter]:
-    """One simulated visitor: request `path` back to back from `start` for `duration` seconds."""
-    port, path, cookie, start, duration = args
+def client(
+    args: tuple[int, str, str, float, float, tuple[str, ...], int],
+) -> tuple[float, list[float], list[int], Counter]:
+    """One simulated visitor: request `path` back to back from `start` for `duration` seconds (with the page's
+    terms in turn in place of `{q}`, starting at this client's own one)."""
+    port, path, cookie, start, duration, terms, first = args
     # A personal access token (the API's pages) or a session cookie.
     headers = {"Authorization": cookie} if cookie.startswith("Bearer ") else {"Cookie": cookie} if cookie else {}
     conn = http.client.HTTPConnection(HOST, port, timeout=30)  # reconnects when the server closes
@@ -370,10 +396,13 @@ def client(args: tuple[int, str, str, float, float]) -> tuple[float, list[float]
     errors: Counter = Counter()
     time.sleep(max(0.0, start - time.time()))
     end = start + duration
+    n = first
     while time.time() < end:
+        url = path.replace("{q}", quote_plus(terms[n % len(terms)])) if terms else path
+        n += 1
         began = time.perf_counter()
         try:
-            conn.request("GET", path, headers=headers)
+            conn.request("GET", url, headers=headers)
             resp = conn.getresponse()
             resp.read()
         except (OSError, http.client.HTTPException) as exc:
@@ -394,7 +423,7 @@ def measure(pool, port: int, page: Page, cookie: str, concurrency: int, duration
     start = time.time() + 0.2
     result = Result(page)
     for seconds, latencies, queries, errors in pool.map(
-        client, [(port, page.path, cookie, start, duration)] * concurrency
+        client, [(port, page.path, cookie, start, duration, page.terms, i) for i in range(concurrency)]
     ):
         result.seconds = max(result.seconds, seconds)
         result.latencies += latencies
@@ -465,7 +494,7 @@ def main() -> int:
 
     ids = bench_ids(env)
     pages = [
-        dataclasses.replace(p, path=p.path.format(**ids))
+        dataclasses.replace(p, path=p.path.format(**ids, q="{q}"))
         for p in PAGES
         if p == BASELINE or not options.pages or any(s in p.path or s in p.name for s in options.pages)
     ]

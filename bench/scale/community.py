@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from bench import BENCH_COMPAGNON
 from bench.scale.registry import SCALE_EMAILS, ScaleContext, seeder
 from compagnons.accounts.models import User
+from compagnons.community.counters import recount_categories
 from compagnons.community.models import Category, Post, Thread
 from compagnons.community.search import POSTGRES_INDEX, VECTOR
 
@@ -146,6 +147,7 @@ def seed_threads(ctx: ScaleContext) -> int:
         rows += len(threads) + len(posts)
     ctx.log(f"community.threads: {rows} rows, indexing")
     rebuild_search_index()
+    recount_categories()
     return rows
 
 
@@ -177,7 +179,7 @@ def seed_bench_thread(ctx: ScaleContext) -> int:
         author=author,
         title=BENCH_THREAD_TITLE,
         created_at=created,
-        last_activity_at=ctx.now - timedelta(days=1),
+        last_activity_at=created + timedelta(minutes=10 * BENCH_THREAD_ANSWERS),  # its last answer's date
         answer_count=BENCH_THREAD_ANSWERS,
     )
     body = _body(rng)
@@ -206,4 +208,5 @@ def seed_bench_thread(ctx: ScaleContext) -> int:
             )
         elif connection.vendor == "postgresql":
             cursor.execute(f"UPDATE community_post SET search_vector = {VECTOR} WHERE thread_id = %s", [thread.pk])
+    recount_categories()
     return 1 + len(posts)

@@ -114,3 +114,18 @@ class CategoryForm(forms.ModelForm):
 
 class ModeratorForm(ReasonForm):
     email = forms.EmailField(label=_("Adresse e-mail du compagnon"))
+
+
+class CategoryRemoveForm(forms.Form):
+    """Deleting (or archiving) a category: a reason for the audit log, and a box to tick — no removal by a slip."""
+
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=MAX_REASON * 5,
+        widget=forms.Textarea({"rows": 3}),
+        error_messages={"required": _("Indiquez le motif : il reste dans le journal.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme"),
+        error_messages={"required": _("Cochez « Je confirme » pour continuer.")},
+    )

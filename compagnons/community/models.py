@@ -34,6 +34,10 @@ class CategoryQuerySet(models.QuerySet):
             return self
         return self.filter(visibility=Category.Visibility.PUBLIC)
 
+    def listed(self) -> "CategoryQuerySet":
+        """The categories the forum lists: not archived (an archived one's threads stay readable at their address)."""
+        return self.filter(archived_at=None)
+
 
 class Category(models.Model):
     class Visibility(models.TextChoices):
@@ -46,6 +50,14 @@ class Category(models.Model):
     visibility = models.CharField(_("visibilité"), max_length=8, choices=Visibility, default=Visibility.PUBLIC)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Archived by the team when it had threads (a category without any is deleted): no longer listed, closed to
+    # new threads and answers, its threads still readable at their address (helpful marks back ledger credits).
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the services (`counters`), checked by `manage.py community_audit`: the categories page never counts
+    # rows. Visible threads, their visible posts (questions and answers), the latest visible post's date.
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+    post_count = models.PositiveIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CategoryQuerySet.as_manager()
 
@@ -64,6 +76,13 @@ class Category(models.Model):
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def audit_label(self) -> str:
+        return f"Catégorie « {self.name} »"
+
 
 class ThreadQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ThreadQuerySet":
@@ -81,6 +100,7 @@ class Thread(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_threads")
     title = models.CharField(_("titre"), max_length=MAX_TITLE)
     created_at = models.DateTimeField(default=timezone.now)
+    # The latest visible post's date (the question's while it has no visible answer), kept by the services.
     last_activity_at = models.DateTimeField(default=timezone.now)
     # Visible answers (the question excluded), kept by the services: the lists never count rows.
     answer_count = models.PositiveIntegerField(default=0)
@@ -95,6 +115,8 @@ class Thread(models.Model):
         verbose_name_plural = _("discussions")
         indexes = [
             models.Index(fields=["category", "-last_activity_at", "-id"], name="thread_category_activity_idx"),
+            # the latest discussions of the categories page, read from the top without sorting the table
+            models.Index(fields=["-last_activity_at", "-id"], name="thread_activity_idx", condition=Q(hidden_at=None)),
             models.Index(
                 fields=["-created_at"], name="thread_unanswered_idx", condition=Q(answer_count=0, hidden_at=None)
             ),

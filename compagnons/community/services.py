@@ -7,12 +7,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import User
-from compagnons.community import permissions, search
+from compagnons.community import counters, permissions, search
 from compagnons.community.models import (
     MAX_BODY,
     MAX_REASON,
@@ -173,6 +172,8 @@ def create_thread(category: Category, *, by: User, title: str, body: str) -> Thr
     _check_can_post(by)
     if not permissions.can_read_category(by, category):
         raise PermissionRefused(_("Cette catégorie ne vous est pas ouverte."))
+    if category.is_archived:
+        raise InvalidTransition(_("Cette catégorie est archivée : posez votre question dans une autre."))
     title, body = _clean_title(title), _clean_body(body)
     _check_rate(by)
     status = _status_for(by, body)
@@ -196,6 +197,8 @@ def create_thread(category: Category, *, by: User, title: str, body: str) -> Thr
         created_at=now,
     )
     _index(post)
+    if status == Post.Status.VISIBLE:
+        counters.thread_shown(thread)
     Follow.objects.get_or_create(member=by, thread=thread)
     audit.log(by, "community.thread_created", thread, category=category.pk, status=status)
     _notify_new_post(post)
@@ -210,6 +213,8 @@ def answer(thread: Thread, *, by: User, body: str, quoting: Post | None = None) 
         raise PermissionRefused(_("Cette discussion n'est pas ouverte aux réponses."))
     if thread.is_locked:
         raise InvalidTransition(_("Cette discussion est fermée : on n'y répond plus."))
+    if thread.category.is_archived:
+        raise InvalidTransition(_("Cette discussion est dans une catégorie archivée : on n'y répond plus."))
     if quoting is not None and quoting.thread_id != thread.pk:
         raise InvalidTransition(_("On ne cite qu'un message de la même discussion."))
     body = _clean_body(body)
@@ -227,7 +232,7 @@ def answer(thread: Thread, *, by: User, body: str, quoting: Post | None = None) 
     )
     _index(post)
     if status == Post.Status.VISIBLE:
-        Thread.objects.filter(pk=thread.pk).update(answer_count=F("answer_count") + 1, last_activity_at=now)
+        counters.answer_shown(post, thread)
     Follow.objects.get_or_create(member=by, thread=thread)
     audit.log(by, "community.answered", post, thread=thread.pk, status=status)
     post.thread = thread
@@ -397,7 +402,7 @@ def _act(kind: str, *, by: User, post: Post, reason: str, thread: Thread | None 
         kind=kind, moderator=by, member_id=post.author_id, thread=thread, post=post, reason=reason
     )
     closed = Report.objects.open().filter(post=post).update(closed_at=timezone.now(), closed_by=by)
-    audit.log(by, f"community.{kind}", post, moderation=action.pk, reports_closed=closed)
+    audit.log(by, f"community.{kind}", post, moderation=action.pk, reason=reason, reports_closed=closed)
     if kind != ModerationAction.Kind.DISMISS:
         _notify_moderation(action, post)
     return action
@@ -411,16 +416,25 @@ def _notify_moderation(action: ModerationAction, post: Post) -> None:
     transaction.on_commit(lambda: send_notifications.enqueue(post.pk, [Notification.Kind.MODERATION]))
 
 
-def _set_visibility(post: Post, status: str) -> None:
+def _set_visibility(post: Post, thread: Thread, status: str) -> None:
+    """The post's new status, and the counts of its thread and category with it (`counters`)."""
     was_visible = post.status == Post.Status.VISIBLE
     post.status = status
     post.save(update_fields=["status"])
     visible = status == Post.Status.VISIBLE
     if post.is_question:
-        Thread.objects.filter(pk=post.thread_id).update(hidden_at=None if visible else timezone.now())
-    elif was_visible != visible:
-        step = 1 if visible else -1
-        Thread.objects.filter(pk=post.thread_id).update(answer_count=F("answer_count") + step)
+        if visible and thread.hidden_at is not None:
+            thread.hidden_at = None
+            thread.save(update_fields=["hidden_at"])
+            counters.thread_shown(thread)
+        elif not visible and thread.hidden_at is None:
+            thread.hidden_at = timezone.now()
+            thread.save(update_fields=["hidden_at"])
+            counters.thread_hidden(thread)
+    elif visible and not was_visible:
+        counters.answer_shown(post, thread)
+    elif was_visible and not visible:
+        counters.answer_hidden(post, thread)
 
 
 @transaction.atomic
@@ -428,18 +442,21 @@ def moderate(post: Post, kind: str, *, by: User, reason: str) -> ModerationActio
     """Hide, restore, approve a held post, warn its author, or dismiss the reports: always with a reason."""
     _check_moderator(by)
     reason = _clean_reason(reason)
-    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
+    # the thread first, then the post: the order of every other service (no deadlock between them)
+    thread = Thread.objects.select_for_update(of=("self",)).get(pk=post.thread_id)
+    post = Post.objects.select_for_update(of=("self",)).get(pk=post.pk)
+    post.thread = thread
     Kind = ModerationAction.Kind
     if kind == Kind.HIDE:
         if post.status == Post.Status.HIDDEN:
             raise InvalidTransition(_("Ce message est déjà masqué."))
         if post.helpful:
             raise InvalidTransition(_("Cette réponse est marquée comme utile : la marque doit d'abord être retirée."))
-        _set_visibility(post, Post.Status.HIDDEN)
+        _set_visibility(post, thread, Post.Status.HIDDEN)
     elif kind in (Kind.RESTORE, Kind.APPROVE):
         if post.status == Post.Status.VISIBLE:
             raise InvalidTransition(_("Ce message est déjà visible."))
-        _set_visibility(post, Post.Status.VISIBLE)
+        _set_visibility(post, thread, Post.Status.VISIBLE)
     elif kind not in (Kind.WARN, Kind.DISMISS):
         raise InvalidTransition(_("Choisissez une des actions proposées."))
     action = _act(kind, by=by, post=post, reason=reason)
@@ -473,7 +490,7 @@ def grant_moderator(member: User, *, by: User, reason: str) -> Moderator:
     reason = _clean_reason(reason)
     moderator, created = Moderator.objects.get_or_create(member=member, defaults={"granted_by": by, "reason": reason})
     if created:
-        audit.log(by, "community.moderator_granted", member)
+        audit.log(by, "community.moderator_granted", member, reason=reason)
     return moderator
 
 
@@ -497,4 +514,40 @@ def save_category(category: Category, *, by: User) -> Category:
     created = category.pk is None
     category.save()
     audit.log(by, "community.category_created" if created else "community.category_changed", category)
+    return category
+
+
+@transaction.atomic
+def remove_category(category: Category, *, by: User, reason: str) -> str:
+    """The team removes a category: deleted when it never had a thread (nothing is lost), archived when it has
+    some (their posts are members' contributions, their helpful marks back ledger credits, their addresses are
+    linked from elsewhere): no longer listed, closed to new threads and answers, still readable. Returns
+    "deleted" or "archived"."""
+    if not is_team(by):
+        raise PermissionRefused(_("Seule l'équipe gère les catégories."))
+    reason = _clean_reason(reason)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if category.is_archived:
+        raise InvalidTransition(_("Cette catégorie est déjà archivée."))
+    if not Thread.objects.filter(category=category).exists():
+        audit.log(by, "community.category_deleted", category, slug=category.slug, reason=reason)
+        category.delete()
+        return "deleted"
+    category.archived_at = timezone.now()
+    category.save(update_fields=["archived_at"])
+    audit.log(by, "community.category_archived", category, reason=reason)
+    return "archived"
+
+
+@transaction.atomic
+def restore_category(category: Category, *, by: User) -> Category:
+    """An archived category is listed and open again."""
+    if not is_team(by):
+        raise PermissionRefused(_("Seule l'équipe gère les catégories."))
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if not category.is_archived:
+        raise InvalidTransition(_("Cette catégorie n'est pas archivée."))
+    category.archived_at = None
+    category.save(update_fields=["archived_at"])
+    audit.log(by, "community.category_restored", category)
     return category

@@ -30,4 +30,6 @@ urlpatterns = [
     path("equipe/entraide/moderateurs/<int:member_id>/retirer/", views.moderator_revoke, name="moderator_revoke"),
     path("equipe/entraide/categories/", views.categories, name="categories"),
     path("equipe/entraide/categories/<slug:slug>/", views.categories, name="category_edit"),
+    path("equipe/entraide/categories/<slug:slug>/retirer/", views.category_remove, name="category_remove"),
+    path("equipe/entraide/categories/<slug:slug>/retablir/", views.category_restore, name="category_restore"),
 ]

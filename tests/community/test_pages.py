@@ -363,6 +363,9 @@ def _urls(thread, post):
         "moderator_revoke": ("post", reverse("community:moderator_revoke", args=[post.author_id])),
         "categories": ("get", reverse("community:categories")),
         "category_edit": ("get", reverse("community:category_edit", args=["entraide"])),
+        "category_remove": ("get", reverse("community:category_remove", args=["entraide"])),
+        "category_remove_post": ("post", reverse("community:category_remove", args=["entraide"])),
+        "category_restore": ("post", reverse("community:category_restore", args=["entraide"])),
     }
 
 
@@ -374,9 +377,12 @@ def test_every_member_page_sends_visitors_to_log_in(client, thread, answered):
 
 def test_team_and_moderation_pages_are_refused_to_members(client, thread, answered, other):
     client.force_login(other)
-    for name in ("moderation", "moderate", "lock", "moderators", "moderator_revoke", "categories", "category_edit"):
+    team_pages = ("moderators", "moderator_revoke", "categories", "category_edit", "category_remove")
+    for name in ("moderation", "moderate", "lock", *team_pages, "category_remove_post", "category_restore"):
         method, url = _urls(thread, answered)[name]
-        assert getattr(client, method)(url, {"reason": "x"}).status_code in (403, 404), name
+        data = {"reason": "x", "confirm": "on"}
+        assert getattr(client, method)(url, data).status_code in (403, 404), name
+    assert category("entraide").archived_at is None
 
 
 def test_a_hidden_posts_address_is_refused_to_others(client, answered, formateur, other):
@@ -402,3 +408,11 @@ def test_new_thread_history_and_post_link_in_bounded_queries(
         assert client.get(reverse("community:history", args=[question.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("community:post", args=[question.pk])).status_code == 302
+
+
+def test_the_community_pages_speak_english(client, thread, asker):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Mutual help" in client.get(reverse("community:index")).content.decode()
+    client.force_login(asker)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Ask a question" in client.get(reverse("community:category", args=["entraide"])).content.decode()

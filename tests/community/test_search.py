@@ -99,3 +99,39 @@ def test_the_migration_and_the_bench_build_the_same_index():
 
     migration = importlib.import_module("compagnons.community.migrations.0002_search_index")
     assert migration.PG_INDEX == search.POSTGRES_INDEX
+
+
+def test_only_the_newest_matches_are_ranked_and_pages_stop_at_the_cap(asker, monkeypatch, client):
+    """The cap: of the matches, the engine hands over the newest RANKED only; the rest are never ranked, however
+    well they would rank (here the oldest has the word in its title), and the page says so."""
+    oldest = ask(asker, title="Acompte : le tout premier fil", body="Un acompte de trente pour cent.")
+    for i in range(4):
+        ask(asker, title=f"Question numéro {i}", body="Demandez un acompte pour les missions longues.")
+    monkeypatch.setattr(search, "RANKED", 4)
+    monkeypatch.setattr(search, "MAX_PAGES", 2)
+    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+    results = search.search("acompte", asker)
+    assert results.capped and len(results.posts) == 3 and results.has_next
+    assert oldest.title not in titles(results)
+    last = search.search("acompte", asker, 2)
+    assert len(last.posts) == 1 and not last.has_next
+    assert search.search("acompte", asker, 50).number == 2  # no page beyond the cap
+    assert oldest.title in titles(search.search("acompte tout premier", asker))  # a word more finds it
+    assert not search.search("acompte tout premier", asker).capped
+    page = client.get(reverse("community:search"), {"q": "acompte"}).content.decode()
+    assert "seuls les 4 plus récents sont classés" in page
+
+
+def test_the_cap_ranks_inside_the_index_before_any_join(corpus, asker):
+    """The newest matches are taken from the index alone (a LIMIT inside the full-text query, before the joins)."""
+    captured = []
+
+    def spy(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        search.search("facture", asker)
+    sql = " ".join(captured[0].split())
+    inner = sql[sql.index("AS MATERIALIZED (") : sql.index(")", sql.index("LIMIT"))]
+    assert "ORDER BY" in inner and "LIMIT" in inner and "JOIN" not in inner

@@ -318,3 +318,24 @@ def test_old_accounts_are_not_newcomers(asker):
     assert not services.is_newcomer(asker)
     asker.date_joined = timezone.now() - timedelta(days=1)
     assert services.is_newcomer(asker)
+
+
+def test_every_moderation_action_is_audited_with_its_reason_and_told_to_the_author(answered, thread, formateur, helper):
+    services.moderate(answered, "warn", by=formateur, reason="Motif avertir")
+    services.moderate(answered, "hide", by=formateur, reason="Motif masquer")
+    services.moderate(answered, "restore", by=formateur, reason="Motif rétablir")
+    services.moderate(answered, "dismiss", by=formateur, reason="Motif classer")
+    services.lock_thread(thread, by=formateur, reason="Motif fermer")
+    services.lock_thread(thread, by=formateur, reason="Motif rouvrir", locked=False)
+    for kind, reason in [
+        ("warn", "Motif avertir"),
+        ("hide", "Motif masquer"),
+        ("restore", "Motif rétablir"),
+        ("dismiss", "Motif classer"),
+        ("lock", "Motif fermer"),
+        ("unlock", "Motif rouvrir"),
+    ]:
+        assert AuditLog.objects.filter(action=f"community.{kind}", data__reason=reason).count() == 1, kind
+    told = Notification.objects.filter(recipient=helper, kind="moderation").values_list("action__reason", flat=True)
+    assert {"Motif avertir", "Motif masquer", "Motif rétablir"} <= set(told)
+    assert "Motif classer" not in told  # a dismissed report is not the author's business

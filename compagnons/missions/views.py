@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.apprenticeship.models import Mentorship
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.models import AuditLog
 from compagnons.core.money import euros
@@ -47,6 +48,7 @@ PAGE_SIZE = 20
 # --- Finding missions ---------------------------------------------------------------------
 
 
+@fragments.public_page("missions")
 @require_safe
 def mission_list(request: HttpRequest) -> HttpResponse:
     """Published missions, filtered; newest first, never sorted by price."""

@@ -21,6 +21,7 @@ Rules that keep it safe:
 move; the tests of this module turn it on and run the commit callbacks).
 """
 
+import logging
 import re
 import threading
 import uuid
@@ -29,7 +30,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -49,6 +50,7 @@ PREFIX_FRAGMENT = "frag:"
 # from the request rather than through a query.
 ALWAYS = ("accounts_user", "accounts_rolegrant")
 
+logger = logging.getLogger(__name__)
 _local = threading.local()
 # The tables each fragment read the last time it was computed in this process: read with the fragment's entry in
 # one cache query before it is computed again.
@@ -74,7 +76,10 @@ def _flush(alias: str) -> None:
     pending = _pending(alias)
     tables = set(pending)
     pending.clear()
-    bump(tables)
+    try:
+        bump(tables)
+    except DatabaseError:  # the cache's table not created yet (a first `migrate`): nothing can be cached either
+        logger.info("Fragment versions not bumped for %s: the cache is not ready.", sorted(tables))
 
 
 def _pending(alias: str) -> set[str]:

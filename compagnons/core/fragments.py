@@ -187,6 +187,8 @@ NONCE_PLACEHOLDER = "\x00nonce\x00"
 # Query strings that only page through a list: other parameters (a search, filters) are computed every time, so
 # that a search is fast by its own means and a cache of a few terms proves nothing.
 PAGING_PARAMETERS = {"page"}
+# A member's report pages: the choice of a year or of a figure is not a search.
+MEMBER_PARAMETERS = {"year", "figure", "cohort"}
 
 
 def _has_messages(request) -> bool:
@@ -208,6 +210,17 @@ def public_page(name: str) -> Callable:
     tables it read are unchanged (see `cached`). The CSRF token and the CSP nonce of the page are stored as
     placeholders and filled in with this request's; a page with flash messages, a response other than a 200
     HTML page, or a signed-in member's request are never stored nor served from it."""
+    return _page_cache(name, members=False)
+
+
+def member_page(name: str) -> Callable:
+    """The same for a signed-in member's page: cached for that member alone (their id is in the key), never for an
+    anonymous visitor (the view's own access rules run on every miss; a hit is only ever a page this member was
+    shown). For the pages whose figures are costly and change rarely (the team's queues and reports)."""
+    return _page_cache(name, members=True)
+
+
+def _page_cache(name: str, *, members: bool) -> Callable:
     from functools import wraps
 
     from django.http import HttpResponse
@@ -220,8 +233,9 @@ def public_page(name: str) -> Callable:
                 not enabled()
                 or request.method != "GET"
                 or "json" in request.headers.get("Accept", "")
-                or request.user.is_authenticated
-                or set(request.GET) - PAGING_PARAMETERS
+                or "HX-Request" in request.headers
+                or request.user.is_authenticated != members
+                or set(request.GET) - PAGING_PARAMETERS - (MEMBER_PARAMETERS if members else set())
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)
@@ -245,7 +259,8 @@ def public_page(name: str) -> Callable:
                 return html
 
             key = f"page:{name}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
-            html = str(cached([(key, render)], member_id=None, storable=_page_storable)[0])
+            member_id = request.user.pk if members else None
+            html = str(cached([(key, render)], member_id=member_id, storable=_page_storable)[0])
             if "response" in produced:  # computed now: the view's own response
                 return produced["response"]
             if CSRF_PLACEHOLDER in html:

@@ -19,7 +19,7 @@ from compagnons.core.money import euros
 from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
 from compagnons.credentials import sharing
-from compagnons.missions import invitations, permissions, records, services
+from compagnons.missions import invitations, permissions, records, search, services
 from compagnons.missions.forms import (
     ApplyForm,
     AttestationForm,
@@ -57,9 +57,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            missions = missions.filter(
-                Q(title__icontains=data["q"]) | Q(context__icontains=data["q"]) | Q(deliverables__icontains=data["q"])
-            )
+            missions = search.matching(missions, data["q"])
         if data["trade"]:
             missions = missions.filter(trade=data["trade"])
         if data["competence"]:
@@ -81,6 +79,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("recommendations")
 @require_safe
 def recommendations(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_recommendations(request.user):

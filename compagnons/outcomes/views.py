@@ -63,6 +63,7 @@ def _filters(request: HttpRequest):
 
 
 @login_required
+@fragments.member_page("outcomes_dashboard")
 @require_safe
 @reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -140,6 +141,7 @@ def _dashboard_figures(filters, cohorts: list) -> dict:
 
 
 @login_required
+@fragments.member_page("outcomes_people")
 @require_safe
 def people(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -184,6 +186,7 @@ FOLLOW_UPS_LOOKBACK_DAYS = panels.PHONE_LIST_DAYS
 
 
 @login_required
+@fragments.member_page("outcomes_follow_ups")
 @require_safe
 def follow_ups(request: HttpRequest) -> HttpResponse:
     require_team(request.user)

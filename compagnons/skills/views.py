@@ -216,6 +216,7 @@ def positioning_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("positioning_queue")
 @require_safe
 def positioning_queue(request: HttpRequest) -> HttpResponse:
     require_team(request.user)

@@ -217,3 +217,36 @@ def test_searches_and_members_never_get_a_cached_page(fragment_cache, client, mo
     client.force_login(UserFactory(apprentice=True))
     client.get(reverse("missions:list"))
     assert len(calls) == 1
+
+
+def test_a_members_cached_page_is_theirs_alone_and_its_access_rule_still_holds(fragment_cache, client, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import Client
+
+    seen = []
+
+    @fragments.member_page("test-page")
+    def page(request):
+        seen.append(request.user.pk)
+        return HttpResponse(f"<p>{request.user.email}</p>")
+
+    first, second = UserFactory(formateur=True), UserFactory(formateur=True)
+    for member in [first, first, first, second]:
+        request = rf.get("/page/")
+        request.user = member
+        assert page(request).content.decode() == f"<p>{member.email}</p>"
+    assert seen == [first.pk, second.pk]
+    request = rf.get("/page/")
+    request.user = AnonymousUser()
+    page(request)
+    assert seen[-1] is None  # an anonymous visitor: never from a member's cache
+
+    url = reverse("skills:positioning_queue")
+    client.force_login(first)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    outsider = Client()
+    outsider.force_login(UserFactory(apprentice=True))
+    assert outsider.get(url).status_code in (403, 404)
+    assert Client().get(url).status_code == 302  # to the login page

@@ -556,6 +556,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--pages", nargs="*", default=[], help="only pages whose path or name contains one of these")
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="serve with FRAGMENT_CACHE=0: what the pages cost when core.fragments' cache misses",
+    )
+    parser.add_argument(
         "--compare",
         nargs="?",
         const="previous",
@@ -573,6 +578,8 @@ def main() -> int:
         ensure_postgres_database(db_url)
     port = free_port()
     env = server_env(db_url, port)
+    if options.cold:
+        env["FRAGMENT_CACHE"] = "0"
 
     print(f"Bench database: {db_url}")
     seed_seconds = prepare_database(env, options.users, options.audit_per_user)
@@ -625,6 +632,7 @@ def main() -> int:
                 "workers": options.workers,
                 "concurrency": options.concurrency,
                 "duration": options.duration,
+                "cold": options.cold,
                 "worker_rss_bytes": sorted(rss.values()),
             },
             rows,

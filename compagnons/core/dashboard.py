@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from compagnons.core import fragments
 
@@ -37,7 +38,8 @@ def _render(func: Callable, request) -> Callable[[], str]:
         panel = func(request)
         if panel is None:
             return ""
-        return render_to_string(panel.template, {"panel": panel.context}, request=request)
+        html = render_to_string(panel.template, {"panel": panel.context}, request=request)
+        return fragments.with_placeholders(html, request)  # a panel's form: this request's token when served
 
     return render
 
@@ -47,4 +49,5 @@ def rendered_panels(request) -> list[str]:
     versions of the tables it read (core.fragments): a write to any of them, by anyone, and the panel is computed
     again. A panel's template sees `panel` (its context) and the context processors' variables (`user`…)."""
     items = [(f"panel:{func.__module__}.{func.__qualname__}", _render(func, request)) for _, func in _panels]
-    return [html for html in fragments.cached(items, member_id=request.user.pk) if html.strip()]
+    panels = fragments.cached(items, member_id=request.user.pk, storable=fragments.storable_with_placeholders)
+    return [mark_safe(fragments.filled(html, request)) for html in panels if html.strip()]  # noqa: S308

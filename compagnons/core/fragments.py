@@ -201,7 +201,27 @@ REAL_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="(?!\x00)')
 CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*')
 
 
-def _page_storable(html: str) -> bool:
+def with_placeholders(html: str, request) -> str:
+    """The HTML to store: this response's CSRF token and CSP nonce replaced by placeholders."""
+    html = CSRF_VALUE.sub(lambda m: m.group(1) + CSRF_PLACEHOLDER, html)
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:  # only when the page used it
+        html = html.replace(str(nonce), NONCE_PLACEHOLDER)
+    return html
+
+
+def filled(html: str, request) -> str:
+    """Stored HTML for this request: its own CSRF token (the cookie is set as for any form) and CSP nonce."""
+    from django.middleware.csrf import get_token
+
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:
+        html = html.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
+    return html
+
+
+def storable_with_placeholders(html: str) -> bool:
     return html != UNCACHEABLE and not REAL_CSRF.search(html)
 
 
@@ -224,7 +244,6 @@ def _page_cache(name: str, *, members: bool) -> Callable:
     from functools import wraps
 
     from django.http import HttpResponse
-    from django.middleware.csrf import get_token
 
     def decorator(view):
         @wraps(view)
@@ -251,23 +270,14 @@ def _page_cache(name: str, *, members: bool) -> Callable:
                     or _has_messages(request)
                 ):
                     return UNCACHEABLE
-                html = response.content.decode(response.charset)
-                html = CSRF_VALUE.sub(lambda m: m.group(1) + CSRF_PLACEHOLDER, html)
-                nonce = getattr(request, "_csp_nonce", None)
-                if nonce:  # only when the page used it
-                    html = html.replace(str(nonce), NONCE_PLACEHOLDER)
-                return html
+                return with_placeholders(response.content.decode(response.charset), request)
 
             key = f"page:{name}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
             member_id = request.user.pk if members else None
-            html = str(cached([(key, render)], member_id=member_id, storable=_page_storable)[0])
+            html = str(cached([(key, render)], member_id=member_id, storable=storable_with_placeholders)[0])
             if "response" in produced:  # computed now: the view's own response
                 return produced["response"]
-            if CSRF_PLACEHOLDER in html:
-                html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-            if NONCE_PLACEHOLDER in html:
-                html = html.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
-            return HttpResponse(html)
+            return HttpResponse(filled(html, request))
 
         return wrapper
 

@@ -229,7 +229,7 @@ def test_a_members_cached_page_is_theirs_alone_and_its_access_rule_still_holds(f
     @fragments.member_page("test-page")
     def page(request):
         seen.append(request.user.pk)
-        return HttpResponse(f"<p>{request.user.email}</p>")
+        return HttpResponse(f"<p>{getattr(request.user, 'email', '-')}</p>")
 
     first, second = UserFactory(formateur=True), UserFactory(formateur=True)
     for member in [first, first, first, second]:
@@ -250,3 +250,27 @@ def test_a_members_cached_page_is_theirs_alone_and_its_access_rule_still_holds(f
     outsider.force_login(UserFactory(apprentice=True))
     assert outsider.get(url).status_code in (403, 404)
     assert Client().get(url).status_code == 302  # to the login page
+
+
+def test_a_panel_with_a_form_is_cached_and_served_with_this_requests_csrf_token(fragment_cache, client, monkeypatch):
+    from django.template import engines
+
+    template = engines["django"].from_string('<form method="post">{% csrf_token %}<p>{{ panel.email }}</p></form>')
+    calls = []
+
+    def with_form(request):
+        calls.append(1)
+        return Panel("unused.html", {"email": request.user.email})
+
+    monkeypatch.setattr(dashboard, "_panels", [(1, with_form)])
+    monkeypatch.setattr(dashboard, "render_to_string", lambda name, context, request: template.render(context, request))
+    member = UserFactory(apprentice=True)
+    client.force_login(member)
+    pages = [client.get(reverse("accounts:dashboard")).content.decode() for _ in range(3)]
+    assert len(calls) == 1
+    token = _csrf(pages[-1])
+    assert "\x00" not in pages[-1] and len(token) == 64
+    client.logout()
+    client.force_login(member)  # a new session: a new CSRF secret
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert len(calls) == 1 and _csrf(page) != token

@@ -407,10 +407,12 @@ def login(port: int, email: str) -> dict[str, str]:
         raise SystemExit(f"Login as {email} failed: status {status}, cookies {sorted(cookies)}.")
     if email == BENCH_FORMATEUR:
         pass_mfa(port, email, cookies)
-    status, _set, _html = fetch(port, "/espace/", cookies=cookies)
+    status, new_cookies, _html = fetch(port, "/espace/", cookies=cookies)
     if status != 200:
         print(f"Warning: logged in as {email} but /espace/ answers {status} (see the server log).")
-    return cookies
+    # as a browser would: the « signed in » flash message shown, its cookie is emptied (kept, every page showed it)
+    cookies.update(new_cookies)
+    return {name: value for name, value in cookies.items() if value}
 
 
 def client(args: tuple[int, list[str], int, str, float, float]) -> tuple[float, list[float], list[int], Counter]:

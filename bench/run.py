@@ -6,19 +6,25 @@ See bench/README.md.
 """
 
 import argparse
+import base64
 import dataclasses
+import hashlib
+import hmac
 import http.client
+import itertools
 import json
 import multiprocessing
 import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote_plus, urlencode, urlsplit
@@ -32,8 +38,10 @@ from bench import (  # noqa: E402 - the repository root must be on the path firs
     BENCH_COMPAGNON,
     BENCH_FORMATEUR,
     BENCH_PASSWORD,
+    BENCH_TOTP_SECRET,
     DEFAULT_AUDIT_PER_USER,
     DEFAULT_USERS,
+    report,
 )
 
 VAR = ROOT / "var"
@@ -57,9 +65,39 @@ class Page:
     path: str
     account: str | None = None  # a key of ACCOUNTS, or None for an anonymous visitor
     token: bool = False  # the account calls with a personal access token (the API) rather than its session
-    # `{q}` in the path takes each of these in turn, one per request (a search that always asks the same thing
-    # measures a cache, not the search)
+    # A search: `{term}` in the path takes each of these in turn (already URL-encoded), a different one per request
+    # and per client, so that no cache of one query makes the search look fast.
     terms: tuple[str, ...] = ()
+
+    @property
+    def public(self) -> bool:
+        """A public page (anonymous visitor) has the higher bar; a signed-in page the lower one (bench/report.py)."""
+        return self.account is None
+
+    def paths(self) -> list[str]:
+        return [self.path.replace("{term}", term) for term in self.terms] if self.terms else [self.path]
+
+
+def _q(*words: str) -> tuple[str, ...]:
+    return tuple(quote_plus(w) for w in words)
+
+
+# Words of the seeded missions' titles, contexts and deliverables (bench/scale/missions.py), and a few that match
+# nothing: a search that finds nothing must be as quick as one that finds many.
+MISSION_TERMS = _q(
+    "agenda", "factures", "plaquette", "relecture", "vitrine", "transcription", "réseaux sociaux", "impayés",
+    "brochure", "artisan", "avocats", "inscriptions", "vidéo", "standard téléphonique", "cabinet", "association",
+    "kinésithérapie", "compte rendu", "menuiserie", "boulangerie", "tableau de suivi", "rendez-vous", "fiches",
+    "librairie",
+)  # fmt: skip
+# Trades (the seeded members' trades, bench/scale/accounts.py) crossed with regions, and some alone.
+DIRECTORY_TERMS = tuple(
+    f"trade={quote_plus(trade)}" + (f"&region={region}" if region else "")
+    for trade, region in itertools.product(
+        ("graph", "secrét", "web", "compta", "traduction", "paie", "vidéo", "SEO", "illustr", "saisie", "client"),
+        ("BRE", "OCC", "IDF", "", "ARA", "NAQ"),
+    )
+)
 
 
 # What the community search bench asks, one per request: common and rare words, prefixes, two and three words.
@@ -105,7 +143,7 @@ PAGES = [
     Page("cohort roster (formateur)", "/equipe/promotions/{cohort}/", "formateur"),
     Page("la chaîne (visitor)", "/chaine/"),
     Page("missions (visitor)", "/missions/"),
-    Page("mission search (visitor)", "/missions/?q=agenda"),
+    Page("mission search (visitor)", "/missions/?q={term}", terms=MISSION_TERMS),
     Page("recommended missions (compagnon)", "/missions/recommandees/", "compagnon"),
     Page("mission page (compagnon)", "/missions/{mission}/", "compagnon"),
     Page("applications received (client)", "/missions/{mission}/candidatures/", "client"),
@@ -115,7 +153,7 @@ PAGES = [
     Page("contributions below floor (formateur)", "/equipe/contreparties/", "formateur"),
     Page("member's contributions (formateur)", "/equipe/contreparties/{compagnon}/", "formateur"),
     Page("directory (visitor)", "/annuaire/"),
-    Page("directory search (visitor)", "/annuaire/?trade=graph&region=BRE"),
+    Page("directory search (visitor)", "/annuaire/?{term}", terms=DIRECTORY_TERMS),
     Page("mini-site (visitor)", "/c/{profile}/"),
     Page("mini-site preview (compagnon)", "/vitrine/apercu/", "compagnon"),
     Page("outcomes dashboard (formateur)", "/suivi/tableau/", "formateur"),
@@ -146,7 +184,7 @@ PAGES = [
     Page("community categories (visitor)", "/entraide/"),
     Page("community category (visitor)", "/entraide/c/entraide/"),
     Page("community long thread, page 10 (compagnon)", "/entraide/discussions/{thread}/?page=10", "compagnon"),
-    Page("community search (visitor)", "/entraide/recherche/?q={q}", terms=COMMUNITY_SEARCHES),
+    Page("community search (visitor)", "/entraide/recherche/?q={term}", terms=_q(*COMMUNITY_SEARCHES)),
     Page("learning home (apprenti)", "/apprendre/", "apprenti"),
     Page("capsule page (apprenti)", "/apprendre/capsules/bench-capsule-0001/", "apprenti"),
     Page("capsule quiz (apprenti)", "/apprendre/capsules/bench-capsule-0001/quiz/", "apprenti"),
@@ -240,8 +278,8 @@ def server_env(db_url: str, port: int) -> dict[str, str]:
         # the API's rate limits still count every request, but never refuse the load generator
         API_RATE_LIMIT_PER_IP="100000000",
         API_RATE_LIMIT_PER_TOKEN="100000000",
-        # the bench signs staff in with a password only: it measures pages, not double authentication
-        STAFF_MFA_REQUIRED="0",
+        # as in production, staff use double authentication: the bench logs bench-formateur in with their TOTP code
+        STAFF_MFA_REQUIRED="1",
     )
     env.pop("COMPAGNONS_TESTING", None)
     return env
@@ -364,45 +402,80 @@ CSRF_INPUT = re.compile(r"<input[^>]*name=\"csrfmiddlewaretoken\"[^>]*>")
 VALUE = re.compile(r"value=\"([^\"]+)\"")
 
 
-def login(port: int, email: str) -> dict[str, str]:
-    """Log in for real through the allauth form; returns the session cookies."""
-    status, cookies, html = fetch(port, "/comptes/login/")
+def form_token(html: str) -> str | None:
     tag = CSRF_INPUT.search(html)
-    if status != 200 or not tag or "csrftoken" not in cookies:
+    return VALUE.search(tag.group(0)).group(1) if tag else None
+
+
+def totp_code(secret: str, at: float | None = None, period: int = 30, digits: int = 6) -> str:
+    """The authenticator app's code (RFC 6238, HMAC-SHA1), as allauth MFA checks it."""
+    counter = int((time.time() if at is None else at) // period)
+    digest = hmac.new(base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}}"
+
+
+MFA_PATH = "/comptes/2fa/authenticate/"
+
+
+def pass_mfa(port: int, email: str, cookies: dict[str, str]) -> None:
+    """The second step of a staff login: the authenticator code. allauth refuses a code used in the last 90 s
+    (an earlier bench run may have used it): then wait for the next one."""
+    for _attempt in range(4):
+        status, new_cookies, html = fetch(port, MFA_PATH, cookies=cookies)
+        cookies.update(new_cookies)
+        token = form_token(html)
+        if status != 200 or not token:
+            raise SystemExit(f"Double authentication page for {email}: status {status}, no CSRF token found.")
+        form = urlencode({"csrfmiddlewaretoken": token, "code": totp_code(BENCH_TOTP_SECRET)}).encode()
+        status, new_cookies, _html = fetch(port, MFA_PATH, method="POST", cookies=cookies, body=form)
+        cookies.update(new_cookies)
+        if status == 302:
+            return
+        time.sleep(31 - time.time() % 30)
+    raise SystemExit(f"Double authentication for {email} refused (is the seeder's authenticator there?).")
+
+
+def login(port: int, email: str) -> dict[str, str]:
+    """Log in for real through the allauth form (and the authenticator code for staff); returns the session cookies."""
+    status, cookies, html = fetch(port, "/comptes/login/")
+    token = form_token(html)
+    if status != 200 or not token or "csrftoken" not in cookies:
         raise SystemExit(f"Login page: status {status}, no CSRF token found.")
-    token = VALUE.search(tag.group(0)).group(1)
     form = urlencode({"csrfmiddlewaretoken": token, "login": email, "password": BENCH_PASSWORD}).encode()
     status, new_cookies, _html = fetch(port, "/comptes/login/", method="POST", cookies=cookies, body=form)
     cookies.update(new_cookies)
     if status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"Login as {email} failed: status {status}, cookies {sorted(cookies)}.")
-    status, _set, _html = fetch(port, "/espace/", cookies=cookies)
+    if email == BENCH_FORMATEUR:
+        pass_mfa(port, email, cookies)
+    status, new_cookies, _html = fetch(port, "/espace/", cookies=cookies)
     if status != 200:
         print(f"Warning: logged in as {email} but /espace/ answers {status} (see the server log).")
-    return cookies
+    # as a browser would: the « signed in » flash message shown, its cookie is emptied (kept, every page showed it)
+    cookies.update(new_cookies)
+    return {name: value for name, value in cookies.items() if value}
 
 
-def client(
-    args: tuple[int, str, str, float, float, tuple[str, ...], int],
-) -> tuple[float, list[float], list[int], Counter]:
-    """One simulated visitor: request `path` back to back from `start` for `duration` seconds (with the page's
-    terms in turn in place of `{q}`, starting at this client's own one)."""
-    port, path, cookie, start, duration, terms, first = args
+def client(args: tuple[int, list[str], int, str, float, float]) -> tuple[float, list[float], list[int], Counter]:
+    """One simulated visitor: request the page's paths in turn (from the `offset`-th) back to back from `start`
+    for `duration` seconds."""
+    port, paths, offset, cookie, start, duration = args
     # A personal access token (the API's pages) or a session cookie.
     headers = {"Authorization": cookie} if cookie.startswith("Bearer ") else {"Cookie": cookie} if cookie else {}
     conn = http.client.HTTPConnection(HOST, port, timeout=30)  # reconnects when the server closes
     latencies: list[float] = []
     queries: list[int] = []
     errors: Counter = Counter()
+    turn = itertools.islice(itertools.cycle(paths), offset % len(paths), None)
     time.sleep(max(0.0, start - time.time()))
     end = start + duration
-    n = first
     while time.time() < end:
-        url = path.replace("{q}", quote_plus(terms[n % len(terms)])) if terms else path
-        n += 1
+        path = next(turn)
         began = time.perf_counter()
         try:
-            conn.request("GET", url, headers=headers)
+            conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             resp.read()
         except (OSError, http.client.HTTPException) as exc:
@@ -419,12 +492,13 @@ def client(
     return time.time() - start, latencies, queries, errors
 
 
-def measure(pool, port: int, page: Page, cookie: str, concurrency: int, duration: float) -> Result:
+def measure(pool, port: int, page: Page, cookie: str, concurrency: int, duration: float, round_: int = 0) -> Result:
+    """Load one page; with search terms, each client starts at a different term (and the next round further on)."""
     start = time.time() + 0.2
     result = Result(page)
-    for seconds, latencies, queries, errors in pool.map(
-        client, [(port, page.path, cookie, start, duration, page.terms, i) for i in range(concurrency)]
-    ):
+    paths = page.paths()
+    jobs = [(port, paths, round_ * concurrency + n, cookie, start, duration) for n in range(concurrency)]
+    for seconds, latencies, queries, errors in pool.map(client, jobs):
         result.seconds = max(result.seconds, seconds)
         result.latencies += latencies
         result.queries += queries
@@ -432,35 +506,90 @@ def measure(pool, port: int, page: Page, cookie: str, concurrency: int, duration
     return result
 
 
+def worker_rss(master_pid: int) -> dict[int, int]:
+    """The resident memory (bytes) of each gunicorn worker, the master's children (Linux /proc; {} elsewhere)."""
+    rss = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            rss[int(status.parent.name)] = int(fields["VmRSS"].split()[0]) * 1024
+    return rss
+
+
 # --- Report ---------------------------------------------------------------------------------
 
 
-def print_table(results: list[Result]) -> None:
+def to_rows(results: list[Result]) -> list[report.Row]:
     base = next((r.rps for r in results if r.page == BASELINE), 0.0)
-    rows = [("page", "path", "req/s", "p50 ms", "p99 ms", "queries/req", "vs bare", "errors")]
-    for r in results:
+    return [
+        report.Row(
+            name=r.page.name,
+            path=r.page.path,
+            public=r.page.public,
+            rps=r.rps,
+            p50_ms=r.percentile(0.50),
+            p99_ms=r.percentile(0.99),
+            queries_min=min(r.queries) if r.queries else None,
+            queries_max=max(r.queries) if r.queries else None,
+            ratio=(r.rps / base) if base and r.page != BASELINE else None,
+            errors=sum(r.errors.values()) + (0 if r.latencies else 1),
+        )
+        for r in results
+    ]
+
+
+def print_table(results: list[Result], rows: list[report.Row]) -> None:
+    lines = [("page", "path", "who", "req/s", "p50 ms", "p99 ms", "queries/req", "vs bare", "errors", "bar")]
+    for r, row in zip(results, rows, strict=True):
         errors = ", ".join(f"{k}×{v}" for k, v in r.errors.most_common()) or "-"
-        ratio = f"{r.rps / base:.2f}" if base else "?"
-        rows.append(
+        lines.append(
             (
                 r.page.name,
                 r.page.path,
+                "public" if r.page.public else "signed-in",
                 f"{r.rps:.0f}",
                 f"{r.percentile(0.50):.1f}",
                 f"{r.percentile(0.99):.1f}",
                 r.queries_label(),
-                ratio,
+                "1.00" if r.page == BASELINE else (f"{row.ratio:.2f}" if row.ratio is not None else "?"),
                 errors,
+                report.bar_verdict(row),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        cells = [
-            c.ljust(w) if i < 2 or i == 7 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        print("  ".join(cells).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    print(report.format_table(lines, left={0, 1, 2, 8, 9}))
+    short = sum(1 for row in rows if report.bar_problems(row))
+    print(
+        f"\nBar (issue 21): public pages ≥ {report.PUBLIC_MIN_RATIO:g} of the bare view, signed-in pages ≥ "
+        f"{report.SIGNED_IN_MIN_RATIO:g}, p99 ≤ {report.MAX_P99_MS:g} ms, ≤ {report.MAX_QUERIES} queries: "
+        f"{len(rows) - 1 - short} ok, {short} short."
+    )
+
+
+def print_rss(rss: dict[int, int]) -> None:
+    if not rss:
+        print("gunicorn workers' memory: unknown (no /proc).")
+        return
+    for pid, size in sorted(rss.items()):
+        flag = "" if size < 200 * 2**20 else "  (above 200 MB)"
+        print(f"gunicorn worker {pid}: {size / 2**20:.0f} MB RSS after the run{flag}")
+
+
+def git_commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def show_comparison(which: str, saved: Path, engine: str, rows: list[report.Row]) -> None:
+    earlier = report.previous_run(VAR, before=saved, engine=engine) if which == "previous" else Path(which)
+    if earlier is None or not earlier.exists():
+        print(f"\nNo earlier run on {engine} to compare with." if earlier is None else f"\n{earlier} not found.")
+        return
+    meta, before = report.load_run(earlier)
+    print(f"\nChange against {earlier.name} (commit {meta.get('commit', '?')}, {meta.get('users', '?')} members):")
+    print(report.format_table(report.compare(before, rows), left={0}))
 
 
 def main() -> int:
@@ -472,6 +601,18 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--pages", nargs="*", default=[], help="only pages whose path or name contains one of these")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="serve with FRAGMENT_CACHE=0: what the pages cost when core.fragments' cache misses",
+    )
+    parser.add_argument(
+        "--compare",
+        nargs="?",
+        const="previous",
+        metavar="RUN.json",
+        help="after the table, the change against a saved run (default: the previous one on the same database kind)",
+    )
     options = parser.parse_args()
 
     sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the subprocesses' output
@@ -483,6 +624,8 @@ def main() -> int:
         ensure_postgres_database(db_url)
     port = free_port()
     env = server_env(db_url, port)
+    if options.cold:
+        env["FRAGMENT_CACHE"] = "0"
 
     print(f"Bench database: {db_url}")
     seed_seconds = prepare_database(env, options.users, options.audit_per_user)
@@ -494,7 +637,7 @@ def main() -> int:
 
     ids = bench_ids(env)
     pages = [
-        dataclasses.replace(p, path=p.path.format(**ids, q="{q}"))
+        dataclasses.replace(p, path=p.path.format(**ids, term="{term}"))
         for p in PAGES
         if p == BASELINE or not options.pages or any(s in p.path or s in p.name for s in options.pages)
     ]
@@ -522,8 +665,32 @@ def main() -> int:
                 cookie = (tokens if page.token else sessions).get(page.account, "")
                 if options.warmup:
                     measure(pool, port, page, cookie, options.concurrency, options.warmup)
-                results.append(measure(pool, port, page, cookie, options.concurrency, options.duration))
-        print_table(results)
+                results.append(measure(pool, port, page, cookie, options.concurrency, options.duration, round_=1))
+        rss = worker_rss(proc.pid)
+        rows = to_rows(results)
+        print_table(results, rows)
+        print()
+        print_rss(rss)
+        engine = "postgresql" if db_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+        saved = report.run_path(VAR)
+        report.save_run(
+            saved,
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "commit": git_commit(),
+                "engine": engine,
+                "users": options.users,
+                "workers": options.workers,
+                "concurrency": options.concurrency,
+                "duration": options.duration,
+                "cold": options.cold,
+                "worker_rss_bytes": sorted(rss.values()),
+            },
+            rows,
+        )
+        print(f"Saved as {saved.relative_to(ROOT)}.")
+        if options.compare:
+            show_comparison(options.compare, saved, engine, rows)
     except KeyboardInterrupt:
         print("\nInterrupted.")
         return 130

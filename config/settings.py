@@ -174,7 +174,18 @@ if REDIS_URL:
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_entries",
+            # a panel per member (core.fragments): the default 300 entries would cull them all the time
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 300_000)},
+        }
+    }
+# Cached fragments under the versions of the tables they read (compagnons/core/fragments.py): « Mon espace »'s
+# panels, public pages' bodies. Off in the tests (their transactions never commit); its own tests turn it on.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", not TESTING)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300)
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -4,8 +4,10 @@ from datetime import timedelta
 from itertools import batched
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 
-from bench import BENCH_APPRENTICE, BENCH_CLIENT, BENCH_COMPAGNON, BENCH_FORMATEUR
+from bench import BENCH_APPRENTICE, BENCH_CLIENT, BENCH_COMPAGNON, BENCH_FORMATEUR, BENCH_TOTP_SECRET
 from bench.scale.registry import SCALE_EMAIL_DOMAIN, ScaleContext, seeder
 from compagnons.accounts.models import Availability, CharterAcceptance, CharterVersion, Region, Role, RoleGrant, User
 
@@ -81,6 +83,18 @@ def seed_bench_accounts(ctx: ScaleContext) -> int:
         if charter:
             CharterAcceptance.objects.get_or_create(user=user, charter=charter)
     return len(people)
+
+
+def _bench_staff_mfa_exists(ctx: ScaleContext) -> bool:
+    return Authenticator.objects.filter(user__email=BENCH_FORMATEUR, type=Authenticator.Type.TOTP).exists()
+
+
+@seeder("accounts.bench_mfa", done=_bench_staff_mfa_exists)
+def seed_bench_mfa(ctx: ScaleContext) -> int:
+    """bench-formateur's authenticator app (TOTP, secret BENCH_TOTP_SECRET): staff must use double authentication
+    (STAFF_MFA_REQUIRED), and the bench logs them in with it as production would."""
+    TOTP.activate(User.objects.get(email=BENCH_FORMATEUR), BENCH_TOTP_SECRET)
+    return 1
 
 
 @seeder("accounts.members", done=lambda ctx: _scale_user_count() >= ctx.users)

@@ -18,6 +18,7 @@ from compagnons.accounts.models import User
 from compagnons.accounts.permissions import can_manage_members, get_member_for_staff, require_staff
 from compagnons.accounts.services import Intent
 from compagnons.core import dashboard as dashboard_panels
+from compagnons.core import fragments
 from compagnons.core.models import AuditLog
 
 
@@ -26,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     context = {
         "roles": user.roles,
-        "panels": dashboard_panels.panels_for(request),
+        "panels": dashboard_panels.rendered_panels(request),
         "profile_complete": all(getattr(user, f) for f in ("first_name", "last_name", "trade", "region")),
     }
     if can_manage_members(user):
@@ -80,6 +81,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/delete_account.html", {"form": form})
 
 
+@fragments.public_page("charter")
 def charter(request: HttpRequest) -> HttpResponse:
     current = services.current_charter()
     if current is None:

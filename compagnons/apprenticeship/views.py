@@ -35,6 +35,7 @@ from compagnons.apprenticeship.models import (
     PlanGoal,
     PlanStep,
 )
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_page
 from compagnons.core.permissions import require_team
@@ -565,6 +566,7 @@ def enrollment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
 # --- La chaîne ----------------------------------------------------------------------------------
 
 
+@fragments.public_page("chain")
 @require_safe
 def chain_page(request: HttpRequest) -> HttpResponse:
     page = parse_page(request.GET.get("page"))

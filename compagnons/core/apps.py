@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from compagnons.core import scheduler
 
         scheduler.autodiscover()
+        # Every write gives the tables it touched a new version: the cached fragments that read them are refused.
+        from compagnons.core import fragments
+
+        fragments.install()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from compagnons.core import health, worker
+from compagnons.core import fragments, health, worker
 from compagnons.core.ids import parse_page
 from compagnons.core.models import AuditLog
 from compagnons.core.permissions import require_team
@@ -17,6 +17,7 @@ AUDIT_PAGE_SIZE = 50
 TASKS_PAGE_SIZE = 50
 
 
+@fragments.public_page("home")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")

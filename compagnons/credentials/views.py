@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
 from compagnons.core.qr import qr_data_uri
@@ -30,6 +31,7 @@ def _json(data: dict, *, download: str | None = None) -> HttpResponse:
     return response
 
 
+@fragments.public_page("verify")
 @require_safe
 def verify(request: HttpRequest, uid) -> HttpResponse:
     """The public page of one credential; the credential itself for `Accept: application/ld+json`."""

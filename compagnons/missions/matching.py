@@ -27,7 +27,10 @@ RECOMMENDATION_POOL = 300
 
 
 def recommend(member: User, *, limit: int = 20, pool: int = RECOMMENDATION_POOL) -> list[Match]:
-    """Published missions for this member, each with why. A fixed number of queries."""
+    """Published missions for this member, each with why. A fixed number of queries (four).
+
+    The pool is scored on plain values (ids, the trade's label, the compétences' codes: no model per row of the
+    pool), and only the `limit` shown are read as missions and given their reasons."""
     known = how_known([member.pk]).get(member.pk, {})
     if member.availability == Availability.UNAVAILABLE:
         return []
@@ -35,31 +38,40 @@ def recommend(member: User, *, limit: int = 20, pool: int = RECOMMENDATION_POOL)
     condition = Q(competences__in=list(known))
     if member.trade:
         condition |= Q(trade__label__iexact=member.trade)
-    missions = list(
+    candidates = list(
         open_to_member.filter(condition)
         .distinct()
-        .select_related("trade")
-        .prefetch_related("competences")
-        .defer("context", "deliverables")
-        .order_by("-published_at")[:pool]
+        .order_by("-published_at")
+        .values_list("pk", "published_at", "trade__label")[:pool]
     )
+    links: dict[int, list[tuple[int, str]]] = {}
+    for mission_id, competence_id, code in Mission.competences.through.objects.filter(
+        mission_id__in=[pk for pk, _at, _label in candidates]
+    ).values_list("mission_id", "competence_id", "competence__code"):
+        links.setdefault(mission_id, []).append((competence_id, code))
+    trade = member.trade.lower() if member.trade else ""
+    scored = []
+    for pk, published_at, label in candidates:
+        score = sum(known[c][0] for c, _code in links.get(pk, []) if c in known)
+        if trade and label and label.lower() == trade:
+            score += 3
+        if score:
+            scored.append((-score, -(published_at.timestamp() if published_at else 0), pk, score, label))
+    scored.sort()
+    shown = scored[:limit]
+    missions = Mission.objects.select_related("trade").defer("context", "deliverables").in_bulk([s[2] for s in shown])
     matches = []
-    for mission in missions:
-        match = Match(mission, 0)
-        for competence in mission.competences.all():
-            if competence.pk in known:
-                weight, how = known[competence.pk]
-                match.score += weight
-                match.reasons.append(f"{competence.code} — {how}")
-        if member.trade and mission.trade and mission.trade.label.lower() == member.trade.lower():
-            match.score += 3
-            match.reasons.append(_("votre métier : %(t)s") % {"t": mission.trade.label})
+    for _neg, _at, pk, score, label in shown:
+        match = Match(missions[pk], score)
+        for competence_id, code in sorted(links.get(pk, []), key=lambda link: link[1]):
+            if competence_id in known:
+                match.reasons.append(f"{code} — {known[competence_id][1]}")
+        if trade and label and label.lower() == trade:
+            match.reasons.append(_("votre métier : %(t)s") % {"t": label})
         if member.availability:
             match.reasons.append(_("disponibilité : %(a)s") % {"a": member.get_availability_display().lower()})
-        if match.score:
-            matches.append(match)
-    matches.sort(key=lambda m: (-m.score, -(m.mission.published_at.timestamp() if m.mission.published_at else 0)))
-    return matches[:limit]
+        matches.append(match)
+    return matches
 
 
 def best_matches(mission: Mission, *, limit: int, digest: str | None = None) -> list[User]:

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.apprenticeship.models import Mentorship
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.models import AuditLog
 from compagnons.core.money import euros
 from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
 from compagnons.credentials import sharing
-from compagnons.missions import invitations, permissions, records, services
+from compagnons.missions import invitations, permissions, records, search, services
 from compagnons.missions.forms import (
     ApplyForm,
     AttestationForm,
@@ -47,6 +48,7 @@ PAGE_SIZE = 20
 # --- Finding missions ---------------------------------------------------------------------
 
 
+@fragments.public_page("missions")
 @require_safe
 def mission_list(request: HttpRequest) -> HttpResponse:
     """Published missions, filtered; newest first, never sorted by price."""
@@ -55,9 +57,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            missions = missions.filter(
-                Q(title__icontains=data["q"]) | Q(context__icontains=data["q"]) | Q(deliverables__icontains=data["q"])
-            )
+            missions = search.matching(missions, data["q"])
         if data["trade"]:
             missions = missions.filter(trade=data["trade"])
         if data["competence"]:
@@ -79,6 +79,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("recommendations")
 @require_safe
 def recommendations(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_recommendations(request.user):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from compagnons.apprenticeship.models import Cohort, Funding
-from compagnons.core import audit, reports, tokens
+from compagnons.core import audit, fragments, reports, tokens
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
@@ -63,6 +63,7 @@ def _filters(request: HttpRequest):
 
 
 @login_required
+@fragments.member_page("outcomes_dashboard")
 @require_safe
 @reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -140,6 +141,7 @@ def _dashboard_figures(filters, cohorts: list) -> dict:
 
 
 @login_required
+@fragments.member_page("outcomes_people")
 @require_safe
 def people(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -184,6 +186,7 @@ FOLLOW_UPS_LOOKBACK_DAYS = panels.PHONE_LIST_DAYS
 
 
 @login_required
+@fragments.member_page("outcomes_follow_ups")
 @require_safe
 def follow_ups(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -231,6 +234,7 @@ def _public_rows() -> list[dict]:
     return rows
 
 
+@fragments.public_page("results")
 @require_safe
 @reads_from_replica
 def results(request: HttpRequest) -> HttpResponse:
@@ -263,6 +267,7 @@ FUNDING_EXPLAINED = {
 }
 
 
+@fragments.public_page("path")
 @require_safe
 def path(request: HttpRequest) -> HttpResponse:
     """Public: the stages and what each asks, the blocs of the certification in force, the open cohorts (their

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import InvalidTransition, Refused
 from compagnons.core.refusals import refused
 from compagnons.core.views import client_ip
@@ -168,6 +169,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 # --- Public page, contact, directory ------------------------------------------------------------
 
 
+@fragments.public_page("minisite")
 @require_http_methods(["GET", "POST"])
 def public(request: HttpRequest, slug: str) -> HttpResponse:
     profile = _published(slug)
@@ -248,6 +250,7 @@ def vcard(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@fragments.public_page("directory")
 @require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)

@@ -294,7 +294,16 @@ class Assessment(models.Model):
         verbose_name = _("évaluation")
         verbose_name_plural = _("évaluations")
         ordering = ["assessed_at", "pk"]
-        indexes = [models.Index(fields=["member", "competence"], name="assessment_member_comp_idx")]
+        indexes = [
+            models.Index(fields=["member", "competence"], name="assessment_member_comp_idx"),
+            # The directory's « what a jury or a client proved » (showcase.directory): its cache key counts them and
+            # its ranking reads them per member; the self-assessments, most of the table, stay out of this index.
+            models.Index(
+                fields=["member", "competence", "level"],
+                condition=Q(source__in=["jury", "client"]),
+                name="assessment_proof_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["positioning", "competence", "source"],

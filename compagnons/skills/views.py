@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
@@ -23,6 +24,7 @@ def _current_certification_or_404() -> Certification:
     return certification
 
 
+@fragments.public_page("referentiel")
 @require_safe
 def referentiel_page(request: HttpRequest) -> HttpResponse:
     """Public: the certification in force, its blocs, compétences and criteria (Qualiopi indicator 1)."""
@@ -214,6 +216,7 @@ def positioning_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("positioning_queue")
 @require_safe
 def positioning_queue(request: HttpRequest) -> HttpResponse:
     require_team(request.user)

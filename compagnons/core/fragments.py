@@ -1,0 +1,284 @@
+"""Cached fragments of HTML under versioned keys that every write bumps.
+
+Each database table has a version in the cache (`tv:<table>`). Every INSERT, UPDATE or DELETE that Django runs —
+a service's `save()`, a queryset's `update()`, a bulk insert, raw SQL through the connection — gives the tables it
+writes a new version once its transaction commits (an execute wrapper on every connection, `track_writes`). A
+cached fragment (a panel of « Mon espace », a public page's body) records the tables its computation read and their
+versions at the start; it is served only while every one of them still has that version. So whoever writes, through
+whatever service or job, the next reader computes again: no writer has to know which fragments show its rows.
+
+Rules that keep it safe:
+- the versions are read **before** the fragment is computed (a write that commits meanwhile bumps a version after,
+  and the entry is refused next time): a fragment is never newer in its key than in its data;
+- a table without a version in the cache (never written since the cache was emptied, or culled) gets a fresh one
+  before the computation: a missing version never equals a stored one;
+- a fragment per member is keyed by the member's id (`personal=True`): one member's fragment is never looked up
+  for another; the language and the day are in every key, and entries live `FRAGMENT_CACHE_SECONDS` at most (the
+  fragments that depend on the time of day, « your next session », are at most that old);
+- HTML with a form's CSRF token or a CSP nonce is never stored (both belong to one session or one response).
+
+`FRAGMENT_CACHE` turns it off (the test settings: pytest-django's transactions never commit, so no version would
+move; the tests of this module turn it on and run the commit callbacks).
+"""
+
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connections, transaction
+from django.db.backends.signals import connection_created
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from compagnons.core.replica import REPLICA
+
+WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.I)
+READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)
+# Writes that change no fragment: the sessions (every request of a signed-in member may write its own), the cache
+# itself (its table may be where the versions live).
+UNTRACKED = {"django_session", "cache_entries"} | {
+    c["LOCATION"] for c in settings.CACHES.values() if c["BACKEND"].endswith("DatabaseCache")
+}
+PREFIX_VERSION = "tv:"
+PREFIX_FRAGMENT = "frag:"
+# Tables every fragment depends on: the member (name, roles) and their roles, even when the fragment reads them
+# from the request rather than through a query.
+ALWAYS = ("accounts_user", "accounts_rolegrant")
+
+logger = logging.getLogger(__name__)
+_local = threading.local()
+# The tables each fragment read the last time it was computed in this process: read with the fragment's entry in
+# one cache query before it is computed again.
+_known_tables: dict[str, frozenset[str]] = {}
+
+
+def enabled() -> bool:
+    return getattr(settings, "FRAGMENT_CACHE", False)
+
+
+# --- Writes ---------------------------------------------------------------------------------------------------------
+
+
+def bump(tables: Iterable[str]) -> None:
+    """Give these tables a new version (a fresh token, not a counter: no read-modify-write)."""
+    tables = [t for t in set(tables) if t not in UNTRACKED]
+    if tables:
+        token = uuid.uuid4().hex
+        cache.set_many({PREFIX_VERSION + t: token for t in tables}, timeout=None)
+
+
+def _flush(alias: str) -> None:
+    pending = _pending(alias)
+    tables = set(pending)
+    pending.clear()
+    try:
+        bump(tables)
+    except DatabaseError:  # the cache's table not created yet (a first `migrate`): nothing can be cached either
+        logger.info("Fragment versions not bumped for %s: the cache is not ready.", sorted(tables))
+
+
+def _pending(alias: str) -> set[str]:
+    sets = getattr(_local, "pending", None)
+    if sets is None:
+        sets = _local.pending = {}
+    return sets.setdefault(alias, set())
+
+
+def _write_wrapper(alias: str) -> Callable:
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        match = WRITE.match(sql) if enabled() else None
+        if match and match.group(1) not in UNTRACKED:
+            _pending(alias).add(match.group(1))
+            # after the commit (at once outside a transaction); dropped with a rolled back transaction
+            transaction.on_commit(lambda: _flush(alias), using=alias)
+        return result
+
+    wrapper.compagnons_fragments = True
+    return wrapper
+
+
+def track_writes(sender, connection, **kwargs) -> None:
+    """connection_created: watch this connection's writes (once per connection object)."""
+    if not any(getattr(w, "compagnons_fragments", False) for w in connection.execute_wrappers):
+        connection.execute_wrappers.append(_write_wrapper(connection.alias))
+
+
+def install() -> None:
+    connection_created.connect(track_writes, dispatch_uid="compagnons.core.fragments.track_writes")
+    for conn in connections.all(initialized_only=True):
+        track_writes(None, conn)
+
+
+# --- Reads ----------------------------------------------------------------------------------------------------------
+
+
+class _Reads:
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        self.tables.update(READ.findall(sql))
+        return execute(sql, params, many, context)
+
+
+def _storable(html: str) -> bool:
+    return "csrfmiddlewaretoken" not in html and "nonce=" not in html
+
+
+def fragment_key(name: str, member_id: int | None) -> str:
+    lang = translation.get_language() or "-"
+    return f"{PREFIX_FRAGMENT}{name}:{member_id or '-'}:{lang}:{timezone.localdate():%Y%m%d}"
+
+
+def cached(
+    items: list[tuple[str, Callable[[], str]]], *, member_id: int | None, storable: Callable[[str], bool] = _storable
+) -> list[SafeString]:
+    """The HTML of each (name, render) in `items`, from the cache when every table it read is unchanged, else
+    rendered now (and stored). `member_id`: whose fragments these are (None: the same for every visitor). At most
+    two cache reads for the lot, whatever hits or misses."""
+    if not enabled():
+        return [mark_safe(render()) for _name, render in items]  # noqa: S308 - rendered by Django templates
+    keys = {name: fragment_key(name, member_id) for name, _render in items}
+    known = set(ALWAYS).union(*(_known_tables.get(name, ()) for name, _render in items))
+    found = cache.get_many([*keys.values(), *(PREFIX_VERSION + t for t in known)])
+    versions = {t: found.get(PREFIX_VERSION + t) for t in known}
+    entries = {name: found.get(key) for name, key in keys.items()}
+    missing_tables = {t for e in entries.values() if e for t in e[0]} - known  # e: (versions, html)
+    if missing_tables:
+        more = cache.get_many([PREFIX_VERSION + t for t in missing_tables])
+        versions.update({t: more.get(PREFIX_VERSION + t) for t in missing_tables})
+    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
+    if fresh:
+        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
+        versions.update(fresh)
+    out, store = [], {}
+    for name, render in items:
+        entry = entries[name]
+        if entry and all(versions.get(t) == v for t, v in entry[0].items()):
+            out.append(mark_safe(entry[1]))  # noqa: S308 - stored from a Django template's output
+            continue
+        reads, replica_reads = _Reads(), _Reads()
+        with ExitStack() as stack:
+            stack.enter_context(connections["default"].execute_wrapper(reads))
+            if REPLICA in connections.settings:
+                stack.enter_context(connections[REPLICA].execute_wrapper(replica_reads))
+            html = str(render())
+        tables = frozenset((reads.tables - UNTRACKED) | set(ALWAYS))
+        _known_tables[name] = tables
+        # a read from the replica (a few seconds behind) may be older than the versions read: not stored
+        if tables <= versions.keys() and not replica_reads.tables and storable(html):
+            store[keys[name]] = ({t: versions[t] for t in tables}, html)
+        out.append(mark_safe(html))  # noqa: S308 - rendered by Django templates
+    if store:
+        cache.set_many(store, timeout=settings.FRAGMENT_CACHE_SECONDS)
+    return out
+
+
+# --- Public pages ---------------------------------------------------------------------------------------------------
+
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+NONCE_PLACEHOLDER = "\x00nonce\x00"
+# Query strings that only page through a list: other parameters (a search, filters) are computed every time, so
+# that a search is fast by its own means and a cache of a few terms proves nothing.
+PAGING_PARAMETERS = {"page"}
+# A member's report pages: the choice of a year or of a figure is not a search.
+MEMBER_PARAMETERS = {"year", "figure", "cohort"}
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage and (storage._queued_messages or storage._loaded_messages))
+
+
+UNCACHEABLE = "\x00uncacheable\x00"
+REAL_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="(?!\x00)')
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*')
+
+
+def with_placeholders(html: str, request) -> str:
+    """The HTML to store: this response's CSRF token and CSP nonce replaced by placeholders."""
+    html = CSRF_VALUE.sub(lambda m: m.group(1) + CSRF_PLACEHOLDER, html)
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:  # only when the page used it
+        html = html.replace(str(nonce), NONCE_PLACEHOLDER)
+    return html
+
+
+def filled(html: str, request) -> str:
+    """Stored HTML for this request: its own CSRF token (the cookie is set as for any form) and CSP nonce."""
+    from django.middleware.csrf import get_token
+
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:
+        html = html.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
+    return html
+
+
+def storable_with_placeholders(html: str) -> bool:
+    return html != UNCACHEABLE and not REAL_CSRF.search(html)
+
+
+def public_page(name: str) -> Callable:
+    """A view decorator: for an anonymous visitor's GET without a search, the whole page from the cache while the
+    tables it read are unchanged (see `cached`). The CSRF token and the CSP nonce of the page are stored as
+    placeholders and filled in with this request's; a page with flash messages, a response other than a 200
+    HTML page, or a signed-in member's request are never stored nor served from it."""
+    return _page_cache(name, members=False)
+
+
+def member_page(name: str) -> Callable:
+    """The same for a signed-in member's page: cached for that member alone (their id is in the key), never for an
+    anonymous visitor (the view's own access rules run on every miss; a hit is only ever a page this member was
+    shown). For the pages whose figures are costly and change rarely (the team's queues and reports)."""
+    return _page_cache(name, members=True)
+
+
+def _page_cache(name: str, *, members: bool) -> Callable:
+    from functools import wraps
+
+    from django.http import HttpResponse
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if (
+                not enabled()
+                or request.method != "GET"
+                or "json" in request.headers.get("Accept", "")
+                or "HX-Request" in request.headers
+                or request.user.is_authenticated != members
+                or set(request.GET) - PAGING_PARAMETERS - (MEMBER_PARAMETERS if members else set())
+                or _has_messages(request)
+            ):
+                return view(request, *args, **kwargs)
+            produced = {}
+
+            def render() -> str:
+                response = produced["response"] = view(request, *args, **kwargs)
+                if (
+                    response.status_code != 200
+                    or response.streaming
+                    or not response.get("Content-Type", "").startswith("text/html")
+                    or response.cookies
+                    or _has_messages(request)
+                ):
+                    return UNCACHEABLE
+                return with_placeholders(response.content.decode(response.charset), request)
+
+            key = f"page:{name}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+            member_id = request.user.pk if members else None
+            html = str(cached([(key, render)], member_id=member_id, storable=storable_with_placeholders)[0])
+            if "response" in produced:  # computed now: the view's own response
+                return produced["response"]
+            return HttpResponse(filled(html, request))
+
+        return wrapper
+
+    return decorator

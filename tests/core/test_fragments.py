@@ -1,0 +1,276 @@
+"""Cached fragments under the versions of the tables they read (compagnons/core/fragments.py), and « Mon espace »'s
+panels cached per member with them: never another member's panel, recomputed after any write to a table a panel
+read (a save, a queryset update, raw SQL), never stored with a CSRF token, and the dashboard within 15 queries."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from compagnons.accounts.models import User
+from compagnons.core import dashboard, fragments
+from compagnons.core.dashboard import Panel
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fragment_cache(settings):
+    settings.FRAGMENT_CACHE = True
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    cache.clear()
+    fragments._known_tables.clear()
+    yield
+    cache.clear()
+    fragments._known_tables.clear()
+
+
+def _names(member_id: int | None, calls: list[int]) -> list[str]:
+    """A fragment that shows the members' first names (it reads accounts_user) and counts its computations."""
+
+    def render():
+        calls.append(1)
+        return ", ".join(User.objects.order_by("pk").values_list("first_name", flat=True))
+
+    return fragments.cached([("names", render)], member_id=member_id)
+
+
+def _twice(member_id, calls):
+    _names(member_id, calls)  # stored at once: it reads accounts_user only, which every fragment depends on
+    return _names(member_id, calls)
+
+
+def test_a_fragment_is_served_from_the_cache_until_a_table_it_read_is_written(
+    fragment_cache, django_capture_on_commit_callbacks
+):
+    member = UserFactory(first_name="Léa")
+    calls = []
+    _twice(None, calls)
+    assert _names(None, calls) == ["Léa"] and len(calls) == 1  # the third time from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member.first_name = "Inès"
+        member.save(update_fields=["first_name"])
+    assert _names(None, calls) == ["Inès"] and len(calls) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=member.pk).update(first_name="Zoé")  # a queryset update, no signal
+    assert _names(None, calls) == ["Zoé"] and len(calls) == 3
+
+    with django_capture_on_commit_callbacks(execute=True), connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_user SET first_name = %s WHERE id = %s", ["Malo", member.pk])
+    assert _names(None, calls) == ["Malo"] and len(calls) == 4
+    assert _names(None, calls) == ["Malo"] and len(calls) == 4
+
+
+def test_a_write_that_is_not_committed_yet_bumps_nothing_and_the_commit_does(
+    fragment_cache, django_capture_on_commit_callbacks
+):
+    member = UserFactory(first_name="Léa")
+    calls = []
+    _twice(None, calls)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        User.objects.filter(pk=member.pk).update(first_name="Inès")
+    assert callbacks  # the bump waits for the commit
+    for callback in callbacks:
+        callback()
+    assert _names(None, calls) == ["Inès"]
+
+
+def test_a_lost_version_never_matches_a_stored_one(fragment_cache):
+    UserFactory(first_name="Léa")
+    calls = []
+    _twice(None, calls)
+    cache.delete(fragments.PREFIX_VERSION + "accounts_user")  # culled, or the cache emptied
+    _names(None, calls)
+    assert len(calls) == 2
+
+
+def test_one_members_fragment_is_never_served_to_another(fragment_cache):
+    first, second = UserFactory(), UserFactory()
+    seen = []
+
+    def render_for(member):
+        def render():
+            seen.append(member.pk)
+            return f"les données de {member.pk}"
+
+        return render
+
+    for _ in range(3):
+        assert fragments.cached([("mine", render_for(first))], member_id=first.pk) == [f"les données de {first.pk}"]
+    assert fragments.cached([("mine", render_for(second))], member_id=second.pk) == [f"les données de {second.pk}"]
+    assert seen.count(second.pk) == 1
+
+
+def test_html_with_a_csrf_token_or_a_nonce_is_never_stored(fragment_cache):
+    calls = []
+
+    def render():
+        calls.append(1)
+        return '<input type="hidden" name="csrfmiddlewaretoken" value="x">'
+
+    for _ in range(3):
+        fragments.cached([("form", render)], member_id=None)
+    assert len(calls) == 3
+
+
+def test_without_the_setting_nothing_is_cached(settings):
+    settings.FRAGMENT_CACHE = False
+    calls = []
+    for _ in range(3):
+        _names(None, calls)
+    assert len(calls) == 3
+
+
+def test_the_dashboard_never_shows_a_member_another_members_panel(fragment_cache, client, monkeypatch):
+    def whose(request):
+        return Panel("core/tests/whose_panel.html", {"email": request.user.email})
+
+    monkeypatch.setattr(dashboard, "_panels", [(1, whose)])
+    monkeypatch.setattr(dashboard, "render_to_string", lambda template, context, request: context["panel"]["email"])
+    first, second = UserFactory(apprentice=True), UserFactory(apprentice=True)
+    client.force_login(first)
+    for _ in range(3):
+        page = client.get(reverse("accounts:dashboard")).content.decode()
+        assert first.email in page
+    client.force_login(second)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert second.email in page and first.email not in page
+
+
+def test_the_dashboard_recomputes_a_panel_after_a_write_to_what_it_read(
+    fragment_cache, client, django_capture_on_commit_callbacks
+):
+    apprentice = UserFactory(apprentice=True, first_name="Léa")
+    client.force_login(apprentice)
+    client.get(reverse("accounts:dashboard"))
+    client.get(reverse("accounts:dashboard"))
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=apprentice.pk).update(first_name="Inès")
+    assert "Bonjour Inès" in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("roles", [{"apprentice": True}, {"compagnon": True}, {"formateur": True}, {"client": True}])
+def test_a_warm_dashboard_runs_at_most_fifteen_queries(fragment_cache, client, roles, django_assert_max_num_queries):
+    member = UserFactory(**roles)
+    client.force_login(member)
+    client.get(reverse("accounts:dashboard"))
+    client.get(reverse("accounts:dashboard"))
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("accounts:dashboard")).status_code == 200
+
+
+# --- Public pages ---------------------------------------------------------------------------------------------------
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_a_public_page_comes_from_the_cache_with_this_requests_csrf_token_and_nonce(fragment_cache, client):
+    from django.test import Client
+
+    url = reverse("showcase:directory")
+    client.get(url)
+    first = client.get(url)
+    other = Client()
+    second = other.get(url)
+    assert second.status_code == 200
+    nonce = second["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    html = second.content.decode()
+    assert f'nonce="{nonce}"' in html and "\x00" not in html
+    assert first["Content-Security-Policy"] != second["Content-Security-Policy"]
+    if "csrfmiddlewaretoken" in html:
+        assert _csrf(html) != _csrf(first.content.decode())
+
+
+def test_a_public_page_is_computed_again_after_a_write_to_what_it_read(
+    fragment_cache, client, django_capture_on_commit_callbacks
+):
+    from compagnons.accounts.models import CharterVersion
+
+    url = reverse("accounts:charter")
+    client.get(url)
+    client.get(url)
+    current = CharterVersion.objects.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        CharterVersion.objects.filter(pk=current.pk).update(title="Une charte retouchée pour le test")
+    assert "Une charte retouchée pour le test" in client.get(url).content.decode()
+
+
+def test_searches_and_members_never_get_a_cached_page(fragment_cache, client, monkeypatch):
+    calls = []
+    original = fragments.cached
+
+    def spy(items, **kwargs):
+        calls.append([name for name, _render in items])
+        return original(items, **kwargs)
+
+    monkeypatch.setattr(fragments, "cached", spy)
+    client.get(reverse("missions:list") + "?q=agenda")
+    client.get(reverse("missions:list"), headers={"Accept": "application/json"})
+    assert calls == []
+    client.get(reverse("missions:list") + "?page=2")
+    assert len(calls) == 1
+    client.force_login(UserFactory(apprentice=True))
+    client.get(reverse("missions:list"))
+    assert len(calls) == 1
+
+
+def test_a_members_cached_page_is_theirs_alone_and_its_access_rule_still_holds(fragment_cache, client, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import Client
+
+    seen = []
+
+    @fragments.member_page("test-page")
+    def page(request):
+        seen.append(request.user.pk)
+        return HttpResponse(f"<p>{getattr(request.user, 'email', '-')}</p>")
+
+    first, second = UserFactory(formateur=True), UserFactory(formateur=True)
+    for member in [first, first, first, second]:
+        request = rf.get("/page/")
+        request.user = member
+        assert page(request).content.decode() == f"<p>{member.email}</p>"
+    assert seen == [first.pk, second.pk]
+    request = rf.get("/page/")
+    request.user = AnonymousUser()
+    page(request)
+    assert seen[-1] is None  # an anonymous visitor: never from a member's cache
+
+    url = reverse("skills:positioning_queue")
+    client.force_login(first)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    outsider = Client()
+    outsider.force_login(UserFactory(apprentice=True))
+    assert outsider.get(url).status_code in (403, 404)
+    assert Client().get(url).status_code == 302  # to the login page
+
+
+def test_a_panel_with_a_form_is_cached_and_served_with_this_requests_csrf_token(fragment_cache, client, monkeypatch):
+    from django.template import engines
+
+    template = engines["django"].from_string('<form method="post">{% csrf_token %}<p>{{ panel.email }}</p></form>')
+    calls = []
+
+    def with_form(request):
+        calls.append(1)
+        return Panel("unused.html", {"email": request.user.email})
+
+    monkeypatch.setattr(dashboard, "_panels", [(1, with_form)])
+    monkeypatch.setattr(dashboard, "render_to_string", lambda name, context, request: template.render(context, request))
+    member = UserFactory(apprentice=True)
+    client.force_login(member)
+    pages = [client.get(reverse("accounts:dashboard")).content.decode() for _ in range(3)]
+    assert len(calls) == 1
+    token = _csrf(pages[-1])
+    assert "\x00" not in pages[-1] and len(token) == 64
+    client.logout()
+    client.force_login(member)  # a new session: a new CSRF secret
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert len(calls) == 1 and _csrf(page) != token

@@ -46,6 +46,13 @@ def _allow_orm_beside_playwright():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fragment_cache_on(settings):
+    """The journeys run as production does, with the cached fragments (core/fragments.py) on: the live server's
+    transactions commit, so every write moves the versions and a journey sees its own changes at once."""
+    settings.FRAGMENT_CACHE = True
+
+
 @pytest.fixture(scope="package")
 def browser(_allow_orm_beside_playwright):
     if not CHROMIUM.exists():

@@ -30,6 +30,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
@@ -89,14 +90,44 @@ def _pending(alias: str) -> set[str]:
     return sets.setdefault(alias, set())
 
 
+def _autocommitted(alias: str) -> set[str]:
+    sets = getattr(_local, "autocommitted", None)
+    if sets is None:
+        sets = _local.autocommitted = {}
+    return sets.setdefault(alias, set())
+
+
+def flush_autocommitted() -> None:
+    """Bump the tables written outside any transaction (already committed) on every connection of this thread."""
+    for tables in list(getattr(_local, "autocommitted", {}).values()):
+        if tables:
+            written = set(tables)
+            tables.clear()
+            try:
+                bump(written)
+            except DatabaseError:
+                logger.info("Fragment versions not bumped for %s: the cache is not ready.", sorted(written))
+
+
 def _write_wrapper(alias: str) -> Callable:
     def wrapper(execute, sql, params, many, context):
+        waiting = _autocommitted(alias)
+        if waiting and not context["connection"].in_atomic_block:
+            # A write outside a transaction is bumped before the next statement, never inside its own: its
+            # statement may still have rows to give back (INSERT … RETURNING on SQLite), and the database cache
+            # would write on the same connection in the middle of it.
+            flush_autocommitted()
         result = execute(sql, params, many, context)
         match = WRITE.match(sql) if enabled() else None
         if match and match.group(1) not in UNTRACKED:
-            _pending(alias).add(match.group(1))
-            # after the commit (at once outside a transaction); dropped with a rolled back transaction
-            transaction.on_commit(lambda: _flush(alias), using=alias)
+            if context["connection"].in_atomic_block:
+                _pending(alias).add(match.group(1))
+                # after the commit; dropped with a rolled back transaction
+                transaction.on_commit(lambda: _flush(alias), using=alias)
+            else:
+                # already committed: bumped before the next statement, at the end of the request, or before the
+                # next fragment is read, whichever comes first
+                waiting.add(match.group(1))
         return result
 
     wrapper.compagnons_fragments = True
@@ -109,8 +140,13 @@ def track_writes(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.append(_write_wrapper(connection.alias))
 
 
+def _on_request_finished(sender, **kwargs) -> None:
+    flush_autocommitted()
+
+
 def install() -> None:
     connection_created.connect(track_writes, dispatch_uid="compagnons.core.fragments.track_writes")
+    request_finished.connect(_on_request_finished, dispatch_uid="compagnons.core.fragments.request_finished")
     for conn in connections.all(initialized_only=True):
         track_writes(None, conn)
 
@@ -144,6 +180,7 @@ def cached(
     two cache reads for the lot, whatever hits or misses."""
     if not enabled():
         return [mark_safe(render()) for _name, render in items]  # noqa: S308 - rendered by Django templates
+    flush_autocommitted()
     keys = {name: fragment_key(name, member_id) for name, _render in items}
     known = set(ALWAYS).union(*(_known_tables.get(name, ()) for name, _render in items))
     found = cache.get_many([*keys.values(), *(PREFIX_VERSION + t for t in known)])

@@ -4,6 +4,7 @@ read (a save, a queryset update, raw SQL), never stored with a CSRF token, and t
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -274,3 +275,20 @@ def test_a_panel_with_a_form_is_cached_and_served_with_this_requests_csrf_token(
     client.force_login(member)  # a new session: a new CSRF secret
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert len(calls) == 1 and _csrf(page) != token
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_any_transaction_is_bumped_after_its_statement(fragment_cache, settings):
+    """Autocommit (a shell, a plain save outside a service): the write is committed at once, and its version moves
+    before the next statement or fragment read — never in the middle of its own statement, whose INSERT … RETURNING
+    may still be giving back rows (with the database cache, the bump would write on the same connection)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}
+    }  # the cache of `make run`: its writes go through the same connection as the page's
+    call_command("createcachetable")
+    calls = []
+    member = UserFactory(first_name="Léa")  # INSERT … RETURNING, outside any transaction
+    assert _twice(None, calls) == ["Léa"] and len(calls) == 1
+    member.first_name = "Inès"
+    member.save(update_fields=["first_name"])  # autocommit: no on_commit callback to wait for
+    assert _names(None, calls) == ["Inès"] and len(calls) == 2

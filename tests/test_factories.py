@@ -43,7 +43,7 @@ def test_an_enrollment_goes_through_each_step_and_is_dated_back():
 def test_a_mentorship_is_dated_back():
     formateur, apprentice = UserFactory(formateur=True), UserFactory(apprentice=True)
     mentorship = pair(apprentice, UserFactory(compagnon=True), by=formateur, days_ago=60)
-    assert mentorship.started_at.date() == timezone.localdate() - timedelta(days=60)
+    assert timezone.localdate(mentorship.started_at) == timezone.localdate() - timedelta(days=60)
 
 
 def test_a_closed_mission_was_posted_qualified_chosen_and_delivered():

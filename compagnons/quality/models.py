@@ -411,6 +411,7 @@ class AuditExport(BuiltFile):
         return reverse("quality:export", args=[self.pk])
 
     def filename(self) -> str:
+        day = timezone.localdate(self.created_at)  # the day in Paris, not in UTC (an hour or two apart at night)
         if self.kind == self.Kind.APPRENTICE:
-            return f"dossier-audit-apprenti-{self.apprentice_id}-{self.created_at:%Y%m%d}.zip"
-        return f"dossier-audit-association-{self.created_at:%Y%m%d}.zip"
+            return f"dossier-audit-apprenti-{self.apprentice_id}-{day:%Y%m%d}.zip"
+        return f"dossier-audit-association-{day:%Y%m%d}.zip"

@@ -47,7 +47,7 @@ def _slice_page(queryset, request, size):
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    categories = list(Category.objects.visible_to(request.user))
+    categories = list(Category.objects.visible_to(request.user).for_site(getattr(request, "site", None)))
     latest = list(
         Thread.objects.visible_to(request.user).select_related("category", "author").order_by("-last_activity_at")[:10]
     )

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from compagnons.core import audit
 from compagnons.core.models import Site, SiteHost
@@ -19,20 +19,30 @@ from compagnons.core.models import Site, SiteHost
 VERSION_KEY = "core:sites:version"
 LOCAL_SECONDS = 10
 _local: dict[str, tuple[float, int, Site]] = {}
+_last_version = 1
 
 
 def _version() -> int:
+    """The shared version. If the cache lost it (cleared, culled), this process puts back the last one it knew: a
+    save always moves it forward (clear_cache), so another process can at worst reload for nothing."""
+    global _last_version
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
+        cache.add(VERSION_KEY, _last_version, None)
+        version = cache.get(VERSION_KEY, _last_version)
+    _last_version = version
     return version
 
 
 def _load(host: str) -> Site:
+    """One query: the host's site, else the default one (else the first)."""
     first_host = SiteHost.objects.filter(site=OuterRef("pk")).order_by("pk").values("host")[:1]
-    sites = Site.objects.annotate(primary_host=Subquery(first_host))
-    site = sites.filter(hosts__host=host).first() or sites.order_by("-is_default", "pk").first()
+    matches = Exists(SiteHost.objects.filter(site=OuterRef("pk"), host=host))
+    site = (
+        Site.objects.annotate(primary_host=Subquery(first_host), matches=matches)
+        .order_by("-matches", "-is_default", "pk")
+        .first()
+    )
     if site is None:  # No site at all (a database emptied by hand): an unsaved default, never a 500.
         site = Site(name="Compagnons", is_default=True)
         site.primary_host = None
@@ -64,10 +74,12 @@ def default_site() -> Site:
 
 def clear_cache() -> None:
     """Forget every cached lookup: the shared cache's by a new version, this process's at once."""
+    global _last_version
     try:
-        cache.incr(VERSION_KEY)
+        _last_version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+        _last_version += 1
+        cache.set(VERSION_KEY, _last_version, None)
     _local.clear()
 
 

@@ -17,11 +17,15 @@ HOSTS = ["127.0.0.1", "localhost", "testserver", "sud.example", "allowed-no-site
 
 
 @pytest.fixture(autouse=True)
-def _fresh_sites(settings):
+def _fresh_sites(settings, db):
     settings.ALLOWED_HOSTS = HOSTS
     sites.clear_cache()
     yield
+    # Forget this test's sites, then warm the default site again (before the rollback: the same rows as after
+    # it), so that the next tests' query counts do not pay for a cold lookup.
     sites.clear_cache()
+    for host in ("testserver", "127.0.0.1", "localhost"):
+        sites.site_for_host(host)
 
 
 @pytest.fixture
@@ -213,3 +217,32 @@ def test_settings_never_allow_every_host():
     from django.conf import settings
 
     assert "*" not in settings.ALLOWED_HOSTS
+
+
+class TestCommunityCategoriesPerSite:
+    def test_each_site_shows_its_chosen_categories_first(self, client, sud, formateur, django_assert_max_num_queries):
+        from compagnons.community import services as community_services
+        from compagnons.community.models import Category
+
+        outils = Category.objects.get(slug="outils")
+        statut = Category.objects.get(slug="statut-et-droits")
+        community_services.set_site_categories(sud, [outils, statut], by=formateur)
+
+        client.get(reverse("community:index"), HTTP_HOST="sud.example")
+        with django_assert_max_num_queries(6):
+            south = client.get(reverse("community:index"), HTTP_HOST="sud.example")
+        default = client.get(reverse("community:index"))
+        south_names = [c.slug for c in south.context["categories"]]
+        default_names = [c.slug for c in default.context["categories"]]
+        assert south_names[:2] == ["outils", "statut-et-droits"]
+        assert default_names[0] == "entraide"
+        assert sorted(south_names) == sorted(default_names)
+        assert AuditLog.objects.filter(action="community.site_categories").exists()
+
+    def test_members_cannot_choose_a_sites_categories(self, sud, apprenti):
+        from compagnons.community import services as community_services
+        from compagnons.community.models import Category
+        from compagnons.core.exceptions import PermissionRefused
+
+        with pytest.raises(PermissionRefused):
+            community_services.set_site_categories(sud, list(Category.objects.all()[:1]), by=apprenti)

@@ -57,9 +57,16 @@ if not SECRET_KEY:
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 _site_host = urlsplit(SITE_URL).hostname or "127.0.0.1"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
-    ["127.0.0.1", "localhost", "[::1]", "testserver", _site_host] if (DEBUG or TESTING) else [_site_host]
+# SITE_URL's host, the other sites' hosts (env ALLOWED_HOSTS, docs/sites.md) and, in development, the local ones.
+# Never "*": a host with no site row is served as the default site, so only listed hosts may reach it.
+ALLOWED_HOSTS = list(
+    dict.fromkeys(
+        [_site_host, *env_list("ALLOWED_HOSTS")]
+        + (["127.0.0.1", "localhost", "[::1]", "testserver"] if (DEBUG or TESTING) else [])
+    )
 )
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS ne doit jamais contenir « * » : listez les hôtes des sites.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -99,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "compagnons.core.middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

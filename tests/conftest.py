@@ -10,6 +10,16 @@ from tests.factories.apprenticeship import CohortFactory, enroll, pair
 from tests.factories.missions import MissionFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_site_lookup(django_db_setup, django_db_blocker):
+    """The site of the test client's host, looked up once (core.sites keeps it in the process): query-bound tests
+    count no site lookup, whichever runs first."""
+    from compagnons.core import sites
+
+    with django_db_blocker.unblock():
+        sites.site_for_host("testserver")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

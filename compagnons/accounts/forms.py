@@ -34,7 +34,10 @@ class SignupForm(AllauthSignupForm):
     def custom_signup(self, request, user: User) -> None:
         user.first_name = self.cleaned_data["first_name"].strip()
         user.last_name = self.cleaned_data["last_name"].strip()
-        user.save(update_fields=["first_name", "last_name"])
+        # Another site than the default one (no site: the default one, SITE_URL): links in e-mails go there.
+        site = getattr(request, "site", None)
+        user.site = site if site is not None and site.pk is not None and not site.is_default else None
+        user.save(update_fields=["first_name", "last_name", "site"])
         services.register_member(user, intents=self.cleaned_data["intents"])
 
 

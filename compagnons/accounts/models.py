@@ -102,6 +102,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Donné avec le rôle formateur·rice ou coordinateur·rice."),
     )
     date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
+    site = models.ForeignKey(
+        "core.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site d'inscription"),
+        help_text=_("Les liens de ses e-mails mènent à ce site (docs/sites.md)."),
+    )
 
     # Profile basics.
     trade = models.CharField(_("métier"), max_length=150, blank=True)

@@ -3,7 +3,8 @@ answers, a quote, a follow, and one answer marked « cette réponse m'a aidé »
 through the services (each demo member writes fewer posts than a newcomer's hourly limit, and no link)."""
 
 from compagnons.community import services
-from compagnons.community.models import Category, Thread
+from compagnons.community.models import Category, SiteCategoryOrder, Thread
+from compagnons.core.models import Site
 
 THREADS = [
     # (author, category, title, body, [(answerer, body)])
@@ -174,9 +175,15 @@ def ensure_categories() -> dict[str, Category]:
 
 
 def seed(world: dict) -> None:
+    categories = ensure_categories()
+    # The demo's second site (core/demo.py, on localhost) puts status and rights first.
+    south = Site.objects.filter(hosts__host="localhost").first()
+    if south is not None and not SiteCategoryOrder.objects.filter(site=south).exists():
+        services.set_site_categories(
+            south, [categories["statut-et-droits"], categories["missions-et-clients"]], by=world["formateur@demo.test"]
+        )
     if Thread.objects.exists():
         return
-    categories = ensure_categories()
     first = None
     for author, slug, title, body, answers in THREADS:
         thread = services.create_thread(categories[slug], by=world[author], title=title, body=body)

@@ -28,6 +28,15 @@ class SearchVectorField(models.Field):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def for_site(self, site) -> "CategoryQuerySet":
+        """The site's chosen categories first (SiteCategoryOrder), then the others: same single query."""
+        if site is None or site.pk is None:
+            return self
+        chosen = SiteCategoryOrder.objects.filter(site=site, category=models.OuterRef("pk")).values("position")[:1]
+        return self.annotate(site_position=models.Subquery(chosen)).order_by(
+            models.F("site_position").asc(nulls_last=True), "position", "name"
+        )
+
     def visible_to(self, user) -> "CategoryQuerySet":
         """Public categories for everyone; members-only ones for logged-in members."""
         if user.is_authenticated:
@@ -385,3 +394,21 @@ class ModerationAction(models.Model):
 
     def audit_label(self) -> str:
         return f"Action de modération n°{self.pk}"
+
+
+class SiteCategoryOrder(models.Model):
+    """Which community categories a site shows first (docs/sites.md): a site's list puts its ordered categories
+    first, by `position`, then the others in their usual order. Kept here, keyed by core's site."""
+
+    site = models.ForeignKey("core.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("catégorie"))
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("catégorie mise en avant par un site")
+        verbose_name_plural = _("catégories mises en avant par les sites")
+        ordering = ["site", "position"]
+        constraints = [models.UniqueConstraint(fields=["site", "category"], name="site_category_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} : {self.category_id}"

@@ -26,6 +26,7 @@ from compagnons.community.models import (
     Preference,
     Report,
     Revision,
+    SiteCategoryOrder,
     Thread,
 )
 from compagnons.community.notifications import send_notifications
@@ -551,3 +552,15 @@ def restore_category(category: Category, *, by: User) -> Category:
     category.save(update_fields=["archived_at"])
     audit.log(by, "community.category_restored", category)
     return category
+
+
+@transaction.atomic
+def set_site_categories(site, categories: list, *, by: User) -> None:
+    """The categories `site` shows first, in this order (docs/sites.md); the others follow as usual."""
+    if not is_team(by):
+        raise PermissionRefused(_("Seule l'équipe choisit les catégories mises en avant d'un site."))
+    SiteCategoryOrder.objects.filter(site=site).delete()
+    SiteCategoryOrder.objects.bulk_create(
+        SiteCategoryOrder(site=site, category=category, position=i) for i, category in enumerate(categories)
+    )
+    audit.log(by, "community.site_categories", site, categories=[c.pk for c in categories])

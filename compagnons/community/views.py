@@ -49,7 +49,7 @@ def _slice_page(queryset, request, size):
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     # the counts are the categories' own columns (kept by the services, see counters.py): nothing is counted here
-    categories = list(Category.objects.listed().visible_to(request.user))
+    categories = list(Category.objects.listed().visible_to(request.user).for_site(getattr(request, "site", None)))
     # The latest discussions straight from the partial index (-last_activity_at, -id) WHERE hidden_at IS NULL: the
     # categories are a filter on the rows read (`category_id + 0`, no index to choose), never the way in — through
     # the category, SQLite sorted a whole category's threads for ten of them (1.2 s at 20,000 threads).

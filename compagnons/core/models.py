@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +93,58 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Donnez une couleur au format #RRVVBB, par exemple #1f6f5c."))
+
+
+class Site(models.Model):
+    """One of the sites this instance answers for (docs/sites.md): its branding, chosen by the request's host
+    (compagnons/core/sites.py). Accounts, the path, the missions and the credentials are shared by all sites."""
+
+    name = models.CharField(_("nom"), max_length=100)
+    tagline = models.CharField(_("accroche"), max_length=200, blank=True)
+    primary_colour = models.CharField(_("couleur principale"), max_length=7, default="#1f6f5c", validators=[hex_colour])
+    accent_colour = models.CharField(_("couleur d'accent"), max_length=7, default="#c2410c", validators=[hex_colour])
+    home_text = models.TextField(_("texte de l'accueil"), blank=True)
+    email_sender = models.CharField(
+        _("expéditeur des e-mails"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : Compagnons <ne-pas-repondre@exemple.fr>. Vide : l'expéditeur par défaut."),
+    )
+    footer_text = models.CharField(_("texte du pied de page"), max_length=300, blank=True)
+    default_language = models.CharField(
+        _("langue par défaut"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_default = models.BooleanField(
+        _("site par défaut"), default=False, help_text=_("Celui des hôtes autorisés qui n'ont pas de site.")
+    )
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="core_site_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteHost(models.Model):
+    """A host name (without port) a site answers on; one site per host. Its links keep SITE_URL's scheme and port."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="hosts", verbose_name=_("site"))
+    host = models.CharField(_("hôte"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("hôte d'un site")
+        verbose_name_plural = _("hôtes des sites")
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host

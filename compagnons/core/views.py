@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from compagnons.core import fragments, health, worker
+from compagnons.core import fragments, health, sites, worker
 from compagnons.core.ids import parse_page
-from compagnons.core.models import AuditLog
+from compagnons.core.models import AuditLog, Site
 from compagnons.core.permissions import require_team
+from compagnons.core.site_forms import SiteForm
 
 AUDIT_PAGE_SIZE = 50
 TASKS_PAGE_SIZE = 50
@@ -135,3 +137,53 @@ def retry_task(request: HttpRequest, pk) -> HttpResponse:
     worker.retry(result, by=request.user)
     messages.success(request, _("La tâche est relancée : le travailleur la reprend dans un instant."))
     return redirect("core:failed_tasks")
+
+
+# --- Sites (docs/sites.md) ----------------------------------------------------------------
+
+SITEMAP_PAGES = [
+    "core:home",
+    "accounts:charter",
+    "skills:referentiel",
+    "missions:list",
+    "showcase:directory",
+    "apprenticeship:chain",
+    "outcomes:path",
+    "outcomes:results",
+]
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Per site: the sitemap named with the request's own host."""
+    base = f"{request.scheme}://{request.get_host()}"
+    lines = ["User-agent: *", "Disallow: /equipe/", "Disallow: /admin/", f"Sitemap: {base}/sitemap.xml"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    """The public pages, with the request host's absolute addresses (so each site lists its own)."""
+    base = f"{request.scheme}://{request.get_host()}"
+    urls = [base + reverse(name) for name in SITEMAP_PAGES]
+    return render(request, "core/sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8")
+
+
+@login_required
+@require_safe
+def site_list(request: HttpRequest) -> HttpResponse:
+    require_team(request.user)
+    sites = Site.objects.prefetch_related("hosts")
+    return render(request, "core/site_list.html", {"sites": sites})
+
+
+@login_required
+def site_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_team(request.user)
+    site = get_object_or_404(Site, pk=pk) if pk is not None else Site()
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        sites.save_site(form.save(commit=False), hosts=form.cleaned_data["hosts"], by=request.user)
+        messages.success(request, _("Le site « %(name)s » est enregistré.") % {"name": site.name})
+        return redirect("core:site_list")
+    return render(request, "core/site_form.html", {"form": form, "site": site if pk is not None else None})

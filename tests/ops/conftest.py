@@ -1,7 +1,9 @@
 """The drills restore the database the migrations leave (`serialized_rollback`): content types, the shipped
 référentiel. A transactional test of another app that ran before flushed the tables and let `post_migrate` write the
 content types again; loading the serialized copy on top of them would collide (PostgreSQL says so). Before such a
-test, empty the tables without `post_migrate`, so that the copy lands on an empty database, as Django expects."""
+test, empty the tables without `post_migrate`, so that the copy lands on an empty database, as Django expects —
+and keep the sequences where they are (as Django's own flush between tests does): the copy brings its rows with their
+ids, and a sequence restarted at 1 would hand out an id the copy already holds (the default site)."""
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +19,7 @@ def pytest_runtest_setup(item):
     if not hasattr(connection, "_test_serialized_contents"):
         return  # the test database is not made yet: the first test of the run gets a fresh one
     with item.config.stash[blocking_manager_key].unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        call_command("flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -36,5 +38,5 @@ def pytest_runtest_teardown(item, nextitem):
     from django.contrib.contenttypes.models import ContentType
 
     with item.config.stash[blocking_manager_key].unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, reset_sequences=False, verbosity=0)
     ContentType.objects.clear_cache()

@@ -53,6 +53,17 @@ def _fragment_cache_on(settings):
     settings.FRAGMENT_CACHE = True
 
 
+@pytest.fixture(autouse=True)
+def _forget_sites():
+    """Each journey starts on flushed tables: no site looked up by an earlier one (the demo's second site answers
+    for `localhost`, the live server's host) may be kept by this process."""
+    from compagnons.core import sites
+
+    sites._local.clear()
+    yield
+    sites._local.clear()
+
+
 @pytest.fixture(scope="package")
 def browser(_allow_orm_beside_playwright):
     if not CHROMIUM.exists():

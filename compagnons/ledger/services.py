@@ -176,6 +176,12 @@ def reverse(tx: Transaction, *, by: User, reason: str) -> Transaction:
     tx = Transaction.objects.select_for_update(of=("self",)).get(pk=tx.pk)
     if tx.state != State.CONFIRMED or tx.kind == Kind.REVERSAL:
         raise InvalidTransition(_("Seule une contrepartie confirmée, et pas encore corrigée, se contre-passe."))
+    return _reverse(tx, note=reason.strip(), operator=by)
+
+
+def _reverse(tx: Transaction, *, note: str, operator: User | None = None) -> Transaction:
+    """Post the reversal of a confirmed entry the caller has locked (credit back to debit, same minutes, keyed by the
+    entry so that it happens once) and mark the entry reversed: never an edit of its movements."""
     movements = list(tx.movements.order_by("minutes"))
     debit, credit = movements[0], movements[-1]
     reversal = post(
@@ -186,13 +192,19 @@ def reverse(tx: Transaction, *, by: User, reason: str) -> Transaction:
         idempotency_key=f"reversal:{tx.pk}",
         beneficiary=tx.beneficiary,
         confirmed=True,
-        note=reason.strip(),
-        operator=by,
+        note=note,
+        operator=operator,
         reverses=tx,
     )
     tx.state = State.REVERSED
     tx.save(update_fields=["state"])
     return reversal
+
+
+def _locked_confirmed(key: str) -> Transaction | None:
+    """The confirmed entry under this idempotency key, locked; None when there is none or it is no longer confirmed."""
+    tx = Transaction.objects.select_for_update(of=("self",)).filter(idempotency_key=key).first()
+    return tx if tx is not None and tx.state == State.CONFIRMED else None
 
 
 def _once(key: str, message) -> str:
@@ -320,29 +332,10 @@ def credit_community_answer(answer: Model, *, author: User, asker: User, mark: M
 @transaction.atomic
 def cancel_community_answer(answer: Model, *, mark: Model, by: User) -> Transaction | None:
     """The mark is taken back: reverse its credit (a reversing transaction, never an edit); again does nothing."""
-    tx = (
-        Transaction.objects.select_for_update(of=("self",))
-        .filter(idempotency_key=f"community:{answer.pk}:{mark.number}")
-        .first()
-    )
-    if tx is None or tx.state != State.CONFIRMED:
+    tx = _locked_confirmed(f"community:{answer.pk}:{mark.number}")
+    if tx is None:
         return None
-    movements = list(tx.movements.order_by("minutes"))
-    reversal = post(
-        Kind.REVERSAL,
-        from_account=movements[-1].account,
-        to_account=movements[0].account,
-        minutes=movements[-1].minutes,
-        idempotency_key=f"reversal:{tx.pk}",
-        beneficiary=tx.beneficiary,
-        confirmed=True,
-        note="Réponse plus marquée comme utile",
-        operator=by,
-        reverses=tx,
-    )
-    tx.state = State.REVERSED
-    tx.save(update_fields=["state"])
-    return reversal
+    return _reverse(tx, note="Réponse plus marquée comme utile", operator=by)
 
 
 def debit_mission_won(mission: Model, *, member: User) -> Transaction | None:
@@ -364,28 +357,10 @@ def debit_mission_won(mission: Model, *, member: User) -> Transaction | None:
 @transaction.atomic
 def cancel_mission_debit(mission: Model, *, member: User) -> Transaction | None:
     """A won mission cancelled before it started: reverse its commitment (a reversal, never an edit)."""
-    tx = (
-        Transaction.objects.select_for_update(of=("self",))
-        .filter(idempotency_key=f"mission:{mission.pk}:{member.pk}")
-        .first()
-    )
-    if tx is None or tx.state != State.CONFIRMED:
+    tx = _locked_confirmed(f"mission:{mission.pk}:{member.pk}")
+    if tx is None:
         return None
-    movements = list(tx.movements.order_by("minutes"))
-    reversal = post(
-        Kind.REVERSAL,
-        from_account=movements[-1].account,
-        to_account=movements[0].account,
-        minutes=movements[-1].minutes,
-        idempotency_key=f"reversal:{tx.pk}",
-        beneficiary=member,
-        confirmed=True,
-        note="Mission annulée avant de commencer",
-        reverses=tx,
-    )
-    tx.state = State.REVERSED
-    tx.save(update_fields=["state"])
-    return reversal
+    return _reverse(tx, note="Mission annulée avant de commencer")
 
 
 @transaction.atomic

@@ -45,6 +45,10 @@ READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)
 UNTRACKED = {"django_session", "cache_entries"} | {
     c["LOCATION"] for c in settings.CACHES.values() if c["BACKEND"].endswith("DatabaseCache")
 }
+# Updates that change nothing a fragment shows: a sign-in's `last_login` alone (Django's `update_last_login`). Without
+# this, every login anywhere would make every cached fragment stale. A save of the member that sets other columns too
+# is tracked as any write.
+QUIET_UPDATE = re.compile(r'^\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*(?:%s|\?)\s+WHERE\b', re.I)
 PREFIX_VERSION = "tv:"
 PREFIX_FRAGMENT = "frag:"
 # Tables every fragment depends on: the member (name, roles) and their roles, even when the fragment reads them
@@ -119,7 +123,7 @@ def _write_wrapper(alias: str) -> Callable:
             flush_autocommitted()
         result = execute(sql, params, many, context)
         match = WRITE.match(sql) if enabled() else None
-        if match and match.group(1) not in UNTRACKED:
+        if match and match.group(1) not in UNTRACKED and not QUIET_UPDATE.match(sql):
             if context["connection"].in_atomic_block:
                 _pending(alias).add(match.group(1))
                 # after the commit; dropped with a rolled back transaction

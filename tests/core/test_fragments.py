@@ -3,6 +3,7 @@ panels cached per member with them: never another member's panel, recomputed aft
 read (a save, a queryset update, raw SQL), never stored with a CSRF token, and the dashboard within 15 queries."""
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -291,4 +292,26 @@ def test_a_write_outside_any_transaction_is_bumped_after_its_statement(fragment_
     assert _twice(None, calls) == ["Léa"] and len(calls) == 1
     member.first_name = "Inès"
     member.save(update_fields=["first_name"])  # autocommit: no on_commit callback to wait for
+    assert _names(None, calls) == ["Inès"] and len(calls) == 2
+
+
+def test_a_sign_in_leaves_the_fragments_cached_and_a_change_of_the_member_does_not(
+    fragment_cache, django_capture_on_commit_callbacks
+):
+    """Django writes `last_login` at every sign-in: that column alone bumps nothing (no fragment shows it), so that
+    one member's login does not make every cached fragment stale; the same member's name change still does."""
+    member = UserFactory(first_name="Léa", password="un-mot-de-passe-solide")
+    calls = []
+    _twice(None, calls)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_last_login(None, member)
+    fragments.flush_autocommitted()
+    assert _names(None, calls) == ["Léa"] and len(calls) == 1
+    member.refresh_from_db()
+    assert member.last_login is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member.first_name = "Inès"
+        member.last_login = None
+        member.save(update_fields=["last_login", "first_name"])
     assert _names(None, calls) == ["Inès"] and len(calls) == 2

@@ -262,6 +262,34 @@ def test_figures_hide_counts_under_five_people(client, scenario, formateur, sett
     assert "moins de 5" in page.text
 
 
+THIRD_CHOICE = """      - label: « Je vous renvoie le devis, il est peut-être passé dans vos indésirables. »
+        consequence: Il ne l'a pas perdu ; il n'a pas eu le temps.
+        to: perdu
+  date:"""
+
+
+def test_figures_hide_a_node_total_that_would_tell_two_small_counts_by_subtraction():
+    scenario = import_scenario(scenario_text().replace("\n  date:", "\n" + THIRD_CHOICE, 1))
+    assert scenario.current.start.choices.count() == 3
+    for picks, people in (([1, 1], 5), ([2, 2], 2), ([3], 2)):
+        for _ in range(people):
+            play(scenario, UserFactory(apprentice=True), picks)
+    start = aggregates.figures(scenario.current).nodes[0]
+    assert start.node.key == "appel"
+    assert [figure.people for figure in start.choices] == [5, None, None]
+    assert start.people is None  # 9 minus 5 would tell that 4 people chose one of the two hidden choices
+
+
+def test_figures_show_a_node_total_when_the_hidden_choices_rest_on_enough_people():
+    scenario = import_scenario(scenario_text().replace("\n  date:", "\n" + THIRD_CHOICE, 1))
+    for picks, people in (([1, 1], 5), ([2, 2], 3), ([3], 3)):
+        for _ in range(people):
+            play(scenario, UserFactory(apprentice=True), picks)
+    start = aggregates.figures(scenario.current).nodes[0]
+    assert [figure.people for figure in start.choices] == [5, None, None]
+    assert start.people == 11  # 11 minus 5: six people, not a count under five
+
+
 # --- Bounded queries ------------------------------------------------------------------------------------------
 
 

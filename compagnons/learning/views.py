@@ -84,7 +84,12 @@ def quiz(request, slug: str):
         token = request.POST.get("token", "")
         try:
             selected = _answers_from(request.POST)
-            attempt = services.submit_quiz(item, by=request.user, token=token, answers=selected)
+            shown = request.POST.get("version", "")
+            if shown and not shown.isdigit():
+                raise ValueError(shown)
+            attempt = services.submit_quiz(
+                item, by=request.user, token=token, answers=selected, version=int(shown) if shown else None
+            )
         except Refused as refusal:
             error = str(refusal)
         except ValueError:

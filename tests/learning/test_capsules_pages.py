@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from compagnons.learning import services
+from compagnons.learning import capsule_files, services
 from compagnons.learning.models import Attempt, Capsule, Progress, Status
 from tests.factories.learning import capsule_data, finish_capsule, make_capsule, right_answers, wrong_answers
 
@@ -157,6 +157,29 @@ def test_an_answer_for_another_question_is_refused_in_french_with_the_input_kept
     garbage = client.post(reverse("learning:quiz", args=[capsule.slug]), {"token": "x", "q1": "abc"})
     assert garbage.status_code == 400 and "rien n" in garbage.content.decode()
     assert not Attempt.objects.exists()
+
+
+def test_a_quiz_sent_after_the_capsule_changed_is_refused_in_french_and_shows_the_new_questions(
+    client, apprenti, formateur
+):
+    capsule = make_capsule(by=formateur)
+    client.force_login(apprenti)
+    page = client.get(reverse("learning:quiz", args=[capsule.slug])).content.decode()
+    assert 'name="version" value="1"' in page
+    data = quiz_post(capsule, right_answers(capsule))
+    data["version"] = "1"
+    edited = capsule_data(slug=capsule.slug)
+    edited["questions"][0]["text"] = "Une question revue ?"
+    clean, errors = capsule_files.validate(edited, competence_codes=capsule_files.current_codes())
+    assert not errors
+    services.save_capsule(clean, by=formateur, capsule=capsule)
+    response = client.post(reverse("learning:quiz", args=[capsule.slug]), data)
+    html = response.content.decode()
+    assert response.status_code == 400 and "a changé depuis que vous avez ouvert le quiz" in html
+    assert "Une question revue ?" in html and 'name="version" value="2"' in html
+    assert not Attempt.objects.exists()
+    bad = client.post(reverse("learning:quiz", args=[capsule.slug]), {**data, "version": "deux"})
+    assert bad.status_code == 400 and not Attempt.objects.exists()
 
 
 def test_home_lists_recommended_capsules_first_with_their_reason(client, apprenti, formateur, competences):

@@ -217,7 +217,14 @@ def test_pages_run_bounded_queries(client, apprenti, formateur, django_assert_ma
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
     client.force_login(formateur)
-    for url in (reverse("learning:staff_capsules"), reverse("learning:staff_preview", args=[made[0].pk])):
+    for url in (
+        reverse("learning:staff_capsules"),
+        reverse("learning:staff_preview", args=[made[0].pk]),
+        reverse("learning:staff_new"),
+        reverse("learning:staff_edit", args=[made[0].pk]),
+        reverse("learning:staff_import"),
+        reverse("learning:staff_export", args=[made[0].pk]),
+    ):
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
 

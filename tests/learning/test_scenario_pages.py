@@ -155,8 +155,19 @@ def test_anonymous_is_sent_to_log_in_everywhere(client, finished, scenario):
     for url in [*_member_pages(scenario, finished), *_staff_pages(scenario)]:
         response = client.get(url)
         assert response.status_code == 302 and "next=" in response.url, url
-    response = client.post(reverse("learning:run_choose", args=[finished.pk]), {})
-    assert response.status_code == 302 and "next=" in response.url
+    assert "next=" in client.get(reverse("learning:runs_compare", args=[finished.pk, finished.pk])).url
+    for url in (
+        reverse("learning:scenario_start", args=[scenario.slug]),
+        reverse("learning:run_choose", args=[finished.pk]),
+        reverse("learning:run_share", args=[finished.pk]),
+        reverse("learning:run_debrief", args=[finished.pk]),
+        reverse("learning:scenario_import"),
+        reverse("learning:scenario_archive", args=[scenario.slug]),
+    ):
+        response = client.post(url, {"text": "x", "shared": "0"})
+        assert response.status_code == 302 and "next=" in response.url, url
+    assert Run.objects.count() == 1 and Run.objects.get().shared and not Debrief.objects.exists()
+    assert Scenario.objects.get().status == "published"
 
 
 def test_another_members_run_is_not_found(client, finished, outsider):
@@ -166,6 +177,19 @@ def test_another_members_run_is_not_found(client, finished, outsider):
         assert method(reverse(name, args=[finished.pk])).status_code == 404, name
     other = play(Scenario.objects.get(), outsider)
     assert client.get(reverse("learning:runs_compare", args=[other.pk, finished.pk])).status_code == 404
+    assert client.get(reverse("learning:runs_compare", args=[finished.pk, other.pk])).status_code == 404
+
+
+def test_the_mentor_reads_the_review_but_neither_plays_shares_nor_compares(
+    client, scenario, apprenti, compagnon, mentorship
+):
+    first, second = play(scenario, apprenti), play(scenario, apprenti, [2, 2])
+    client.force_login(compagnon)
+    assert client.get(reverse("learning:run", args=[first.pk])).status_code == 200
+    assert client.get(reverse("learning:runs_compare", args=[first.pk, second.pk])).status_code == 404
+    assert client.post(reverse("learning:run_share", args=[first.pk]), {"shared": "0"}).status_code == 404
+    assert client.post(reverse("learning:run_choose", args=[first.pk]), {}).status_code == 404
+    assert Run.objects.get(pk=first.pk).shared
 
 
 def test_a_non_mentor_cannot_read_or_debrief(client, finished, outsider, formateur):
@@ -316,7 +340,12 @@ def test_pages_run_a_bounded_number_of_queries(
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200, url
     client.force_login(formateur)
-    for url in [reverse("learning:scenario_staff"), reverse("learning:scenario_figures", args=[scenario.slug])]:
+    for url in [
+        reverse("learning:scenario_staff"),
+        reverse("learning:scenario_figures", args=[scenario.slug]),
+        reverse("learning:scenario_edit", args=[scenario.slug]),
+        reverse("learning:scenario_export", args=[scenario.slug]),
+    ]:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200, url
     client.force_login(apprenti)

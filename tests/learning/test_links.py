@@ -3,6 +3,7 @@ from the header's « Apprendre » and their panels, the mentor from « Mon espac
 every authoring page and the figures. Only GET links are followed (a form's action is not a link); the result of a
 quiz is the answer to its form, not a page one links to."""
 
+import contextlib
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -40,10 +41,8 @@ def reached(client, start: str = "/") -> set[str]:
         seen.add(url)
         response = client.get(url)
         assert response.status_code == 200, url
-        try:
+        with contextlib.suppress(Resolver404):
             names.add(resolve(urlsplit(url).path).view_name)
-        except Resolver404:
-            pass
         if not response["Content-Type"].startswith("text/html"):
             continue
         parser = _Links()

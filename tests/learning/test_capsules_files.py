@@ -155,3 +155,14 @@ def test_every_shipped_capsule_imports(capsys):
     call_command("load_learning_content")
     assert "inchangées" in capsys.readouterr().out
     assert set(Capsule.objects.values_list("version", flat=True)) == {1}
+
+
+def test_the_example_of_the_docs_imports(formateur):
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "learning.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- capsule-example -->\s*```yaml\n(.*?)```", text, re.S)
+    assert match, "docs/learning.md must hold the complete example after <!-- capsule-example -->"
+    capsule, changed = services.import_capsule_file(match.group(1), by=formateur)
+    assert changed and capsule.questions.count() >= 3
+    assert all(option.feedback for question in capsule.questions.all() for option in question.options.all())

@@ -424,11 +424,12 @@ def _require_team(by) -> None:
 
 
 @transaction.atomic
-def import_scenario(text: str, *, by) -> tuple[Scenario, bool]:
-    """Staff import or edit a scenario file (the same validator); True when a new version was made."""
+def import_scenario(text: str, *, by, images: dict | None = None) -> tuple[Scenario, bool]:
+    """Staff import or edit a scenario file (the same validator), with the node images it names ({file name: upload});
+    True when a new version was made. A bad file raises scenario_files.InvalidScenarioFile with every error."""
     _require_team(by)
     existing = Scenario.objects.filter(slug=_slug_of(text)).values_list("current_id", flat=True).first()
-    scenario = scenario_files.import_file(text, by=by)
+    scenario = scenario_files.import_file(text, by=by, images=images)
     changed = scenario.current_id != existing
     if changed:
         audit.log(by, "learning.scenario_imported", scenario, version=scenario.current.number)

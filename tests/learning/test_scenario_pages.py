@@ -58,6 +58,9 @@ def test_list_scenario_and_play_to_an_ending(client, scenario, apprenti):
         {"step": "1", "node": "appel", "choice": "999999"},
         {"step": "1", "node": "tension", "choice": "1"},
         {"step": "7", "node": "appel", "choice": "1"},
+        {"step": "1", "node": "appel", "choice": "99999999999999999999"},
+        {"step": "99999999999999999999", "node": "appel", "choice": "1"},
+        {"step": "1", "node": "x" * 500, "choice": "1"},
     ],
 )
 def test_bad_posts_get_a_french_message_never_a_500(client, scenario, apprenti, data):

@@ -1,6 +1,6 @@
 """Per scenario version and node, how many people chose what: aggregates only, for the improvement log. A count
 resting on fewer than `LEARNING_AGGREGATE_MIN_PEOPLE` people is hidden, and so is a node's total when it would let
-one hidden count be worked out by subtraction. Four queries whatever the number of runs."""
+hidden counts be worked out by subtraction. Four queries whatever the number of runs."""
 
 from dataclasses import dataclass, field
 
@@ -36,6 +36,16 @@ def _shown(count: int, threshold: int) -> int | None:
     return count if count >= threshold else None
 
 
+def _gives_away_hidden(figures_of_node, per_choice, total: int, threshold: int) -> bool:
+    """A node's total minus the counts shown is how many people chose only hidden choices: when some did and they
+    are fewer than the threshold, showing the total would tell that small count by subtraction."""
+    hidden = [per_choice.get(figure.choice.pk, 0) for figure in figures_of_node if figure.people is None]
+    if not any(hidden):
+        return False
+    shown = sum(figure.people for figure in figures_of_node if figure.people is not None)
+    return total - shown < threshold
+
+
 def figures(version: ScenarioVersion) -> VersionFigures:
     threshold = settings.LEARNING_AGGREGATE_MIN_PEOPLE
     nodes = list(Node.objects.filter(version=version).order_by("pk"))
@@ -64,13 +74,8 @@ def figures(version: ScenarioVersion) -> VersionFigures:
     for node in nodes:
         figures_of_node = by_node.get(node.pk, [])
         total = _shown(per_node.get(node.pk, 0), threshold)
-        hidden = sum(1 for figure in figures_of_node if figure.people is None)
-        if (
-            hidden == 1
-            and total is not None
-            and per_choice.get(next(f.choice.pk for f in figures_of_node if f.people is None), 0)
-        ):
-            total = None  # the one hidden count would be the total minus the others
+        if total is not None and _gives_away_hidden(figures_of_node, per_choice, total, threshold):
+            total = None  # the total minus the counts shown would tell how many chose the hidden ones
         out.append(
             NodeFigure(
                 node=node,

@@ -48,21 +48,26 @@ def load_capsules(*, by=None, folder: Path | None = None, report: Report | None 
 
 def load_scenarios(*, by=None, folder: Path | None = None, report: Report | None = None) -> Report:
     from compagnons.core.exceptions import Refused
+    from compagnons.learning import scenario_files
+    from compagnons.learning.models import Scenario
 
     report = report or Report()
-    try:
-        from compagnons.learning import scenario_files  # written beside the capsules (scenarios section)
-    except ImportError:
-        return report
     folder = folder or CONTENT / "scenarios"
     for path in _files(folder):
+        text = path.read_text(encoding="utf-8")
         try:
-            result = scenario_files.import_file(path.read_text(encoding="utf-8"), by=by, folder=path.parent)
-        except (ValueError, Refused) as error:  # the file's errors (its importer's error is a ValueError)
+            slug = scenario_files.parse(text).get("slug")
+            before = Scenario.objects.filter(slug=slug).values_list("current_id", flat=True).first()
+            scenario = scenario_files.import_file(text, by=by, folder=path.parent)
+        except (scenario_files.InvalidScenarioFile, Refused) as error:
             report.errors[f"scenarios/{path.name}"] = list(getattr(error, "errors", None) or [str(error)])
             continue
-        changed = result[1] if isinstance(result, tuple) and len(result) > 1 else True
-        (report.updated if changed else report.unchanged).append(path.stem)
+        if before is None:
+            report.created.append(scenario.slug)
+        elif before != scenario.current_id:
+            report.updated.append(scenario.slug)
+        else:
+            report.unchanged.append(scenario.slug)
     return report
 
 

@@ -34,24 +34,23 @@ def _seed_capsules(world: dict) -> None:
 
 
 def _seed_scenarios(world: dict) -> None:
-    """The demo apprentice (Léa) has played a scenario to an ending and her mentor (Jean-Pierre, see
-    apprenticeship's demo) has debriefed it. If no scenario is loaded yet (the shipped content), the small one of
-    docs/learning.md is imported through the same importer."""
+    """The shipped scenarios (published); the demo apprentice (Léa) has played one to an ending and her mentor
+    (Jean-Pierre, see apprenticeship's demo) has debriefed it. Were no scenario shipped in this tree, the small one
+    of docs/learning.md is imported through the same importer."""
     from datetime import timedelta
     from pathlib import Path
 
     from compagnons.apprenticeship import pairing
-    from compagnons.learning import scenario_files, services
+    from compagnons.learning import content_loader, scenario_files, services
     from compagnons.learning.models import Debrief, Run, Scenario, Step
 
+    content_loader.load_scenarios(by=None)  # idempotent: a shipped file changed since the last run makes a version
+    if not Scenario.objects.published().exists():
+        path = Path(__file__).resolve().parent / "demo_scenario.yaml"
+        scenario_files.import_file(path.read_text(encoding="utf-8"), by=None, folder=path.parent)
     lea, jean_pierre = world.get("apprenti@demo.test"), world.get("compagnon@demo.test")
     if lea is None or jean_pierre is None:
         return
-    if not Scenario.objects.published().exists():
-        folder = Path(__file__).resolve().parent
-        shipped = sorted((folder / "content" / "scenarios").glob("*.yaml"))
-        for path in shipped or [folder / "demo_scenario.yaml"]:
-            scenario_files.import_file(path.read_text(encoding="utf-8"), by=None, folder=path.parent)
     if Run.objects.filter(member=lea, finished_at__isnull=False).exists():
         return
     scenario = Scenario.objects.published().order_by("title").first()

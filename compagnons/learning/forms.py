@@ -180,8 +180,32 @@ class DebriefForm(forms.Form):
     )
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class NodeImagesField(forms.FileField):
+    """Several images at once (the ones the scenario's nodes name), each a PNG, JPEG, GIF or WebP."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        single = super().clean
+        cleaned = [single(item, initial) for item in files]
+        for upload in cleaned:
+            if check_upload(upload) not in IMAGE_TYPES:
+                raise ValidationError(
+                    _("« %(name)s » n'est pas une image PNG, JPEG, GIF ou WebP.") % {"name": upload.name}
+                )
+        return cleaned
+
+
 class ScenarioFileForm(forms.Form):
-    """A scenario file, uploaded or pasted; validated by the same validator as every import."""
+    """A scenario file, uploaded or pasted, with the images its nodes name; validated by the same validator as every
+    import (a named image neither sent nor already stored for the scenario is one more error)."""
 
     upload = forms.FileField(
         label=gettext_lazy("Fichier (.yaml, .yml ou .json)"),
@@ -192,6 +216,15 @@ class ScenarioFileForm(forms.Form):
         label=gettext_lazy("Ou collez le contenu du fichier"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+    )
+
+    images = NodeImagesField(
+        label=gettext_lazy("Images des étapes (facultatif)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Les images que le fichier nomme (« image: bureau.png »), envoyées ensemble. Une image déjà enregistrée "
+            "pour cette mise en situation n'est pas à renvoyer."
+        ),
     )
 
     def __init__(self, *args, slug: str = "", **kwargs):
@@ -233,9 +266,13 @@ class ScenarioFileForm(forms.Form):
         if not source.strip():
             raise forms.ValidationError(_("Choisissez un fichier ou collez son contenu."))
         try:
-            scenario_files.check(source)
+            data = scenario_files.check(source)
         except scenario_files.InvalidScenarioFile as error:
             raise forms.ValidationError(error.errors) from None
+        cleaned["images"] = {upload.name: upload for upload in cleaned.get("images") or []}
+        _found, missing = scenario_files.resolve_images(data, images=cleaned["images"])
+        if missing:
+            raise forms.ValidationError(missing)
         if self.slug and scenario_files.parse(source).get("slug") != self.slug:
             raise forms.ValidationError(
                 _("Le fichier doit garder l'identifiant « %(slug)s » de cette mise en situation.") % {"slug": self.slug}

@@ -8,7 +8,7 @@ whose content did not change makes nothing; a changed one makes a new immutable 
 import json
 import re
 from collections import deque
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import yaml
 from django.core.files import File
@@ -157,6 +157,9 @@ def _check_node(key, node, nodes, cast, codes, add, edges, endings) -> None:
         add(_("Étape « %(node)s » : « %(who)s » ne fait pas partie des personnages.") % {**names, "who": speaker})
     if node.get("text") is not None and not isinstance(node.get("text"), str):
         add(_("Étape « %(node)s » : le texte doit être du texte.") % names)
+    image = node.get("image")
+    if image not in (None, "") and (not isinstance(image, str) or "/" in image or "\\" in image):
+        add(_("Étape « %(node)s » : « image » est le nom d'un fichier d'image, sans dossier.") % names)
     if node.get("image") and not _text(node.get("image_alt")):
         add(_("Étape « %(node)s » : une image demande sa description (« image_alt »).") % names)
     ending, choices = node.get("ending"), node.get("choices")
@@ -240,15 +243,50 @@ def _canonical(data: dict) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
 
 
+def stored_images(slug: str) -> dict[str, str]:
+    """{file name: stored name} of the node images of the scenario's versions: a file naming one (as export does)
+    keeps it without sending it again."""
+    names = Node.objects.filter(version__scenario__slug=slug).exclude(image="").values_list("image", flat=True)
+    return {PurePath(name).name: name for name in names}
+
+
+def resolve_images(data: dict, *, images: dict | None = None, folder: Path | None = None) -> tuple[dict, list[str]]:
+    """For each node naming an image: the file sent with the scenario (`images`, by name), else the one in `folder`
+    (the shipped content), else the scenario's image of that name already stored. ({node key: source}, errors)."""
+    images = images or {}
+    stored = stored_images(data.get("slug") or "")
+    found, errors = {}, []
+    for key, node in (data.get("nodes") or {}).items():
+        name = node.get("image") if isinstance(node, dict) else None
+        if not name:
+            continue
+        if name in images:
+            found[key] = images[name]
+        elif folder is not None and (folder / name).is_file():
+            found[key] = folder / name
+        elif name in stored:
+            found[key] = stored[name]
+        else:
+            errors.append(
+                _("Étape « %(node)s » : l'image « %(name)s » est introuvable ; joignez-la au fichier.")
+                % {"node": key, "name": name}
+            )
+    return found, errors
+
+
 @transaction.atomic
-def import_file(text: str, *, by, folder: Path | None = None) -> Scenario:
-    """Import a scenario file; a new version when the content changed, nothing when it did not. `folder`: where
-    node images named in the file are (the shipped content); without it, images are left out."""
+def import_file(text: str, *, by, folder: Path | None = None, images: dict | None = None) -> Scenario:
+    """Import a scenario file; a new version when the content changed (or images were sent), nothing when it did not.
+    Node images come from `images` ({file name: uploaded file}, the staff's form), `folder` (the shipped content)
+    or the scenario's images already stored; an image found nowhere is an error, like the file's."""
     data = check(text)
+    found, errors = resolve_images(data, images=images, folder=folder)
+    if errors:
+        raise InvalidScenarioFile(errors)
     scenario = Scenario.objects.select_for_update().filter(slug=data["slug"]).first()
     if scenario is None:
         scenario = Scenario.objects.create(slug=data["slug"], title=data["title"])
-    elif scenario.current_id is not None:
+    elif scenario.current_id is not None and not images:
         current = ScenarioVersion.objects.only("source").get(pk=scenario.current_id)
         try:
             unchanged = _canonical(parse(current.source)) == _canonical(data)
@@ -265,7 +303,7 @@ def import_file(text: str, *, by, folder: Path | None = None) -> Scenario:
         source=text,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    nodes = _write_nodes(version, data, folder)
+    nodes = _write_nodes(version, data, found)
     used = _write_choices(data, nodes)
     version.start = nodes[data["start"]]
     version.save(update_fields=["start"])
@@ -280,7 +318,7 @@ def import_file(text: str, *, by, folder: Path | None = None) -> Scenario:
     return scenario
 
 
-def _write_nodes(version: ScenarioVersion, data: dict, folder: Path | None) -> dict[str, Node]:
+def _write_nodes(version: ScenarioVersion, data: dict, images: dict) -> dict[str, Node]:
     cast = data.get("cast") or {}
     nodes: dict[str, Node] = {}
     for key, raw in data["nodes"].items():
@@ -295,10 +333,15 @@ def _write_nodes(version: ScenarioVersion, data: dict, folder: Path | None) -> d
             debrief=ending.get("debrief") or "",
             image_alt=raw.get("image_alt") or "",
         )
-        image = folder / raw["image"] if folder is not None and raw.get("image") else None
-        if image is not None and image.is_file():
-            with image.open("rb") as handle:
-                node.image.save(image.name, File(handle), save=False)
+        source = images.get(key)
+        if isinstance(source, str):
+            node.image.name = source  # already stored: the new version shares it
+        elif isinstance(source, Path):
+            with source.open("rb") as handle:
+                node.image.save(source.name, File(handle), save=False)
+        elif source is not None:
+            source.seek(0)
+            node.image.save(source.name, source, save=False)
         nodes[key] = node
     for node in Node.objects.bulk_create(nodes.values()):
         nodes[node.key] = node
@@ -349,6 +392,8 @@ def to_data(version: ScenarioVersion) -> dict:
             entry["speaker"] = node.speaker
         if node.text:
             entry["text"] = node.text
+        if node.image:
+            entry["image"] = PurePath(node.image.name).name
         if node.image_alt:
             entry["image_alt"] = node.image_alt
         if node.is_ending:

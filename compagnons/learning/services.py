@@ -230,8 +230,10 @@ def pass_percent() -> int:
 
 
 @transaction.atomic
-def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -> Attempt:
+def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]], version: int | None = None) -> Attempt:
     """Score one try at the quiz. `token` comes with the form: the same form sent twice is the same attempt.
+    `version`, when the form carries it, is the capsule's version the quiz was shown for: a capsule changed since
+    (its questions rewritten) gets a French message and nothing recorded.
 
     `answers` maps a question's id to the ids of the options chosen. An answer for a question of another quiz, an
     option that is not one of the question's, a question left without answer or two answers to a single-choice
@@ -247,6 +249,13 @@ def submit_quiz(capsule: Capsule, *, by, token, answers: dict[int, list[int]]) -
         if existing.progress.member_id != by.pk or existing.progress.capsule_id != capsule.pk:
             raise InvalidTransition(_("Ce formulaire n'est plus valable : rechargez la page du quiz."))
         return existing
+    if version is not None and version != Capsule.objects.values_list("version", flat=True).get(pk=capsule.pk):
+        raise InvalidTransition(
+            _(
+                "Cette capsule a changé depuis que vous avez ouvert le quiz : rien n'est enregistré. "
+                "Voici ses questions à jour ; répondez à nouveau."
+            )
+        )
     questions = list(capsule.questions.prefetch_related("options"))
     by_id = {q.pk: q for q in questions}
     for question_id in answers:
@@ -415,11 +424,12 @@ def _require_team(by) -> None:
 
 
 @transaction.atomic
-def import_scenario(text: str, *, by) -> tuple[Scenario, bool]:
-    """Staff import or edit a scenario file (the same validator); True when a new version was made."""
+def import_scenario(text: str, *, by, images: dict | None = None) -> tuple[Scenario, bool]:
+    """Staff import or edit a scenario file (the same validator), with the node images it names ({file name: upload});
+    True when a new version was made. A bad file raises scenario_files.InvalidScenarioFile with every error."""
     _require_team(by)
     existing = Scenario.objects.filter(slug=_slug_of(text)).values_list("current_id", flat=True).first()
-    scenario = scenario_files.import_file(text, by=by)
+    scenario = scenario_files.import_file(text, by=by, images=images)
     changed = scenario.current_id != existing
     if changed:
         audit.log(by, "learning.scenario_imported", scenario, version=scenario.current.number)

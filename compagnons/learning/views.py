@@ -84,7 +84,12 @@ def quiz(request, slug: str):
         token = request.POST.get("token", "")
         try:
             selected = _answers_from(request.POST)
-            attempt = services.submit_quiz(item, by=request.user, token=token, answers=selected)
+            shown = request.POST.get("version", "")
+            if shown and not shown.isdigit():
+                raise ValueError(shown)
+            attempt = services.submit_quiz(
+                item, by=request.user, token=token, answers=selected, version=int(shown) if shown else None
+            )
         except Refused as refusal:
             error = str(refusal)
         except ValueError:
@@ -477,7 +482,9 @@ def scenario_import(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
     form = ScenarioFileForm(request.POST, request.FILES)
     if form.is_valid():
-        return _imported(request, form.cleaned_data["source"])
+        imported = _imported(request, form)
+        if imported is not None:
+            return imported
     return render(
         request,
         "learning/scenarios/staff.html",
@@ -485,11 +492,18 @@ def scenario_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _imported(request: HttpRequest, source: str) -> HttpResponse:
+def _imported(request: HttpRequest, form: ScenarioFileForm) -> HttpResponse | None:
+    """Import the form's file; None when the import found more errors (added to the form, shown again)."""
     try:
-        item, changed = services.import_scenario(source, by=request.user)
+        item, changed = services.import_scenario(
+            form.cleaned_data["source"], by=request.user, images=form.cleaned_data["images"]
+        )
     except Refused as error:
         return refused(request, error, "learning:scenario_staff")
+    except scenario_files.InvalidScenarioFile as error:
+        for message in error.errors:
+            form.add_error(None, message)
+        return None
     if changed:
         messages.success(
             request,
@@ -508,7 +522,9 @@ def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ScenarioFileForm(request.POST, request.FILES, slug=item.slug)
         if form.is_valid():
-            return _imported(request, form.cleaned_data["source"])
+            imported = _imported(request, form)
+            if imported is not None:
+                return imported
     else:
         text = scenario_files.export_yaml(item.current) if item.current_id else ""
         form = ScenarioFileForm(initial={"text": text}, slug=item.slug)

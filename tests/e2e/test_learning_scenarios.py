@@ -27,7 +27,7 @@ def scenario(db):
 
 def play_through(page, *, check=assert_accessible) -> None:
     """From « Mon espace » to an ending, by clicking. Without JavaScript, axe-core cannot run in the page (it is a
-    script): the same pages are checked by the run with JavaScript."""
+    script): the same pages (list, situation, each step, the ending) are checked by the run with JavaScript."""
     page.goto("/espace/")
     page.get_by_role("link", name="Toutes les mises en situation").click()
     check(page)
@@ -64,10 +64,16 @@ def test_a_member_plays_with_javascript_and_the_mentor_debriefs(open_browser, ch
     session = open_browser()
     session.log_in(member)
     page = session.page
-    page.goto("/apprendre/situations/")
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Apprendre").click()
+    page.get_by_role("link", name="Voir les mises en situation").click()
+    assert_accessible(page)
     page.get_by_role("link", name="Relancer un devis resté sans réponse").click()
+    expect(page.get_by_role("heading", name="La situation")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Commencer").click()
     expect(page.get_by_role("heading", name="Étape 1")).to_be_visible()
+    assert_accessible(page)
     url = page.url
     page.get_by_role("button", name=re.compile("Quand puis-je vous rappeler")).click()
     heading = page.get_by_role("heading", name="Étape 2")

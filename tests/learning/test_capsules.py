@@ -100,6 +100,23 @@ def test_an_answer_for_another_question_records_nothing(apprenti):
     assert not Attempt.objects.exists() and not Progress.objects.exists()
 
 
+def test_a_quiz_shown_before_the_capsule_changed_records_nothing(apprenti, formateur):
+    capsule = make_capsule(by=formateur)
+    shown = right_answers(capsule)  # the form as the member opened it, version 1
+    sent = uuid.uuid4()
+    services.submit_quiz(capsule, by=apprenti, token=sent, answers=shown, version=1)
+    data = capsule_files.read(capsule_files.export_yaml(capsule))
+    data["body"] = "Un texte revu."
+    capsule, _changed = services.save_capsule(data, by=formateur, capsule=capsule)
+    assert capsule.version == 2
+    with pytest.raises(InvalidTransition, match="a changé depuis que vous avez ouvert le quiz"):
+        services.submit_quiz(capsule, by=apprenti, token=uuid.uuid4(), answers=shown, version=1)
+    assert Attempt.objects.count() == 1
+    assert services.submit_quiz(capsule, by=apprenti, token=sent, answers=shown, version=1).capsule_version == 1
+    fresh = services.submit_quiz(capsule, by=apprenti, token=uuid.uuid4(), answers=right_answers(capsule), version=2)
+    assert fresh.passed and fresh.capsule_version == 2
+
+
 def test_an_option_of_another_question_records_nothing(apprenti):
     capsule = make_capsule()
     answers = right_answers(capsule)

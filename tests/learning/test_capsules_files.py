@@ -120,6 +120,34 @@ def test_an_unchanged_file_changes_nothing_a_changed_one_makes_the_next_version(
     assert Question.objects.filter(capsule=capsule).count() == 3
 
 
+def test_nothing_is_half_imported_when_the_options_fail_late(formateur, monkeypatch):
+    """The capsule and its first question are written, then the options fail: a new capsule is gone, an edited one
+    keeps its version, its text and its questions."""
+    text = (DATA / "capsule-valid.yaml").read_text()
+    real = Option.objects.bulk_create
+
+    def boom(objs, *args, **kwargs):
+        assert Question.objects.exists()  # written in this transaction
+        raise RuntimeError("late failure")
+
+    monkeypatch.setattr(Option.objects, "bulk_create", boom)
+    with pytest.raises(RuntimeError):
+        services.import_capsule_file(text, by=formateur)
+    assert not Capsule.objects.exists() and not Question.objects.exists()
+    monkeypatch.setattr(Option.objects, "bulk_create", real)
+    capsule, _ = services.import_capsule_file(text, by=formateur)
+    questions = list(Question.objects.values_list("pk", "text"))
+    monkeypatch.setattr(Option.objects, "bulk_create", boom)
+    data = yaml.safe_load(text)
+    data["title"] = "Un autre titre"
+    with pytest.raises(RuntimeError):
+        services.import_capsule_file(json.dumps(data), by=formateur, filename="x.json")
+    capsule.refresh_from_db()
+    assert capsule.version == 1 and capsule.title != "Un autre titre"
+    assert list(Question.objects.values_list("pk", "text")) == questions
+    assert Option.objects.filter(question__capsule=capsule).count() > 0
+
+
 def test_a_member_cannot_import(apprenti):
     with pytest.raises(PermissionRefused):
         services.import_capsule_file((DATA / "capsule-valid.yaml").read_text(), by=apprenti)
@@ -155,3 +183,14 @@ def test_every_shipped_capsule_imports(capsys):
     call_command("load_learning_content")
     assert "inchangées" in capsys.readouterr().out
     assert set(Capsule.objects.values_list("version", flat=True)) == {1}
+
+
+def test_the_example_of_the_docs_imports(formateur):
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "learning.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- capsule-example -->\s*```yaml\n(.*?)```", text, re.S)
+    assert match, "docs/learning.md must hold the complete example after <!-- capsule-example -->"
+    capsule, changed = services.import_capsule_file(match.group(1), by=formateur)
+    assert changed and capsule.questions.count() >= 3
+    assert all(option.feedback for question in capsule.questions.all() for option in question.options.all())

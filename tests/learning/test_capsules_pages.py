@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from compagnons.learning import services
+from compagnons.learning import capsule_files, services
 from compagnons.learning.models import Attempt, Capsule, Progress, Status
 from tests.factories.learning import capsule_data, finish_capsule, make_capsule, right_answers, wrong_answers
 
@@ -159,6 +159,29 @@ def test_an_answer_for_another_question_is_refused_in_french_with_the_input_kept
     assert not Attempt.objects.exists()
 
 
+def test_a_quiz_sent_after_the_capsule_changed_is_refused_in_french_and_shows_the_new_questions(
+    client, apprenti, formateur
+):
+    capsule = make_capsule(by=formateur)
+    client.force_login(apprenti)
+    page = client.get(reverse("learning:quiz", args=[capsule.slug])).content.decode()
+    assert 'name="version" value="1"' in page
+    data = quiz_post(capsule, right_answers(capsule))
+    data["version"] = "1"
+    edited = capsule_data(slug=capsule.slug)
+    edited["questions"][0]["text"] = "Une question revue ?"
+    clean, errors = capsule_files.validate(edited, competence_codes=capsule_files.current_codes())
+    assert not errors
+    services.save_capsule(clean, by=formateur, capsule=capsule)
+    response = client.post(reverse("learning:quiz", args=[capsule.slug]), data)
+    html = response.content.decode()
+    assert response.status_code == 400 and "a changé depuis que vous avez ouvert le quiz" in html
+    assert "Une question revue ?" in html and 'name="version" value="2"' in html
+    assert not Attempt.objects.exists()
+    bad = client.post(reverse("learning:quiz", args=[capsule.slug]), {**data, "version": "deux"})
+    assert bad.status_code == 400 and not Attempt.objects.exists()
+
+
 def test_home_lists_recommended_capsules_first_with_their_reason(client, apprenti, formateur, competences):
     reviewed_positioning(apprenti, formateur, {"C1.2": 0})
     make_capsule(competences=["C3.1"], slug="autre")
@@ -194,7 +217,14 @@ def test_pages_run_bounded_queries(client, apprenti, formateur, django_assert_ma
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
     client.force_login(formateur)
-    for url in (reverse("learning:staff_capsules"), reverse("learning:staff_preview", args=[made[0].pk])):
+    for url in (
+        reverse("learning:staff_capsules"),
+        reverse("learning:staff_preview", args=[made[0].pk]),
+        reverse("learning:staff_new"),
+        reverse("learning:staff_edit", args=[made[0].pk]),
+        reverse("learning:staff_import"),
+        reverse("learning:staff_export", args=[made[0].pk]),
+    ):
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
 

@@ -201,7 +201,25 @@ def test_the_example_of_the_docs_passes_the_validator():
 
 @pytest.mark.skipif(not SHIPPED.is_dir(), reason="the shipped scenarios are not in this tree")
 def test_every_shipped_scenario_imports():
+    assert len(list(SHIPPED.glob("*.yaml"))) >= 4
     for path in sorted(SHIPPED.glob("*.yaml")):
         scenario = scenario_files.import_file(path.read_text(encoding="utf-8"), by=None)
         assert scenario.current.nodes.filter(is_ending=True).count() >= 3, path.name
         assert scenario.current.nodes.count() >= 10, path.name
+
+
+@pytest.mark.skipif(not SHIPPED.is_dir(), reason="the shipped scenarios are not in this tree")
+def test_the_loader_tells_created_changed_and_unchanged_scenarios(tmp_path):
+    from compagnons.learning import content_loader
+
+    first = content_loader.load_scenarios()
+    assert len(first.created) >= 4 and not first.updated and not first.errors
+    again = content_loader.load_scenarios()
+    assert sorted(again.unchanged) == sorted(first.created) and not again.created and not again.updated
+    (tmp_path / "relance.yaml").write_text(scenario_text(), encoding="utf-8")
+    (tmp_path / "mauvais.yaml").write_text(scenario_text("scenario_bad.yaml"), encoding="utf-8")
+    content_loader.load_scenarios(folder=tmp_path)
+    (tmp_path / "relance.yaml").write_text(scenario_text().replace("Jeudi matin", "Vendredi matin"), encoding="utf-8")
+    report = content_loader.load_scenarios(folder=tmp_path)
+    assert report.updated == ["relancer-un-devis"] and list(report.errors) == ["scenarios/mauvais.yaml"]
+    assert any("nulle-part" in error for error in report.errors["scenarios/mauvais.yaml"])

@@ -58,6 +58,9 @@ def test_list_scenario_and_play_to_an_ending(client, scenario, apprenti):
         {"step": "1", "node": "appel", "choice": "999999"},
         {"step": "1", "node": "tension", "choice": "1"},
         {"step": "7", "node": "appel", "choice": "1"},
+        {"step": "1", "node": "appel", "choice": "99999999999999999999"},
+        {"step": "99999999999999999999", "node": "appel", "choice": "1"},
+        {"step": "1", "node": "x" * 500, "choice": "1"},
     ],
 )
 def test_bad_posts_get_a_french_message_never_a_500(client, scenario, apprenti, data):
@@ -155,8 +158,19 @@ def test_anonymous_is_sent_to_log_in_everywhere(client, finished, scenario):
     for url in [*_member_pages(scenario, finished), *_staff_pages(scenario)]:
         response = client.get(url)
         assert response.status_code == 302 and "next=" in response.url, url
-    response = client.post(reverse("learning:run_choose", args=[finished.pk]), {})
-    assert response.status_code == 302 and "next=" in response.url
+    assert "next=" in client.get(reverse("learning:runs_compare", args=[finished.pk, finished.pk])).url
+    for url in (
+        reverse("learning:scenario_start", args=[scenario.slug]),
+        reverse("learning:run_choose", args=[finished.pk]),
+        reverse("learning:run_share", args=[finished.pk]),
+        reverse("learning:run_debrief", args=[finished.pk]),
+        reverse("learning:scenario_import"),
+        reverse("learning:scenario_archive", args=[scenario.slug]),
+    ):
+        response = client.post(url, {"text": "x", "shared": "0"})
+        assert response.status_code == 302 and "next=" in response.url, url
+    assert Run.objects.count() == 1 and Run.objects.get().shared and not Debrief.objects.exists()
+    assert Scenario.objects.get().status == "published"
 
 
 def test_another_members_run_is_not_found(client, finished, outsider):
@@ -166,6 +180,19 @@ def test_another_members_run_is_not_found(client, finished, outsider):
         assert method(reverse(name, args=[finished.pk])).status_code == 404, name
     other = play(Scenario.objects.get(), outsider)
     assert client.get(reverse("learning:runs_compare", args=[other.pk, finished.pk])).status_code == 404
+    assert client.get(reverse("learning:runs_compare", args=[finished.pk, other.pk])).status_code == 404
+
+
+def test_the_mentor_reads_the_review_but_neither_plays_shares_nor_compares(
+    client, scenario, apprenti, compagnon, mentorship
+):
+    first, second = play(scenario, apprenti), play(scenario, apprenti, [2, 2])
+    client.force_login(compagnon)
+    assert client.get(reverse("learning:run", args=[first.pk])).status_code == 200
+    assert client.get(reverse("learning:runs_compare", args=[first.pk, second.pk])).status_code == 404
+    assert client.post(reverse("learning:run_share", args=[first.pk]), {"shared": "0"}).status_code == 404
+    assert client.post(reverse("learning:run_choose", args=[first.pk]), {}).status_code == 404
+    assert Run.objects.get(pk=first.pk).shared
 
 
 def test_a_non_mentor_cannot_read_or_debrief(client, finished, outsider, formateur):
@@ -262,6 +289,34 @@ def test_figures_hide_counts_under_five_people(client, scenario, formateur, sett
     assert "moins de 5" in page.text
 
 
+THIRD_CHOICE = """      - label: « Je vous renvoie le devis, il est peut-être passé dans vos indésirables. »
+        consequence: Il ne l'a pas perdu ; il n'a pas eu le temps.
+        to: perdu
+  date:"""
+
+
+def test_figures_hide_a_node_total_that_would_tell_two_small_counts_by_subtraction():
+    scenario = import_scenario(scenario_text().replace("\n  date:", "\n" + THIRD_CHOICE, 1))
+    assert scenario.current.start.choices.count() == 3
+    for picks, people in (([1, 1], 5), ([2, 2], 2), ([3], 2)):
+        for _ in range(people):
+            play(scenario, UserFactory(apprentice=True), picks)
+    start = aggregates.figures(scenario.current).nodes[0]
+    assert start.node.key == "appel"
+    assert [figure.people for figure in start.choices] == [5, None, None]
+    assert start.people is None  # 9 minus 5 would tell that 4 people chose one of the two hidden choices
+
+
+def test_figures_show_a_node_total_when_the_hidden_choices_rest_on_enough_people():
+    scenario = import_scenario(scenario_text().replace("\n  date:", "\n" + THIRD_CHOICE, 1))
+    for picks, people in (([1, 1], 5), ([2, 2], 3), ([3], 3)):
+        for _ in range(people):
+            play(scenario, UserFactory(apprentice=True), picks)
+    start = aggregates.figures(scenario.current).nodes[0]
+    assert [figure.people for figure in start.choices] == [5, None, None]
+    assert start.people == 11  # 11 minus 5: six people, not a count under five
+
+
 # --- Bounded queries ------------------------------------------------------------------------------------------
 
 
@@ -288,7 +343,12 @@ def test_pages_run_a_bounded_number_of_queries(
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200, url
     client.force_login(formateur)
-    for url in [reverse("learning:scenario_staff"), reverse("learning:scenario_figures", args=[scenario.slug])]:
+    for url in [
+        reverse("learning:scenario_staff"),
+        reverse("learning:scenario_figures", args=[scenario.slug]),
+        reverse("learning:scenario_edit", args=[scenario.slug]),
+        reverse("learning:scenario_export", args=[scenario.slug]),
+    ]:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200, url
     client.force_login(apprenti)

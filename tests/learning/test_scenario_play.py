@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused, Refused
@@ -201,6 +202,35 @@ def test_the_mentor_debriefs_once_credited_once_and_the_member_is_told(
     assert "confirmer" in run.debrief.text
     actions = set(AuditLog.objects.filter(target_id=str(run.pk)).values_list("action", flat=True))
     assert {"learning.debrief_written", "learning.debrief_edited"} <= actions
+
+
+def test_one_credit_per_run_whatever_the_replayed_posts(client, scenario, apprenti, compagnon, mentorship):
+    first, second = play(scenario, apprenti), play(scenario, apprenti, [2, 2])
+    client.force_login(compagnon)
+    for run in (first, first, second, second):  # each form sent twice
+        url = reverse("learning:run_debrief", args=[run.pk])
+        assert client.post(url, {"text": "Bien vu."}).status_code == 302
+    keys = sorted(Transaction.objects.filter(kind="mentoring").values_list("idempotency_key", flat=True))
+    assert keys == sorted([f"debrief:{first.pk}", f"debrief:{second.pk}"])
+
+
+def test_a_finished_and_debriefed_run_changes_no_level(scenario, apprenti, compagnon, formateur, mentorship):
+    """A scenario exercises compétences but validates none: no assessment is written, no level moves."""
+    from compagnons.skills import services as skills_services
+    from compagnons.skills.models import Assessment, Certification
+
+    from .test_capsules import reviewed_positioning
+
+    reviewed_positioning(apprenti, formateur, {"C1.6": 0, "C2.1": 1})  # the compétences the scenario exercises
+    certification = Certification.objects.current()
+    before = list(Assessment.objects.values_list("pk", "level"))
+    assert before
+    levels = {k: v.level for k, v in skills_services.current_levels(apprenti, certification).items()}
+    run = play(scenario, apprenti)
+    services.write_debrief(run, "Bien joué.", by=compagnon)
+    assert list(Assessment.objects.values_list("pk", "level")) == before
+    after = skills_services.current_levels(apprenti, certification)
+    assert {k: v.level for k, v in after.items()} == levels
 
 
 def test_no_email_for_a_member_who_wants_none(

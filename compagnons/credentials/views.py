@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,8 @@ from compagnons.credentials.models import House, HouseCredential, IssuedCredenti
 
 MAX_PASTE_BYTES = 256 * 1024
 LD_JSON = "application/ld+json"
+#: a compact JWS (header.payload.signature, base64url; a JSON header starts "eyJ"): VC-JWT, not read here
+_JWT_RE = re.compile(r"^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
 def _json(data: dict, *, download: str | None = None) -> HttpResponse:
@@ -87,7 +90,13 @@ def check(request: HttpRequest) -> HttpResponse:
                 if not isinstance(document, dict):
                     raise ValueError
             except (ValueError, RecursionError):
-                error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
+                if _JWT_RE.match(text.strip()):
+                    error = _(
+                        "Ce titre est au format VC-JWT, que ce vérificateur ne lit pas : collez le titre au format "
+                        "JSON, avec sa preuve intégrée (« proof »)."
+                    )
+                else:
+                    error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
             else:
                 verdict = verification.check(document)
     return render(request, "credentials/check.html", {"verdict": verdict, "error": error, "text": text})

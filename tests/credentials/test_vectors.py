@@ -171,7 +171,11 @@ EXPECTED = {
     "simple-err-proof-method-unknown-did-method.json": (SCHEMA_OK, UNKNOWN_KEY, True),
     "simple-err-proof-method-unknown-scheme.json": (SCHEMA_OK, UNKNOWN_KEY, True),
     "simple-err-context.json": ("'validFrom' is a required property", UNDEFINED, True),
-    "simple-err-type.json": ("'achievement' is a required property", "Adresse relative refusée : 'OtherCredential'", True),
+    "simple-err-type.json": (
+        "'achievement' is a required property",
+        "Adresse relative refusée : 'OtherCredential'",
+        True,
+    ),
     "simple-err-credential-subject-type.json": ("InvalidAchievementSubject", UNDEFINED, True),
     "simple-err-credential-subject-identifier-type.json": ("InvalidIdentityObject", UNDEFINED, True),
     "simple-err-credential-subject-result-type.json": ("$.credentialSubject.result", UNDEFINED, True),

@@ -33,3 +33,13 @@ class HouseCredentialForm(forms.Form):
         if not isinstance(document, dict):
             raise forms.ValidationError(_("Ce n'est pas un titre au format JSON : vérifiez le copier-coller."))
         return document
+
+
+class HouseEndorsementForm(HouseCredentialForm):
+    """The same paste, for a house's recommendation (EndorsementCredential); prefixed, on the same page."""
+
+    prefix = "recommandation"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].label = _("La recommandation signée (JSON), telle que l'autre maison vous l'a donnée")

@@ -125,3 +125,53 @@ class HouseCredential(models.Model):
 
     def audit_label(self) -> str:
         return f"Titre de maison {self.pk}"
+
+
+class HouseEndorsement(models.Model):
+    """An EndorsementCredential a registered house signed, which a member added here: it verifies, and its subject is
+    one of THEIR titles — one we issued them or a house's title they added (the only thing binding an
+    EndorsementSubject, which carries nothing but an id and a comment, to a member). Their mini-site shows it."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="house_endorsements")
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="endorsements")
+    credential_id = models.CharField(max_length=500)
+    #: the endorsed title: exactly one of the two
+    issued_credential = models.ForeignKey(
+        IssuedCredential, on_delete=models.CASCADE, null=True, blank=True, related_name="house_endorsements"
+    )
+    house_credential = models.ForeignKey(
+        HouseCredential, on_delete=models.CASCADE, null=True, blank=True, related_name="endorsements"
+    )
+    name = models.CharField(_("intitulé"), max_length=300)
+    comment = models.TextField(_("recommandation"), blank=True)
+    document = models.JSONField(_("la recommandation signée"))
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recommandation d'une autre maison")
+        verbose_name_plural = _("recommandations d'autres maisons")
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "credential_id"], name="house_endorsement_once_per_member"),
+            models.CheckConstraint(
+                condition=Q(issued_credential__isnull=True, house_credential__isnull=False)
+                | Q(issued_credential__isnull=False, house_credential__isnull=True),
+                name="house_endorsement_endorses_one_title",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return f"Recommandation de maison {self.pk}"
+
+    @property
+    def endorsed_title(self) -> str:
+        title = self.issued_credential or self.house_credential
+        return title.name if title else ""
+
+    @property
+    def verification_url(self) -> str:
+        """The endorsement's id when it is a web address (the house's public page for it); never a javascript: link."""
+        return self.credential_id if self.credential_id.startswith(("https://", "http://")) else ""

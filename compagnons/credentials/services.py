@@ -442,9 +442,12 @@ def register_house(*, did: str, name: str, by: User) -> House:
 def remove_house(house: House, *, by: User) -> None:
     if not permissions.can_manage_houses(by):
         raise PermissionRefused(_("Seule l'équipe retire une maison."))
-    if house.credentials.exists():
+    if house.credentials.exists() or house.endorsements.exists():
         raise InvalidTransition(
-            _("Des membres ont ajouté des titres de cette maison : elle reste enregistrée pour qu'ils se vérifient.")
+            _(
+                "Des membres ont ajouté des titres ou des recommandations de cette maison : elle reste enregistrée "
+                "pour qu'ils se vérifient."
+            )
         )
     audit.log(by, "credentials.house_removed", house)
     house.delete()

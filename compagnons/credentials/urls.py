@@ -12,6 +12,12 @@ urlpatterns = [
     path("verifier/<uuid:uid>.json", views.download, name="download"),
     path("espace/titres/", views.mine, name="mine"),
     path("espace/titres/autre-maison/", views.add_house_credential, name="add_house_credential"),
+    path("espace/titres/autre-maison/recommandation/", views.add_house_endorsement, name="add_house_endorsement"),
+    path(
+        "espace/titres/recommandations/<int:pk>/retirer/",
+        views.remove_house_endorsement,
+        name="remove_house_endorsement",
+    ),
     path("equipe/titres/", views.staff, name="staff"),
     path("equipe/titres/nouvelle-cle/", views.rotate, name="rotate"),
     path("equipe/titres/maisons/", views.houses, name="houses"),

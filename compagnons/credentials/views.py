@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import forms
 from django.contrib import messages
@@ -16,11 +17,13 @@ from compagnons.core.qr import qr_data_uri
 from compagnons.core.refusals import refused
 from compagnons.credentials import houses as houses_services
 from compagnons.credentials import ob3, services, sharing, verification
-from compagnons.credentials.forms import HouseCredentialForm, HouseForm
-from compagnons.credentials.models import House, HouseCredential, IssuedCredential
+from compagnons.credentials.forms import HouseCredentialForm, HouseEndorsementForm, HouseForm
+from compagnons.credentials.models import House, HouseCredential, HouseEndorsement, IssuedCredential
 
 MAX_PASTE_BYTES = 256 * 1024
 LD_JSON = "application/ld+json"
+#: a compact JWS (header.payload.signature, base64url; a JSON header starts "eyJ"): VC-JWT, not read here
+_JWT_RE = re.compile(r"^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
 def _json(data: dict, *, download: str | None = None) -> HttpResponse:
@@ -87,7 +90,13 @@ def check(request: HttpRequest) -> HttpResponse:
                 if not isinstance(document, dict):
                     raise ValueError
             except (ValueError, RecursionError):
-                error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
+                if _JWT_RE.match(text.strip()):
+                    error = _(
+                        "Ce titre est au format VC-JWT, que ce vérificateur ne lit pas : collez le titre au format "
+                        "JSON, avec sa preuve intégrée (« proof »)."
+                    )
+                else:
+                    error = _("Ce n'est pas un titre au format JSON : vérifiez le copier-coller.")
             else:
                 verdict = verification.check(document)
     return render(request, "credentials/check.html", {"verdict": verdict, "error": error, "text": text})
@@ -115,16 +124,30 @@ def status_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
-    return _mine_page(request, HouseCredentialForm())
+    return _mine_page(request)
 
 
-def _mine_page(request: HttpRequest, form: HouseCredentialForm, status: int = 200) -> HttpResponse:
+def _mine_page(
+    request: HttpRequest,
+    form: HouseCredentialForm | None = None,
+    endorsement_form: HouseEndorsementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     credentials = [
         (credential, sharing.linkedin_url(credential))
         for credential in IssuedCredential.objects.filter(member=request.user)[:500]
     ]
     from_houses = HouseCredential.objects.filter(member=request.user).select_related("house")[:500]
-    context = {"credentials": credentials, "from_houses": from_houses, "form": form}
+    endorsements = HouseEndorsement.objects.filter(member=request.user).select_related(
+        "house", "issued_credential", "house_credential"
+    )[:500]
+    context = {
+        "credentials": credentials,
+        "from_houses": from_houses,
+        "form": form or HouseCredentialForm(),
+        "endorsements": endorsements,
+        "endorsement_form": endorsement_form or HouseEndorsementForm(),
+    }
     return render(request, "credentials/mine.html", context, status=status)
 
 
@@ -145,7 +168,40 @@ def add_house_credential(request: HttpRequest) -> HttpResponse:
                 _("Titre de la maison « %(house)s » ajouté : votre mini-site le montre.") % {"house": credential.house},
             )
             return redirect("credentials:mine")
-    return _mine_page(request, form)
+    return _mine_page(request, form=form)
+
+
+@login_required
+@require_POST
+def add_house_endorsement(request: HttpRequest) -> HttpResponse:
+    """A member adds a registered house's recommendation of one of their titles: checked, then on their mini-site."""
+    form = HouseEndorsementForm(request.POST)
+    if form.is_valid():
+        try:
+            document = form.cleaned_data["document"]
+            endorsement = houses_services.add_house_endorsement(member=request.user, document=document)
+        except Refused as error:
+            form.add_error("document", str(error))
+        else:
+            messages.success(
+                request,
+                _("Recommandation de la maison « %(house)s » ajoutée : votre mini-site la montre.")
+                % {"house": endorsement.house},
+            )
+            return redirect("credentials:mine")
+    return _mine_page(request, endorsement_form=form)
+
+
+@login_required
+@require_POST
+def remove_house_endorsement(request: HttpRequest, pk: int) -> HttpResponse:
+    endorsement = get_object_or_404(HouseEndorsement.objects.select_related("house"), pk=pk, member=request.user)
+    try:
+        houses_services.remove_house_endorsement(endorsement, by=request.user)
+    except Refused as error:
+        return refused(request, error, "credentials:mine")
+    messages.success(request, _("Recommandation retirée de votre mini-site."))
+    return redirect("credentials:mine")
 
 
 @login_required

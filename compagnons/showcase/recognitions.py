@@ -5,7 +5,7 @@ and the brochure show them; nothing here writes."""
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from compagnons.credentials.models import HouseCredential, IssuedCredential
+from compagnons.credentials.models import HouseCredential, HouseEndorsement, IssuedCredential
 from compagnons.missions.models import Attestation
 from compagnons.missions.records import SOURCE_RANK
 from compagnons.skills.models import Assessment, Level
@@ -77,6 +77,16 @@ def credentials_of(member_id: int) -> list[IssuedCredential]:
 def house_credentials_of(member_id: int) -> list[HouseCredential]:
     """The credentials other registered houses issued the member, which they added (checked when added)."""
     return list(HouseCredential.objects.filter(member_id=member_id).select_related("house"))
+
+
+def house_endorsements_of(member_id: int) -> list[HouseEndorsement]:
+    """The recommendations other registered houses signed of the member's titles, which they added (checked when
+    added); not those of a title of ours since revoked. One query."""
+    return list(
+        HouseEndorsement.objects.filter(member_id=member_id)
+        .exclude(issued_credential__revoked_at__isnull=False)
+        .select_related("house", "issued_credential", "house_credential")
+    )
 
 
 def valid_credentials(member_id: int) -> list[IssuedCredential]:

@@ -194,3 +194,32 @@ def test_verification_refuses_bad_input_as_a_problem(client, body):
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["title"] == "Données invalides"
+
+
+@pytest.mark.parametrize("text", ["[" * 900 + "]" * 900, '{"credential": ' + '{"a":' * 900 + "1" + "}" * 901])
+def test_verification_of_900_levels_is_a_french_problem_not_a_500(client, text):
+    response = client.post("/api/v1/verifier", text.encode(), content_type="application/json")
+    assert response.status_code == 422
+    assert "imbrique trop de niveaux" in response.json()["detail"]
+
+
+def test_verification_survives_a_recursion_inside_the_jsonld_processor(client, compagnon):
+    """A context whose terms are each defined from the next: pyld recurses once per link; the verdict says so."""
+    credential = credentials.issue(
+        member=compagnon,
+        achievement_type="Competency",
+        achievement_key="test/BC01",
+        name="BC01 — Se présenter",
+        description="Mise en situation",
+        criteria="Pitch",
+        alignments=[],
+        evidence=compagnon,
+        evidence_url="https://exemple.test/decision/1",
+        evidence_name="Décision",
+    )
+    chained = {f"t{i}": f"t{i - 1}:a/" for i in range(999, 0, -1)} | {"t0": "https://exemple.test/"}
+    document = {**credential.document, "@context": [*credential.document["@context"], chained]}
+    response = client.post("/api/v1/verifier", {"credential": document}, content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is False and body["signature_reason"].startswith("Document trop complexe")

@@ -5,6 +5,7 @@ issuer) still verify; other issuers' did:web are read over the network only when
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -191,6 +192,58 @@ def test_redirects_are_not_followed_and_size_is_capped(server):
     assert resolver._get_json(f"{server}/petit", private_allowed=False) is None  # loopback
 
 
+def test_other_issuers_are_read_over_https_only(settings, formateur, monkeypatch):
+    """Plain HTTP is for registered houses, and only with CREDENTIALS_DID_WEB_HTTP_HOUSES (development)."""
+    settings.CREDENTIALS_RESOLVE_DID_WEB = True
+    settings.CREDENTIALS_DID_WEB_HTTP_HOUSES = True
+    asked = []
+    monkeypatch.setattr(resolver, "_get_json", lambda url, private_allowed: asked.append((url, private_allowed)))
+    resolver.fetch_did_document("did:web:ailleurs.exemple")
+    services.register_house(did="did:web:maison.exemple", name="Maison", by=formateur)
+    resolver.fetch_did_document("did:web:maison.exemple")
+    settings.CREDENTIALS_DID_WEB_HTTP_HOUSES = False
+    cache.clear()
+    resolver.fetch_did_document("did:web:maison.exemple")
+    assert asked == [
+        ("https://ailleurs.exemple/.well-known/did.json", False),
+        ("http://maison.exemple/.well-known/did.json", True),
+        ("https://maison.exemple/.well-known/did.json", True),
+    ]
+
+
+def test_a_refusal_is_cached_too(settings, monkeypatch):
+    settings.CREDENTIALS_RESOLVE_DID_WEB = True
+    asked = []
+    monkeypatch.setattr(resolver, "_get_json", lambda url, private_allowed: asked.append(url))
+    assert resolver.fetch_did_document("did:web:ailleurs.exemple") is None
+    assert resolver.fetch_did_document("did:web:ailleurs.exemple") is None
+    assert len(asked) == 1
+
+
+class _Slow(BaseHTTPRequestHandler):
+    def do_GET(self):
+        threading.Event().wait(2)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"id": "x"}')
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_slow_answer_is_given_up_after_the_timeout(monkeypatch):
+    httpd = HTTPServer(("127.0.0.1", 0), _Slow)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setattr(resolver, "TIMEOUT", 0.2)
+    try:
+        started = time.monotonic()
+        assert resolver._get_json(f"http://127.0.0.1:{httpd.server_port}/", private_allowed=True) is None
+        assert time.monotonic() - started < 1.5
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def test_a_registered_house_did_document_is_read_and_cached(server, settings, formateur, monkeypatch):
     settings.CREDENTIALS_RESOLVE_DID_WEB = True
     settings.CREDENTIALS_DID_WEB_HTTP_HOUSES = True
@@ -223,3 +276,42 @@ def test_the_verifier_page_queries_do_not_grow(client, credential, compagnon, fo
     with django_assert_max_num_queries(12):
         response = client.post(reverse("credentials:check"), {"document": json.dumps(credential.document)})
     assert "authentique et valide" in response.content.decode()
+
+
+def test_an_endorsement_of_a_registered_house_verifies_and_says_the_house(client, server, settings, formateur):
+    """Endorsements travel like titles: one a house signed verifies here once the house is registered."""
+    settings.CREDENTIALS_RESOLVE_DID_WEB = True
+    settings.CREDENTIALS_DID_WEB_HTTP_HOUSES = True
+    did = ob3.did_web(server)
+    key = ob3.generate_key()
+    method = f"{did}#cle-1"
+    did_document = {
+        "@context": [ob3.DID_V1_CONTEXT, ob3.MULTIKEY_V1_CONTEXT],
+        "id": did,
+        "verificationMethod": [
+            {"id": method, "type": "Multikey", "controller": did, "publicKeyMultibase": ob3.public_multibase(key)}
+        ],
+        "assertionMethod": [method],
+    }
+    _Handler.routes = {"/.well-known/did.json": (200, {}, json.dumps(did_document).encode())}
+    endorsement = ob3.sign(
+        ob3.build_endorsement(
+            credential_id=f"{server}/verifier/8d0f3a52-1c1e-4c43-9d0e-4a8a0c3c7d11/",
+            issuer_id=did,
+            issuer_name="Maison du Sud",
+            issuer_url=server,
+            valid_from="2026-01-01T00:00:00Z",
+            name="Recommandation : C1.1 — Pitch",
+            subject_id=f"{server}/referentiel/#C1.1",
+            comment="Un client atteste que Léa a montré la compétence « C1.1 — Pitch ».",
+        ),
+        key,
+        method,
+        "2026-01-01T00:00:00Z",
+    )
+    services.register_house(did=did, name="Maison du Sud", by=formateur)
+    verdict = verification.check(endorsement)
+    assert verdict.ok, (verdict.signature_reason, verdict.schema_errors, verdict.status)
+    assert verdict.house is not None and verdict.house.name == "Maison du Sud"
+    page = client.post(reverse("credentials:check"), {"document": json.dumps(endorsement)}).content.decode()
+    assert "Émis par la maison « Maison du Sud »" in page

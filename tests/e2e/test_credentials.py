@@ -1,6 +1,7 @@
 """Credentials that travel, in the browser: a member finds their titles from « Mon espace », downloads the signed JSON
-and finds LinkedIn's « add to profile » link; staff register another house by its did:web (a wrong one is said, the
-input kept); anyone reads the issuer's DID document."""
+and finds LinkedIn's « add to profile » link, pastes a house's recommendation that is not one (said, kept); staff
+register another house by its did:web (a wrong one is said, the input kept); anyone reads the issuer's DID
+document."""
 
 import re
 
@@ -53,6 +54,13 @@ def test_a_member_takes_a_title_to_linkedin_and_staff_register_a_house(open_brow
     href = linkedin.get_attribute("href")
     assert href.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
     assert f"certId={credential.uuid}" in href
+    assert_accessible(page)
+    # a house's recommendation pasted wrong: said in French, the paste kept, the page still accessible
+    paste = page.get_by_label("La recommandation signée (JSON), telle que l'autre maison vous l'a donnée")
+    paste.fill('{"type": ["VerifiableCredential", "EndorsementCredential"]}')
+    page.get_by_role("button", name="Ajouter cette recommandation").click()
+    expect(page.get_by_text("Cette recommandation n'a pas été émise par une maison reconnue ici")).to_be_visible()
+    expect(paste).to_have_value('{"type": ["VerifiableCredential", "EndorsementCredential"]}')
     assert_accessible(page)
     session.close()
 

@@ -95,7 +95,8 @@ class TestExport:
         services.grant_role(apprenti, "client", by=formateur)
         client.force_login(apprenti)
 
-        with django_assert_max_num_queries(50):  # 32, coaching 3, houses 1, community 4, learning 4, api 1, funding 5
+        # 32, coaching 3, houses 2 (titles, recommendations), community 4, learning 4, api 1, funding 5
+        with django_assert_max_num_queries(51):
             response = client.post(reverse("accounts:export"))
 
         assert response.status_code == 200

@@ -289,10 +289,12 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=check)
 
 
-def prepare_database(env: dict[str, str], users: int, audit_per_user: int) -> float | None:
+def prepare_database(env: dict[str, str], users: int, audit_per_user: int, seed: bool = True) -> float | None:
     """Migrate the bench database and seed it unless it is already seeded. Returns the seed time, if any."""
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "createcachetable", "-v", "0")
+    if not seed:
+        return None
     seed_args = ["seed_scale", "--users", str(users), "--audit-per-user", str(audit_per_user)]
     seed_env = {**env, "DEBUG": "1"}  # seed_scale creates known passwords, so it wants DEBUG on
     if manage(seed_env, *seed_args, "--check", check=False).returncode == 0:
@@ -607,6 +609,11 @@ def main() -> int:
         help="serve with FRAGMENT_CACHE=0: what the pages cost when core.fragments' cache misses",
     )
     parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="use the database as it is, never seed it (a part of the data set, seeded with `seed_scale --only`)",
+    )
+    parser.add_argument(
         "--compare",
         nargs="?",
         const="previous",
@@ -628,7 +635,7 @@ def main() -> int:
         env["FRAGMENT_CACHE"] = "0"
 
     print(f"Bench database: {db_url}")
-    seed_seconds = prepare_database(env, options.users, options.audit_per_user)
+    seed_seconds = prepare_database(env, options.users, options.audit_per_user, seed=not options.no_seed)
     if seed_seconds is None:
         print(f"Already seeded ({options.users} members).")
     else:

@@ -139,10 +139,17 @@ def has_mfa(user: User) -> bool:
 
 
 def has_accepted_current_charter(user: User) -> bool:
+    """Asked once a request at most: an acceptance found is kept on the user object (the charter middleware asks,
+    then the page — may they post? — asks again); an acceptance is never withdrawn, a refusal is asked again."""
     charter_id = current_charter_id()
     if not charter_id:
         return True
-    return CharterAcceptance.objects.filter(user=user, charter_id=charter_id).exists()
+    if getattr(user, "_accepted_charter_id", None) == charter_id:
+        return True
+    accepted = CharterAcceptance.objects.filter(user=user, charter_id=charter_id).exists()
+    if accepted:
+        user._accepted_charter_id = charter_id
+    return accepted
 
 
 @transaction.atomic

@@ -5,12 +5,20 @@
 - SQLite: an FTS5 table over the same two columns (`community_post_fts`, external content, migration 0002), kept
   in step by the services on every write.
 
-The same rules on both: every word must appear (as a word's start: « factur » finds « facture »); of the matches,
-only the newest RANKED (by post id) are ranked — the cap that keeps a common word as fast as a rare one over millions
-of posts (the engine hands them over in id order without ranking the rest) — then a match in the title weighs 2.5
-times a match in the body (PostgreSQL's default weights A = 1.0, B = 0.4; SQLite's bm25 column weights 2.5 and 1),
-then the newest first. Only visible posts of visible threads in categories the reader may read; pages stop at the
-cap (MAX_PAGES), and the page says when the cap was reached so that the reader adds a word.
+The same rules on both:
+- every word must appear, as a whole word (PostgreSQL: its French stem), except the last one, which may also be a
+  word's start (« relance factur » finds « relancer la facture »: the reader may still be typing it);
+- of the matches, only the newest RANKED (by post id) are ranked — the cap that keeps a common word as fast as a
+  rare one over millions of posts: the engine hands the matches over newest first and stops there;
+- the ranking: the posts whose thread title holds one of the words first (a match in the title weighs more than a
+  match in the body), then the newest. Nothing is computed over all the matches: no bm25 / ts_rank, whose
+  statistics (SQLite's bm25 counts every match of every word) cost as much as the matches are many;
+- only visible posts of visible threads in categories the reader may read; pages stop at the cap (MAX_PAGES), and the
+  page says when the cap was reached so that the reader adds a word.
+
+Cost on SQLite (FTS5, 3.40): a whole word is read newest first and the reading stops at the cap, whatever the number
+of posts; a word's start (the last word) merges the lists of every word it begins, in full: its cost grows with how
+common those words are (see docs/community.md for the figures).
 """
 
 import re
@@ -69,7 +77,10 @@ def search(query: str, user, page: int = 1) -> Results:
     # engine neither ranks nor joins the other matches), then the visibility rules and the ranking over those only.
     # Only constants are formatted into the SQL; the words are parameters.
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
+        # whole words (their French stems), the last one as a word's start; in the title: any word, weight A only
+        *whole, last = words
+        tsquery = " & ".join([*whole, f"{last}:*"])
+        in_title = " | ".join([*(f"{word}:A" for word in whole), f"{last}:*A"])
         sql = f"""
             WITH m AS MATERIALIZED (
                 SELECT p.id FROM community_post p
@@ -82,14 +93,17 @@ def search(query: str, user, page: int = 1) -> Results:
             JOIN community_category c ON c.id = t.category_id
             CROSS JOIN capped
             WHERE p.status = 'visible' AND t.hidden_at IS NULL {visibility}
-            ORDER BY ts_rank(p.search_vector, to_tsquery('french'::regconfig, %s)) DESC, p.created_at DESC, p.id DESC
+            ORDER BY p.search_vector @@ to_tsquery('french'::regconfig, %s) DESC, p.created_at DESC, p.id DESC
             LIMIT %s OFFSET %s"""  # noqa: S608
-        params = [tsquery, RANKED, RANKED, *params_tail, tsquery, PAGE_SIZE + 1, offset]
+        params = [tsquery, RANKED, RANKED, *params_tail, in_title, PAGE_SIZE + 1, offset]
     else:
-        match = " ".join(f'"{word}"*' for word in words)
+        # FTS5 streams a whole word's list newest first and stops at the LIMIT; `highlight` marks the words found in
+        # the title column (0) of those rows only.
+        match = " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
         sql = f"""
             WITH m AS MATERIALIZED (
-                SELECT rowid AS id, bm25(community_post_fts, 2.5, 1.0) AS score FROM community_post_fts
+                SELECT rowid AS id, instr(highlight(community_post_fts, 0, char(1), ''), char(1)) > 0 AS in_title
+                FROM community_post_fts
                 WHERE community_post_fts MATCH %s
                 ORDER BY rowid DESC LIMIT %s
             ), capped AS (SELECT count(*) >= %s AS capped FROM m)
@@ -99,7 +113,7 @@ def search(query: str, user, page: int = 1) -> Results:
             JOIN community_category c ON c.id = t.category_id
             CROSS JOIN capped
             WHERE p.status = 'visible' AND t.hidden_at IS NULL {visibility}
-            ORDER BY m.score, p.created_at DESC, p.id DESC
+            ORDER BY m.in_title DESC, p.created_at DESC, p.id DESC
             LIMIT %s OFFSET %s"""  # noqa: S608
         params = [match, RANKED, RANKED, *params_tail, PAGE_SIZE + 1, offset]
     with connection.cursor() as cursor:

@@ -102,9 +102,9 @@ def unanswered(request: HttpRequest) -> HttpResponse:
     return render(request, "community/unanswered.html", {"page": _slice_page(threads, request, THREADS_PER_PAGE)})
 
 
-def _posts_for(user, thread):
+def _posts_for(user, thread, *, moderator: bool | None = None):
     posts = thread.posts.select_related("author", "quoting__author").order_by("created_at", "id")
-    if permissions.is_moderator(user):
+    if permissions.is_moderator(user) if moderator is None else moderator:
         return posts
     if user.is_authenticated:
         return posts.filter(Q(status=Post.Status.VISIBLE) | Q(author=user))
@@ -119,7 +119,9 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _thread_page(request, thread, form, status=200):
     user = request.user
-    page = Paginator(_posts_for(user, thread), POSTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
+    moderator = permissions.is_moderator(user)  # asked once: the posts' filter and the page both need it
+    posts = _posts_for(user, thread, moderator=moderator)
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     context = {
         "thread": thread,
         "category": thread.category,
@@ -127,7 +129,7 @@ def _thread_page(request, thread, form, status=200):
         "form": form,
         "can_post": permissions.can_post(user) and not thread.is_locked and not thread.category.is_archived,
         "can_mark": permissions.can_mark_helpful(user, thread),
-        "is_moderator": permissions.is_moderator(user),
+        "is_moderator": moderator,
         "following": user.is_authenticated and Follow.objects.filter(member=user, thread=thread).exists(),
     }
     return render(request, "community/thread.html", context, status=status)

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from compagnons.community import services
@@ -74,6 +76,19 @@ def test_thread_page_queries_do_not_grow(client, thread, asker, helper, n, djang
     page = response.content.decode()
     assert "Cette réponse m'a aidé" in page
     assert "Publier ma réponse" in page
+
+
+def test_thread_page_asks_each_permission_once(client, thread, helper):
+    """The charter acceptance (the middleware, then « may they post? ») and the moderator role (the posts' filter,
+    then the page's tools) are each read once a request."""
+    reply(thread, helper)
+    client.force_login(helper)
+    client.get(thread.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(thread.get_absolute_url()).status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum("accounts_charteracceptance" in q for q in sql) == 1
+    assert sum("community_moderator" in q for q in sql) == 1
 
 
 def test_a_long_thread_is_paginated(client, thread, helper):

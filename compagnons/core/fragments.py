@@ -217,6 +217,30 @@ def cached(
     return out
 
 
+def versioned(name: str, tables: Iterable[str], compute: Callable[[], object]) -> object:
+    """A value (not HTML: a list of ids, figures) cached while `tables` keep their versions, for a day at most
+    `FRAGMENT_CACHE_SECONDS`. The caller names the tables whose writes must recompute it (unlike `cached`, which
+    records every table read, the member's own included). One cache read when it hits; `compute()` when the cache
+    is off. The same for everybody: never put one member's data in it."""
+    if not enabled():
+        return compute()
+    flush_autocommitted()
+    tables = sorted(set(tables))
+    key = f"{PREFIX_FRAGMENT}{name}:{timezone.localdate():%Y%m%d}"
+    found = cache.get_many([key, *(PREFIX_VERSION + t for t in tables)])
+    versions = {t: found.get(PREFIX_VERSION + t) for t in tables}
+    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
+    if fresh:
+        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
+        versions.update(fresh)
+    entry = found.get(key)
+    if entry is not None and entry[0] == versions:
+        return entry[1]
+    value = compute()
+    cache.set(key, (versions, value), timeout=settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
 # --- Public pages ---------------------------------------------------------------------------------------------------
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"

@@ -41,8 +41,9 @@ from compagnons.core.replica import REPLICA
 WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.I)
 READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)
 # Writes that change no fragment: the sessions (every request of a signed-in member may write its own), the cache
-# itself (its table may be where the versions live).
-UNTRACKED = {"django_session", "cache_entries"} | {
+# itself (its table may be where the versions live), the rate limits' counters (every API request and login writes
+# two; no page shows them, and bumping their version cost ten queries per API request on the database cache).
+UNTRACKED = {"django_session", "cache_entries", "core_ratelimitcounter"} | {
     c["LOCATION"] for c in settings.CACHES.values() if c["BACKEND"].endswith("DatabaseCache")
 }
 PREFIX_VERSION = "tv:"

@@ -54,7 +54,11 @@ def can_record_adoption(user: User, apprentice: User) -> bool:
 
 
 def get_apprentice_for_follower(user: User, pk: int) -> User:
-    apprentice = get_object_or_404(User.objects.active(), pk=pk)
+    # one's own plan or carnet: the signed-in member is already loaded (the same rules: active, not erased)
+    if user.pk == pk and user.is_active and user.erased_at is None:
+        apprentice = user
+    else:
+        apprentice = get_object_or_404(User.objects.active(), pk=pk)
     if not can_follow(user, apprentice):
         raise Http404
     return apprentice

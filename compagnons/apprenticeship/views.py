@@ -198,8 +198,10 @@ def session_dispute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def plan(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
-    goals = PlanGoal.objects.filter(apprentice=apprentice).select_related("competence").prefetch_related("steps")
-    done, total = progress.plan_progress(apprentice)
+    goals = list(PlanGoal.objects.filter(apprentice=apprentice).select_related("competence").prefetch_related("steps"))
+    # the progress from the steps the page shows anyway (progress.plan_progress would count them again)
+    steps = [step for goal in goals for step in goal.steps.all()]
+    done, total = sum(step.done for step in steps), len(steps)
     return render(
         request,
         "apprenticeship/plan.html",

@@ -41,8 +41,9 @@ from compagnons.core.replica import REPLICA
 WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.I)
 READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)
 # Writes that change no fragment: the sessions (every request of a signed-in member may write its own), the cache
-# itself (its table may be where the versions live).
-UNTRACKED = {"django_session", "cache_entries"} | {
+# itself (its table may be where the versions live), the rate limits' counters (every API request and login writes
+# two; no page shows them, and bumping their version cost ten queries per API request on the database cache).
+UNTRACKED = {"django_session", "cache_entries", "core_ratelimitcounter"} | {
     c["LOCATION"] for c in settings.CACHES.values() if c["BACKEND"].endswith("DatabaseCache")
 }
 # Updates that change nothing a fragment shows: a sign-in's `last_login` alone (Django's `update_last_login`). Without
@@ -219,6 +220,30 @@ def cached(
     if store:
         cache.set_many(store, timeout=settings.FRAGMENT_CACHE_SECONDS)
     return out
+
+
+def versioned(name: str, tables: Iterable[str], compute: Callable[[], object]) -> object:
+    """A value (not HTML: a list of ids, figures) cached while `tables` keep their versions, for a day at most
+    `FRAGMENT_CACHE_SECONDS`. The caller names the tables whose writes must recompute it (unlike `cached`, which
+    records every table read, the member's own included). One cache read when it hits; `compute()` when the cache
+    is off. The same for everybody: never put one member's data in it."""
+    if not enabled():
+        return compute()
+    flush_autocommitted()
+    tables = sorted(set(tables))
+    key = f"{PREFIX_FRAGMENT}{name}:{timezone.localdate():%Y%m%d}"
+    found = cache.get_many([key, *(PREFIX_VERSION + t for t in tables)])
+    versions = {t: found.get(PREFIX_VERSION + t) for t in tables}
+    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
+    if fresh:
+        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
+        versions.update(fresh)
+    entry = found.get(key)
+    if entry is not None and entry[0] == versions:
+        return entry[1]
+    value = compute()
+    cache.set(key, (versions, value), timeout=settings.FRAGMENT_CACHE_SECONDS)
+    return value
 
 
 # --- Public pages ---------------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Sum, Window
+from django.db.models.functions import RowNumber, TruncDate
 
 from compagnons.accounts.models import User
 from compagnons.apprenticeship import attendance
@@ -188,7 +188,7 @@ def self_study_minutes(year: int, members) -> dict[int, int]:
 
 
 def _revenue(year: int) -> tuple[list[Box], Decimal, Decimal, bool]:
-    """Totals in one query; the sources shown behind each box (the first PEOPLE_SHOWN) in one query per line."""
+    """Totals in one query; the sources shown behind each box (the first PEOPLE_SHOWN of each) in one more."""
     boxes = {kind: Box(*REVENUE_LINES[kind], amount=Decimal("0.00")) for kind in REVENUE_LINES}
     first, last = _year_bounds(year)
     paid = FundingSource.objects.filter(status=SourceStatus.PAID, paid_on__gte=first, paid_on__lte=last)
@@ -213,41 +213,47 @@ def _revenue(year: int) -> tuple[list[Box], Decimal, Decimal, bool]:
     return ordered, total, own_funds, from_invoices
 
 
+def _first_of_each(queryset, field: str, order: list[str]):
+    """The first PEOPLE_SHOWN rows of each value of `field`, in `order`: one query (a window function), whatever
+    the number of lines that have some."""
+    rank = Window(RowNumber(), partition_by=[F(field)], order_by=[F(name).asc() for name in order])
+    return queryset.annotate(rank_in_line=rank).filter(rank_in_line__lte=PEOPLE_SHOWN).order_by(field, *order)
+
+
 def _sources_behind(paid, sums: dict, boxes: dict) -> None:
-    for kind, box in boxes.items():
-        count = sums.get(kind, (0, 0))[1]
-        if not count:
+    shown = _first_of_each(paid.select_related("plan__enrollment__member"), "kind", ["paid_on", "pk"])
+    for source in shown:
+        if source.kind not in boxes:  # the association's own funds: not a revenue line
             continue
-        shown = paid.filter(kind=kind).select_related("plan__enrollment__member").order_by("paid_on", "pk")
-        for source in shown[:PEOPLE_SHOWN]:
-            box.people.append(
-                " ".join(
-                    part
-                    for part in (
-                        f"{source.plan.enrollment.member.display_name} —",
-                        source.funder_label,
-                        source.file_number,
-                        f"({source.amount} €, payé le {source.paid_on:%d/%m/%Y})",
-                    )
-                    if part
+        boxes[source.kind].people.append(
+            " ".join(
+                part
+                for part in (
+                    f"{source.plan.enrollment.member.display_name} —",
+                    source.funder_label,
+                    source.file_number,
+                    f"({source.amount} €, payé le {source.paid_on:%d/%m/%Y})",
                 )
+                if part
             )
-        box.more = max(count - PEOPLE_SHOWN, 0)
+        )
+    for kind, box in boxes.items():
+        box.more = max(sums.get(kind, (0, 0))[1] - PEOPLE_SHOWN, 0)
 
 
 def _invoices_behind(year: int, boxes: dict) -> None:
-    """The year's issued invoices and credit notes behind each line (one count, then one query per line shown)."""
+    """The year's issued invoices and credit notes behind each line: one count, one query for the lines shown."""
     from compagnons.funding.models import Invoice, InvoiceKind
 
     issued = Invoice.objects.issued().filter(year=year)
     counts = dict(issued.values("origin").annotate(n=Count("pk")).values_list("origin", "n").order_by())
-    for kind, box in boxes.items():
-        if not counts.get(kind):
-            continue
-        for invoice in issued.filter(origin=kind).order_by("issued_on", "pk")[:PEOPLE_SHOWN]:
+    for invoice in _first_of_each(issued, "origin", ["issued_on", "pk"]):
+        box = boxes.get(invoice.origin)
+        if box is not None:
             what = "Avoir" if invoice.kind == InvoiceKind.CREDIT_NOTE else "Facture"
             box.people.append(f"{what} {invoice.number} — {invoice.buyer_name} ({euros(invoice.total_cents)} HT)")
-        box.more = max(counts[kind] - PEOPLE_SHOWN, 0)
+    for kind, box in boxes.items():
+        box.more = max(counts.get(kind, 0) - PEOPLE_SHOWN, 0)
 
 
 def build(year: int) -> Report:

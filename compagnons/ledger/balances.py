@@ -30,9 +30,11 @@ class Standing:
     paused: bool
 
 
-def standing(member: User) -> Standing:
-    account = Account.objects.filter(owner=member).first()
-    current = balance(account) if account else 0
+def standing(member: User, *, current: int | None = None) -> Standing:
+    """Where the member stands; `current`: their balance when the caller has just derived it (report.summary)."""
+    if current is None:
+        account = Account.objects.filter(owner=member).first()
+        current = balance(account) if account else 0
     exempt = is_exempt(member)
     below = not exempt and current < settings.LEDGER_BALANCE_FLOOR_MINUTES
     return Standing(

@@ -46,6 +46,8 @@ def summary(account) -> dict:
         "gave": sum(k["gave"] for k in kinds),
         "received": sum(k["received"] for k in kinds),
         "granted": sum(k["granted"] for k in kinds),
+        # every counted movement is a credit (given or granted) or a debit (received): their sum is the balance
+        "balance": sum(k["gave"] + k["granted"] - k["received"] for k in kinds),
         "timeline": timeline,
         "chart": chart(timeline),
     }

@@ -12,26 +12,28 @@ from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
 from compagnons.ledger import balances, giveback, permissions, report, services
 from compagnons.ledger.forms import AdjustForm, DeclareHelpForm, ReverseForm
-from compagnons.ledger.models import Account, Transaction
+from compagnons.ledger.models import Account, Movement, Transaction
 
 
 def _ledger_context(member, account) -> dict:
-    entries = (
-        Transaction.objects.filter(movements__account=account)
-        .select_related("beneficiary", "confirmer")
-        .prefetch_related("movements")
-        .distinct()
-        .order_by("-created_at", "-pk")[:50]
+    # The latest 50 entries from the account's own movements, each with its transaction (one query, no DISTINCT
+    # over the transactions nor prefetch of all their movements); a transaction is listed once.
+    movements = (
+        Movement.objects.filter(account=account)
+        .select_related("transaction__beneficiary", "transaction__confirmer")
+        .order_by("-transaction__created_at", "-transaction_id", "pk")[:50]
     )
-    rows = []
-    for tx in entries:
-        mine = next((m.minutes for m in tx.movements.all() if m.account_id == account.pk), 0)
-        rows.append({"tx": tx, "minutes": mine})
+    rows, seen = [], set()
+    for movement in movements:
+        if movement.transaction_id not in seen:
+            seen.add(movement.transaction_id)
+            rows.append({"tx": movement.transaction, "minutes": movement.minutes})
+    summary = report.summary(account)
     return {
         "member": member,
-        "summary": report.summary(account),
+        "summary": summary,
         "rows": rows,
-        "standing": balances.standing(member),
+        "standing": balances.standing(member, current=summary["balance"]),
     }
 
 

@@ -5,7 +5,7 @@ known (`how_known`, by their strongest source). Reads only: no write lives here 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -27,29 +27,28 @@ def testimonials_visible(mission: Mission, now=None) -> bool:
     return mission.client_id in authors and bool(mission.chosen and mission.chosen.applicant_id in authors)
 
 
-def member_records(member_ids) -> dict[int, dict]:
-    """Each member's record: counts and attested compétences, never stars. Five queries for any number of members."""
+def member_records(member_ids, *, attested: bool = True) -> dict[int, dict]:
+    """Each member's record: counts and attested compétences, never stars. Three queries for any number of members,
+    whatever they hold (two without the attested compétences, for a page that shows them its own way)."""
     ids = list(member_ids)
-    worked: dict[int, int] = {}  # chosen application → member (applicant or binôme partner)
-    for app_id, member_id in Application.objects.filter(
-        applicant_id__in=ids, status=Application.Status.CHOSEN
-    ).values_list("pk", "applicant_id"):
-        worked[app_id] = member_id
-    partners = Application.objects.filter(partner_id__in=ids, status=Application.Status.CHOSEN)
-    partner_of = dict(partners.values_list("pk", "partner_id"))
+    wanted = set(ids)
     records = {
         pk: {"delivered": 0, "on_time": 0, "in_scope": 0, "current": 0, "attested": [], "testimonials": []}
         for pk in ids
     }
     accepted = Delivery.objects.filter(mission=OuterRef("pk"), status__in=["accepted", "auto_accepted"], on_time=True)
     changed = Delivery.objects.filter(mission=OuterRef("pk"), status=Delivery.Status.CHANGES)
+    # the missions whose chosen application is the member's (as applicant or as binôme partner): one query
     missions = (
-        Mission.objects.filter(chosen_id__in=[*worked, *partner_of])
+        Mission.objects.filter(
+            Q(chosen__applicant_id__in=ids) | Q(chosen__partner_id__in=ids),
+            chosen__status=Application.Status.CHOSEN,
+        )
         .annotate(on_time=Exists(accepted), changed=Exists(changed))
-        .values_list("chosen_id", "status", "on_time", "changed")
+        .values_list("chosen__applicant_id", "chosen__partner_id", "status", "on_time", "changed")
     )
-    for chosen_id, status, on_time, changed_flag in missions:
-        for member_id in {worked.get(chosen_id), partner_of.get(chosen_id)} - {None}:
+    for applicant_id, partner_id, status, on_time, changed_flag in missions:
+        for member_id in {applicant_id, partner_id} & wanted:
             record = records[member_id]
             if status == S.CLOSED:
                 record["delivered"] += 1
@@ -57,30 +56,38 @@ def member_records(member_ids) -> dict[int, dict]:
                 record["in_scope"] += int(not changed_flag)
             elif status in (S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED):
                 record["current"] += 1
-    attested = (
-        Attestation.objects.filter(member_id__in=ids, result=Attestation.Result.YES)
-        .values("member_id", "competence__code", "competence__label")
-        .annotate(n=Count("pk"))
-        .order_by("competence__code")
-    )
-    for row in attested:
-        records[row["member_id"]]["attested"].append(row)
+    if attested:
+        rows = (
+            Attestation.objects.filter(member_id__in=ids, result=Attestation.Result.YES)
+            .values("member_id", "competence__code", "competence__label")
+            .annotate(n=Count("pk"))
+            .order_by("competence__code")
+        )
+        for row in rows:
+            records[row["member_id"]]["attested"].append(row)
+    # testimonials_visible's rule, in the same query (a prefetch of each mission's testimonials would add a query,
+    # and only when there are some): whether the mission's client and its chosen applicant have both written.
+    written = Testimonial.objects.filter(mission=OuterRef("mission_id"))
     testimonials = (
         Testimonial.objects.filter(about_id__in=ids)
         .select_related("author", "mission__chosen")
-        .prefetch_related("mission__testimonials")
+        .annotate(
+            client_wrote=Exists(written.filter(author_id=OuterRef("mission__client_id"))),
+            applicant_wrote=Exists(written.filter(author_id=OuterRef("mission__chosen__applicant_id"))),
+        )
         .order_by("-created_at")
     )
-    now = timezone.now()
+    window_start = timezone.now() - timedelta(days=settings.TESTIMONIAL_WINDOW_DAYS)
     for t in testimonials:
         record = records[t.about_id]
-        if len(record["testimonials"]) < 20 and testimonials_visible(t.mission, now):
+        window_passed = t.mission.closed_at is not None and t.mission.closed_at <= window_start
+        if len(record["testimonials"]) < 20 and (window_passed or (t.client_wrote and t.applicant_wrote)):
             record["testimonials"].append(t)
     return records
 
 
-def member_record(member: User) -> dict:
-    return member_records([member.pk])[member.pk]
+def member_record(member: User, *, attested: bool = True) -> dict:
+    return member_records([member.pk], attested=attested)[member.pk]
 
 
 def client_record(client: User) -> dict:

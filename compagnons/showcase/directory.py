@@ -1,13 +1,13 @@
 """Reads: the directory /annuaire/ — published pages by relevance (compétences a jury or a client proved), then a
-daily rotation; never by popularity or stars. The day's order is cached; each card says what was verified."""
+daily rotation; never by popularity or stars. The day's order is cached (`ranking`); a search is one query for the
+matching ids; each card says what was verified."""
 
-import hashlib
-
-from django.core.cache import cache
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, OuterRef, Subquery
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from compagnons.accounts import search as member_search
+from compagnons.core import fragments
 from compagnons.showcase import recognitions
 from compagnons.showcase.models import Profile
 from compagnons.showcase.site import public_name
@@ -16,13 +16,44 @@ from compagnons.skills.models import Assessment, Level
 PROOF_SOURCES = [Assessment.Source.JURY, Assessment.Source.CLIENT]
 
 
+def _rotation(seed: int, pk: int) -> int:
+    return (pk * seed) % 1009
+
+
+def _seed(today) -> int:
+    return today.toordinal() % 997 + 1
+
+
 def ranked(*, trade="", competence=None, region="", language="", available=False, today=None):
     """Published profiles, by relevance (compétences attested or certified), then a daily rotation. Never by
-    popularity or stars."""
+    popularity or stars. (The directory reads `ranked_ids`, which gives the same order from the day's cached
+    ranking.)"""
     today = today or timezone.localdate()
-    profiles = Profile.objects.published().select_related("member")
+    profiles = _matching(trade=trade, competence=competence, region=region, language=language, available=available)
+    # Relevance: compétences proven by a jury or a client (the matching one when filtering by compétence).
+    proof = Assessment.objects.standing().filter(
+        member_id=OuterRef("member_id"), level__gte=Level.ACQUIRED, source__in=PROOF_SOURCES
+    )
+    if competence is not None:
+        proof = proof.filter(competence=competence)
+    proven = Subquery(
+        proof.values("member_id").annotate(n=Count("competence_id", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    rotation = ExpressionWrapper((F("pk") * _seed(today)) % 1009, output_field=IntegerField())
+    return (
+        profiles.select_related("member")
+        .annotate(relevance=Coalesce(proven, 0), rotation=rotation)
+        .order_by("-relevance", "rotation", "pk")
+    )
+
+
+def _matching(*, trade="", competence=None, region="", language="", available=False):
+    """The published profiles these filters keep, in no order. The trade is searched by accounts.search (full-text
+    search under a GIN index on PostgreSQL)."""
+    profiles = Profile.objects.published()
     if trade:
-        profiles = profiles.filter(member__trade__icontains=trade)
+        profiles = profiles.filter(member_search.trade_matches(trade, "member__trade"))
     if region:
         profiles = profiles.filter(member__region=region)
     if language:
@@ -36,41 +67,40 @@ def ranked(*, trade="", competence=None, region="", language="", available=False
             .values("member_id")
         )
         profiles = profiles.filter(member_id__in=proven)
-    # Relevance: compétences proven by a jury or a client (the matching one when filtering by compétence).
-    proof = Assessment.objects.standing().filter(
-        member_id=OuterRef("member_id"), level__gte=Level.ACQUIRED, source__in=PROOF_SOURCES
-    )
-    if competence is not None:
-        proof = proof.filter(competence=competence)
-    proven = Subquery(
-        proof.values("member_id").annotate(n=Count("competence_id", distinct=True)).values("n")[:1],
-        output_field=IntegerField(),
-    )
-    seed = today.toordinal() % 997 + 1
-    rotation = ExpressionWrapper((F("pk") * seed) % 1009, output_field=IntegerField())
-    return profiles.annotate(relevance=Coalesce(proven, 0), rotation=rotation).order_by("-relevance", "rotation", "pk")
+    return profiles
+
+
+# The tables whose writes change the day's ranking: a page published, withdrawn or edited; a jury's or a client's
+# word (a bloc validated or withdrawn, an attestation). A member's account (accounts_user, written at every login)
+# is left out: a page whose member was deactivated leaves the results through `_matching` and `cards`.
+RANKING_TABLES = ("showcase_profile", "skills_assessment")
+
+
+def ranking() -> list[int]:
+    """Every published page's id in the day's order (relevance, then the rotation), cached (core.fragments) until a
+    page or a proof changes: the costly part (a relevance per page) is computed once for every search."""
+    return fragments.versioned("directory-ranking", RANKING_TABLES, lambda: list(ranked().values_list("pk", flat=True)))
 
 
 def ranked_ids(**filters) -> list[int]:
-    """The day's ordered ids for these filters, cached until a page is published or withdrawn."""
-    state = Profile.objects.published().aggregate(n=Count("pk"), last=Max("updated_at"))
-    # A jury's or a client's new word (a bloc validated or withdrawn, an attestation) changes the relevance too.
-    proofs = Assessment.objects.filter(source__in=PROOF_SOURCES)
-    state["proofs"] = proofs.aggregate(n=Count("pk"), last=Max("pk"))
-    competence = filters.get("competence")
-    key = (
-        "directory:"
-        + hashlib.sha256(
-            repr((timezone.localdate(), state, {**filters, "competence": getattr(competence, "pk", None)})).encode()
-        ).hexdigest()
-    )
-    return cache.get_or_set(key, lambda: list(ranked(**filters).values_list("pk", flat=True)), 3600)
+    """The ids these filters keep, in the directory's order: the same queries for any search — one for the matching
+    ids, one for the day's ranking (one cache read) — and no ranking per search. With a compétence, the relevance
+    is that one compétence, which every match has: then the rotation alone orders them."""
+    filters = {k: v for k, v in filters.items() if v not in ("", None, False)}
+    order = ranking()
+    if not filters:
+        return order
+    matched = set(_matching(**filters).values_list("pk", flat=True))
+    if filters.get("competence") is not None:
+        seed = _seed(timezone.localdate())
+        return sorted(matched, key=lambda pk: (_rotation(seed, pk), pk))
+    return [pk for pk in order if pk in matched]
 
 
 def cards(ids: list[int]) -> list[Profile]:
     """The profiles of one page of the directory, in the order of `ids`, each with its name, its verified titles and
     what clients attested: three queries for the whole page. Never stars."""
-    found = Profile.objects.select_related("member").in_bulk(ids)
+    found = Profile.objects.published().select_related("member").in_bulk(ids)
     profiles = [found[pk] for pk in ids if pk in found]
     member_ids = [profile.member_id for profile in profiles]
     titles, attested = recognitions.valid_titles(member_ids), recognitions.attested_competences(member_ids)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnons.accounts.models import Region
 from compagnons.apprenticeship.forms import current_competences
+from compagnons.core.widgets import QuickSelect
 from compagnons.missions.forms import EurosField
 from compagnons.missions.models import Mission
 from compagnons.showcase import reviewers, services
@@ -120,9 +121,11 @@ class ReviewForm(forms.Form):
 class DirectoryForm(forms.Form):
     trade = forms.CharField(label=_("Métier"), required=False)
     competence = forms.ModelChoiceField(
-        label=_("Compétence certifiée ou attestée par un client"), queryset=None, required=False
+        label=_("Compétence certifiée ou attestée par un client"), queryset=None, required=False, widget=QuickSelect
     )
-    region = forms.ChoiceField(label=_("Région"), choices=[("", _("Toutes")), *Region.choices], required=False)
+    region = forms.ChoiceField(
+        label=_("Région"), choices=[("", _("Toutes")), *Region.choices], required=False, widget=QuickSelect
+    )
     language = forms.CharField(label=_("Langue"), required=False)
     available = forms.BooleanField(label=_("Disponible"), required=False)
 

@@ -31,7 +31,7 @@ def page_context(profile: Profile) -> dict:
         "credentials": recognitions.credentials_of(member.pk),
         "house_credentials": recognitions.house_credentials_of(member.pk),
         "house_endorsements": recognitions.house_endorsements_of(member.pk),
-        "record": member_record(member),
+        "record": member_record(member, attested=False),  # shown by recognitions, with their years
         "attested": recognitions.attested_competences([member.pk])[member.pk],
         "competences": recognitions.by_block(recognitions.known_competences(member.pk)),
     }

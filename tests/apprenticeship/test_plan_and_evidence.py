@@ -67,6 +67,27 @@ class TestPlan:
                 services.add_goal(apprenti, competences[0], by=who)
         assert not PlanGoal.objects.exists()
 
+    def test_own_plan_page_within_15_queries_whatever_the_plan_holds(
+        self, client, mentorship, apprenti, compagnon, competences, django_assert_max_num_queries
+    ):
+        """Issue 21: the apprentice's own plan reuses the signed-in member, and the progress comes from the steps
+        the page shows (no count of its own): the same queries for a plan of one goal and of nine."""
+        services.add_step(services.add_goal(apprenti, competences[0], by=compagnon), "Étape", by=compagnon)
+        client.force_login(apprenti)
+        url = reverse("apprenticeship:plan", args=[apprenti.pk])
+        client.get(url)  # the charter's current version, cached from then on
+        with django_assert_max_num_queries(15) as small:
+            assert client.get(url).status_code == 200
+        for competence in competences[1:9]:
+            goal = services.add_goal(apprenti, competence, by=compagnon)
+            for n in range(3):
+                step = services.add_step(goal, f"Étape {n}", by=compagnon)
+        services.set_step_done(step, by=compagnon, done=True)
+        with django_assert_max_num_queries(15) as large:
+            response = client.get(url)
+        assert len(large.captured_queries) == len(small.captured_queries)
+        assert (response.context["done"], response.context["total"]) == progress.plan_progress(apprenti) == (1, 25)
+
     def test_plan_page(self, client, mentorship, apprenti, compagnon, competences, django_assert_max_num_queries):
         for competence in competences[:6]:
             goal = services.add_goal(apprenti, competence, by=compagnon)

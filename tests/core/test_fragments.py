@@ -315,3 +315,18 @@ def test_a_sign_in_leaves_the_fragments_cached_and_a_change_of_the_member_does_n
         member.last_login = None
         member.save(update_fields=["last_login", "first_name"])
     assert _names(None, calls) == ["Inès"] and len(calls) == 2
+
+
+def test_the_rate_limits_counters_bump_no_version(fragment_cache, django_capture_on_commit_callbacks):
+    """Issue 21: every API request and login writes two counters; no fragment shows them, and bumping their version
+    cost ten queries per API request on the database cache."""
+    from compagnons.core import ratelimit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ratelimit._hit_database(ratelimit.key_for("test", "a"), 5, 60)
+    fragments.flush_autocommitted()
+    assert cache.get(fragments.PREFIX_VERSION + "core_ratelimitcounter") is None
+    with django_capture_on_commit_callbacks(execute=True):
+        UserFactory()  # a tracked table still is
+    fragments.flush_autocommitted()
+    assert cache.get(fragments.PREFIX_VERSION + "accounts_user") is not None

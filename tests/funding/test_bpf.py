@@ -143,7 +143,7 @@ def test_exports_carry_the_form_labels(year_data):
 def test_the_page_and_exports_for_staff(client, year_data, formateur, django_assert_max_num_queries):
     client.force_login(formateur)
     year = _day().year
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):  # issue 21: the invoices or sources behind the lines in one query
         response = client.get(reverse("funding:bpf"), {"year": year})
     html = response.content.decode()
     assert response.status_code == 200 and "Paul Durand" in html and "Conseils régionaux" in html
@@ -162,7 +162,7 @@ def test_the_page_is_bounded_whatever_the_number_of_trainees(
         plan_for(enroll(member, cohort, by=formateur), by=formateur, price="1000", sources=[(SourceKind.REGION, "900")])
         log_session(pair(member, UserFactory(compagnon=True), by=formateur, days_ago=20), DAYS_AGO, 30 + i)
     client.force_login(formateur)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):  # issue 21: the invoices or sources behind the lines in one query
         assert client.get(reverse("funding:bpf"), {"year": _day().year}).status_code == 200
 
 
@@ -185,3 +185,28 @@ def test_with_the_invoices_half_the_revenue_and_the_invoices_behind_each_line(fo
     assert report.revenue_from_invoices and opco.amount == Decimal("4000.00") == report.revenue_total
     assert any(invoice.number in p and "OPCO des métiers" in p for p in opco.people)
     assert any(note.number in p and p.startswith("Avoir") for p in opco.people)
+
+
+def test_the_invoices_behind_the_lines_in_one_query_whatever_the_lines(
+    formateur, monkeypatch, django_assert_num_queries
+):
+    """Issue 21: the first invoices of every line in one query (a window function), not one query per line."""
+    from compagnons.funding.revenue import revenue_by_origin
+    from tests.factories.funding_invoices import FUNDER, issued
+
+    monkeypatch.setattr(bpf, "revenue_by_origin", revenue_by_origin)
+    monkeypatch.setattr(bpf, "PEOPLE_SHOWN", 2)
+    first = issued(formateur, lines=((1, 100_000),))
+    bpf._invoices_behind(first.year, {k: bpf.Box(*bpf.REVENUE_LINES[k]) for k in bpf.REVENUE_LINES})
+    with django_assert_num_queries(2):
+        bpf._invoices_behind(first.year, {k: bpf.Box(*bpf.REVENUE_LINES[k]) for k in bpf.REVENUE_LINES})
+    for origin in (SourceKind.OPCO, SourceKind.REGION, SourceKind.FRANCE_TRAVAIL):
+        for n in range(3):
+            issued(formateur, lines=((1, 10_000 * (n + 1)),), buyer=FUNDER | {"origin": origin})
+    boxes = {k: bpf.Box(*bpf.REVENUE_LINES[k]) for k in bpf.REVENUE_LINES}
+    with django_assert_num_queries(2):
+        bpf._invoices_behind(first.year, boxes)
+    assert len(boxes[SourceKind.OPCO].people) == 2 and boxes[SourceKind.OPCO].more == 2
+    assert first.number in boxes[SourceKind.OPCO].people[0]  # the first issued first
+    assert len(boxes[SourceKind.REGION].people) == 2 and boxes[SourceKind.REGION].more == 1
+    assert len(boxes[SourceKind.FRANCE_TRAVAIL].people) == 2

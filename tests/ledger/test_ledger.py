@@ -240,9 +240,36 @@ class TestPages:
                 services.declare_help(compagnon, apprenti, kind="coaching", minutes=minutes, note="Aide"), by=apprenti
             )
         client.force_login(compagnon)
-        with django_assert_max_num_queries(19):  # 16, + the ways to give back of coaching, community, learning
+        client.get(reverse("ledger:contributions"))  # the charter's current version, cached from then on
+        # 15 (issue 21): the entries from the account's movements in one query, the balance from the summary; with
+        # the ways to give back of apprenticeship, missions, coaching, community and learning
+        with django_assert_max_num_queries(15) as first:
             html = client.get(reverse("ledger:contributions")).content.decode()
         assert "Coaching donné" in html and "<svg" in html
+        for minutes in range(10, 70):  # more entries than the page lists, and one waiting for the compagnon
+            services.confirm(
+                services.declare_help(compagnon, apprenti, kind="coaching", minutes=minutes, note="Aide"), by=apprenti
+            )
+        services.declare_help(apprenti, compagnon, kind="coaching", minutes=15, note="Merci")
+        with django_assert_max_num_queries(15) as second:
+            html = client.get(reverse("ledger:contributions")).content.decode()
+        assert len(second.captured_queries) == len(first.captured_queries)
+
+    def test_the_page_lists_each_entry_once_with_the_members_minutes_and_the_balance(
+        self, client, compagnon, apprenti, formateur
+    ):
+        services.confirm(
+            services.declare_help(compagnon, apprenti, kind="coaching", minutes=40, note="Aide"), by=apprenti
+        )
+        services.confirm(
+            services.declare_help(apprenti, compagnon, kind="coaching", minutes=25, note="Aide"), by=compagnon
+        )
+        client.force_login(compagnon)
+        response = client.get(reverse("ledger:contributions"))
+        rows = response.context["rows"]
+        assert [row["minutes"] for row in rows[:2]] == [-25, 40]
+        assert len({row["tx"].pk for row in rows}) == len(rows)
+        assert response.context["standing"].balance == balances.balance(services.account_of(compagnon))
 
     def test_nobody_but_staff_sees_another_members_ledger(self, client, compagnon, apprenti, formateur):
         for who in (apprenti, UserFactory(compagnon=True), UserFactory(client=True)):

@@ -405,6 +405,32 @@ def test_the_public_page_runs_a_bounded_number_of_queries(
         assert client.get(url).status_code == 200
 
 
+def test_the_preview_stays_within_15_queries_whatever_the_page_holds(
+    client, published, compagnon, client_user, formateur, django_assert_max_num_queries
+):
+    """Issue 21: the record's chosen applications in one query (applicant or binôme partner), its testimonials'
+    visibility in the same query as the testimonials (no prefetch when there are some), and the attested
+    compétences read once (by recognitions, with their years): the same queries for an empty page and a full one."""
+    client.force_login(compagnon)
+    url = reverse("showcase:preview")
+    client.get(url)  # the charter's current version, cached from then on
+    with django_assert_max_num_queries(15) as empty:
+        assert client.get(url).status_code == 200
+    competences = list(Certification.objects.current().competences.order_by("pk")[:3])
+    for n in range(3):
+        mission = attest_mission(compagnon, client_user, formateur, competences, n=n)
+        missions.write_testimonial(mission, by=client_user, text=f"Très bien n°{n}")
+        missions.write_testimonial(mission, by=compagnon, text=f"Merci n°{n}")
+    for n in range(4):
+        issue(compagnon, f"t/BC0{n}", f"Bloc {n}")
+        services.add_portfolio_item(published, by=compagnon, title=f"Affiche {n}", link="https://x.test/")
+        services.add_service(published, by=compagnon, title=f"Service {n}", price_cents=3000, unit="hour")
+    with django_assert_max_num_queries(15) as full:
+        html = client.get(url).content.decode()
+    assert len(full.captured_queries) == len(empty.captured_queries)
+    assert "Très bien n°2" in html  # both sides wrote: the testimonial shows
+
+
 # --- 4. The directory's cards -------------------------------------------------------------------
 
 

@@ -98,13 +98,21 @@ def site_url(site: Site | None) -> str:
 
 
 def user_site_url(user) -> str:
-    """Links in a member's e-mails point at the site they signed up on."""
-    return site_url(getattr(user, "site", None))
+    """Links in a member's e-mails point at the site they signed up on (none, or no member: the default one)."""
+    return site_url(getattr(user, "site", None) if user is not None else None)
 
 
 def user_sender(user) -> str | None:
-    """The From of a member's e-mails: their site's sender, else None (DEFAULT_FROM_EMAIL)."""
-    site = getattr(user, "site", None)
+    """The From of a member's e-mails: their site's sender (no site: the default one's), else None
+    (DEFAULT_FROM_EMAIL)."""
+    site = getattr(user, "site", None) if user is not None else None
+    if site is None:
+        site = default_site()
+    return site.email_sender or None
+
+
+def site_sender(site: Site | None) -> str | None:
+    """The From of e-mails sent for a request's site (sign-up, password reset), else None (DEFAULT_FROM_EMAIL)."""
     return (site.email_sender if site is not None else "") or None
 
 

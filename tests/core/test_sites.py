@@ -1,8 +1,10 @@
 """Several sites on one instance (issue 19, docs/sites.md)."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from compagnons.accounts.models import User
 from compagnons.core import sites
@@ -206,6 +208,37 @@ class TestEmails:
         assert south.from_email == "Sud <sud@sud.example>"
         assert f"https://compagnons.example{mission.get_absolute_url()}" in default.body
         assert "sud.example" not in default.body
+
+
+class TestDefaultLanguage:
+    @pytest.fixture(autouse=True)
+    def _back_to_french(self):
+        yield
+        translation.activate("fr")  # the test client's requests run in this thread
+
+    @pytest.fixture
+    def english_south(self, sud, formateur):
+        sud.default_language = "en"
+        return sites.save_site(sud, hosts=["sud.example"], by=formateur)
+
+    def test_two_hosts_speak_their_sites_language_from_one_process(self, client, english_south):
+        south = client.get("/", HTTP_HOST="sud.example")
+        default = client.get("/", HTTP_HOST="testserver")
+
+        assert south.headers["Content-Language"] == "en" and '<html lang="en">' in south.text
+        assert "Log in" in south.text and "Se connecter" not in south.text
+        assert default.headers["Content-Language"] == "fr" and "Se connecter" in default.text
+
+    def test_the_site_s_language_wins_over_the_browser_s(self, client, english_south):
+        south = client.get("/", HTTP_HOST="sud.example", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+        default = client.get("/", HTTP_HOST="testserver", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert south.headers["Content-Language"] == "en" and default.headers["Content-Language"] == "fr"
+
+    def test_a_visitors_own_choice_wins_over_the_sites(self, client, english_south):
+        client.post(reverse("set_language"), {"language": "fr"}, HTTP_HOST="sud.example")
+        assert client.get("/", HTTP_HOST="sud.example").headers["Content-Language"] == "fr"
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # a language we do not have: the site's
+        assert client.get("/", HTTP_HOST="sud.example").headers["Content-Language"] == "en"
 
 
 def test_the_migration_made_one_default_site_on_site_urls_host():

@@ -1,5 +1,7 @@
 """Several sites on one instance (issue 19, docs/sites.md)."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -176,6 +178,99 @@ class TestStaffPages:
         assert client.post(reverse("core:site_edit", args=[sud.pk]), data).status_code == 302
         assert list(SiteHost.objects.filter(site=sud).values_list("host", flat=True)) == ["sud2.example"]
         assert AuditLog.objects.filter(action="site.changed").exists()
+
+
+def _png(width=800, height=200) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGBA", (width, height), (154, 52, 18, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="10" height="10"/></svg>'
+
+
+class TestLogo:
+    @pytest.fixture(autouse=True)
+    def _media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+    def _post(self, client, site, upload, **extra):
+        data = {
+            "name": site.name,
+            "primary_colour": site.primary_colour,
+            "accent_colour": site.accent_colour,
+            "default_language": "fr",
+            "hosts": "sud.example",
+            **extra,
+        }
+        if upload is not None:
+            data["new_logo"] = upload
+        return client.post(reverse("core:site_edit", args=[site.pk]), data)
+
+    def test_staff_upload_a_logo_shown_in_that_sites_header_only(self, client, formateur, sud):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        client.force_login(formateur)
+        response = self._post(client, sud, SimpleUploadedFile("logo.png", _png(), "image/png"))
+        assert response.status_code == 302
+        sud.refresh_from_db()
+        assert sud.logo.name.startswith("sites/") and sud.logo.name.endswith(".png")
+        with Image.open(sud.logo.path) as image:
+            assert image.format == "PNG" and image.size == (400, 100)  # re-encoded, at most 400 pixels a side
+        south = client.get("/", HTTP_HOST="sud.example").content.decode()
+        assert f'<img src="{sud.logo.url}" alt="Compagnons du Sud" class="site-logo">' in south
+        default = client.get("/", HTTP_HOST="testserver").content.decode()
+        assert "site-logo" not in default and "Compagnons" in default  # the default site: its name, no logo
+        assert AuditLog.objects.filter(action="site.changed", data__logo=True).exists()
+
+    def test_staff_remove_the_logo(self, client, formateur, sud, django_capture_on_commit_callbacks):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(formateur)
+        self._post(client, sud, SimpleUploadedFile("logo.png", _png(), "image/png"))
+        sud.refresh_from_db()
+        path = sud.logo.path
+        assert "Retirer le logo" in client.get(reverse("core:site_edit", args=[sud.pk])).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert self._post(client, sud, None, remove_logo="on").status_code == 302
+        sud.refresh_from_db()
+        assert not sud.logo
+        assert "site-logo" not in client.get("/", HTTP_HOST="sud.example").content.decode()
+        assert not Path(path).exists()  # the file goes once the change is committed
+
+    @pytest.mark.parametrize(
+        ("name", "content", "message"),
+        [
+            ("logo.svg", SVG, "le SVG n&#x27;est pas accepté"),
+            ("logo.pdf", b"%PDF-1.4 un document", "PNG, JPEG, GIF ou WebP"),
+            ("logo.png", b"\x89PNG\r\n\x1a\nbroken", "illisible ou abîmé"),
+        ],
+    )
+    def test_a_bad_logo_is_refused_clearly_and_the_form_keeps_its_input(
+        self, client, formateur, sud, name, content, message
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(formateur)
+        response = self._post(client, sud, SimpleUploadedFile(name, content, "image/png"), tagline="Nouvelle accroche")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert message in page and 'value="Nouvelle accroche"' in page
+        sud.refresh_from_db()
+        assert not sud.logo and sud.tagline == "au soleil"
+
+    def test_a_logo_over_the_upload_limit_is_refused(self, client, formateur, sud, settings):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        settings.EVIDENCE_MAX_BYTES = 1024
+        client.force_login(formateur)
+        response = self._post(client, sud, SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048))
+        assert response.status_code == 200 and "Le fichier dépasse" in response.content.decode()
 
 
 class TestEmails:

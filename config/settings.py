@@ -227,6 +227,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"signup": "compagnons.accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "compagnons.accounts.adapter.AccountAdapter"  # the sender of the request's site
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Compagnons] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 # Rate limits (allauth, backed by the cache): failed logins per IP and per account, and more.

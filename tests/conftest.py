@@ -32,6 +32,22 @@ def _clear_cache():
 
 
 @pytest.fixture
+def south(db, settings):
+    """Another site than the default one, on sud.example (tests/factories/sites.py); SITE_URL is a real address so
+    that each site's links can be told apart. Afterwards the default site is looked up again (warm, as before)."""
+    from compagnons.core import sites
+    from tests.factories.sites import south_site
+
+    settings.SITE_URL = "https://compagnons.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "sud.example"]
+    site = south_site(UserFactory(formateur=True))
+    yield site
+    sites.clear_cache()
+    for host in ("testserver", "127.0.0.1", "localhost"):
+        sites.site_for_host(host)
+
+
+@pytest.fixture
 def apprenti(db):
     return UserFactory(apprentice=True, first_name="Léa", last_name="Martin")
 

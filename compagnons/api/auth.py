@@ -4,6 +4,7 @@ rate limits per token and per IP address (core.ratelimit: the same counters as t
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja.errors import Throttled
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
@@ -25,6 +26,13 @@ class TokenAuth(HttpBearer):
         super().__init__()
         self.scope = scope
 
+    def __call__(self, request: HttpRequest):
+        """The address is counted before the token is looked at: guessing tokens, or calling without one, spends
+        the per-IP allowance like any other request (429 once it is spent), not only the requests that pass."""
+        if not count_address(request):
+            raise Throttled(wait=settings.API_RATE_LIMIT_WINDOW_SECONDS)
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, token: str) -> AccessToken | None:
         found = tokens.find(token)
         if found is None:
@@ -37,18 +45,31 @@ class TokenAuth(HttpBearer):
         return found
 
 
+def count_address(request: HttpRequest) -> bool:
+    """Count this request against its IP address's allowance, once per request; False past the limit."""
+    allowed = getattr(request, "_api_address_allowed", None)
+    if allowed is None:
+        allowed = ratelimit.hit(
+            ratelimit.key_for("api-ip", client_ip(request) or "?"),
+            settings.API_RATE_LIMIT_PER_IP,
+            settings.API_RATE_LIMIT_WINDOW_SECONDS,
+        )
+        request._api_address_allowed = allowed
+    return allowed
+
+
 class Limits(BaseThrottle):
-    """Per IP address for every request; per token too when one authenticated the request. 429 with Retry-After."""
+    """Per IP address for every request (already counted by TokenAuth when the operation takes a token); per token
+    too when one authenticated the request. 429 with Retry-After. One query each on the database counter."""
 
     def allow_request(self, request: HttpRequest) -> bool:
-        window = settings.API_RATE_LIMIT_WINDOW_SECONDS
-        token = getattr(request, "auth", None)
-        if isinstance(token, AccessToken) and not ratelimit.hit(
-            ratelimit.key_for("api-token", token.pk), settings.API_RATE_LIMIT_PER_TOKEN, window
-        ):
+        if not count_address(request):
             return False
-        return ratelimit.hit(
-            ratelimit.key_for("api-ip", client_ip(request) or "?"), settings.API_RATE_LIMIT_PER_IP, window
+        token = getattr(request, "auth", None)
+        return not isinstance(token, AccessToken) or ratelimit.hit(
+            ratelimit.key_for("api-token", token.pk),
+            settings.API_RATE_LIMIT_PER_TOKEN,
+            settings.API_RATE_LIMIT_WINDOW_SECONDS,
         )
 
     def wait(self) -> int:

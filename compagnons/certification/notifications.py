@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from compagnons.certification.models import Decision
+from compagnons.core.sites import user_sender, user_site_url
 
 
 @task
@@ -18,7 +19,10 @@ def notify_decision(decision_id: int) -> bool:
     one transaction: the SMTP server down rolls the mark back, the task fails and is retried later (not lost)."""
     with transaction.atomic():
         decision = (
-            Decision.objects.select_for_update(of=("self",)).select_related("candidate").filter(pk=decision_id).first()
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("candidate__site")
+            .filter(pk=decision_id)
+            .first()
         )
         if decision is None or decision.notified_at or not decision.candidate.is_active:
             return False
@@ -29,9 +33,12 @@ def notify_decision(decision_id: int) -> bool:
                 "certification/email/decision.txt",
                 {
                     "decision": decision,
-                    "decision_url": settings.SITE_URL + reverse("certification:decision", args=[decision.pk]),
+                    "decision_url": user_site_url(decision.candidate)
+                    + reverse("certification:decision", args=[decision.pk]),
                     "appeal_days": settings.APPEAL_DAYS,
                 },
             )
-            send_mail("[Compagnons] La décision du jury", body, None, [decision.candidate.email])
+            send_mail(
+                "[Compagnons] La décision du jury", body, user_sender(decision.candidate), [decision.candidate.email]
+            )
     return True

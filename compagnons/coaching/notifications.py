@@ -3,7 +3,6 @@ reminders. Each task reads the rows it is given (ids only), renders French and s
 
 from email.message import MIMEPart
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils import translation
 
 from compagnons.coaching import ical
 from compagnons.coaching.models import Booking
+from compagnons.core.sites import user_sender, user_site_url
 
 SUBJECTS = {
     "REQUEST": "[Compagnons] Séance de coaching : invitation",
@@ -19,11 +19,17 @@ SUBJECTS = {
 
 
 def _booking(booking_id: int) -> Booking | None:
-    return Booking.objects.select_related("slot", "slot__coach", "member").filter(pk=booking_id).first()
+    return Booking.objects.select_related("slot", "slot__coach__site", "member__site").filter(pk=booking_id).first()
 
 
-def _recipients(booking: Booking) -> list[str]:
-    return [person.email for person in (booking.slot.coach, booking.member) if person.is_active and person.email]
+def _recipients(booking: Booking) -> list[tuple[str, str | None, list[str]]]:
+    """(site address, sender, addresses): the coach and the member share one message when they share a site, else
+    each gets theirs, with their own site's links and sender (docs/sites.md)."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for person in (booking.slot.coach, booking.member):
+        if person.is_active and person.email:
+            groups.setdefault((user_site_url(person), user_sender(person)), []).append(person.email)
+    return [(url, sender, emails) for (url, sender), emails in groups.items()]
 
 
 def invitation_part(booking: Booking, method: str) -> MIMEPart:
@@ -46,13 +52,14 @@ def send_invitation(booking_id: int, method: str) -> bool:
     if not recipients:
         return False
     with translation.override("fr"):
-        body = render_to_string(
-            "coaching/email/invitation.txt",
-            {"booking": booking, "slot": booking.slot, "cancelled": method == "CANCEL", "site_url": settings.SITE_URL},
-        )
-        message = EmailMessage(SUBJECTS[method], body, None, recipients)
-        message.attach(invitation_part(booking, method))
-        message.send()
+        for url, sender, emails in recipients:
+            body = render_to_string(
+                "coaching/email/invitation.txt",
+                {"booking": booking, "slot": booking.slot, "cancelled": method == "CANCEL", "site_url": url},
+            )
+            message = EmailMessage(SUBJECTS[method], body, sender, emails)
+            message.attach(invitation_part(booking, method))
+            message.send()
     return True
 
 
@@ -65,9 +72,10 @@ def send_reminder(booking_id: int, which: str) -> bool:
     if not recipients:
         return False
     with translation.override("fr"):
-        body = render_to_string(
-            "coaching/email/reminder.txt",
-            {"booking": booking, "slot": booking.slot, "which": which, "site_url": settings.SITE_URL},
-        )
-        EmailMessage("[Compagnons] Rappel : séance de coaching", body, None, recipients).send()
+        for url, sender, emails in recipients:
+            body = render_to_string(
+                "coaching/email/reminder.txt",
+                {"booking": booking, "slot": booking.slot, "which": which, "site_url": url},
+            )
+            EmailMessage("[Compagnons] Rappel : séance de coaching", body, sender, emails).send()
     return True

@@ -2,7 +2,6 @@
 choices hold: `notify_by_email` (accounts) off means no e-mail at all; the community's preference says at once,
 in a weekly digest, or never. Each notification is e-mailed at most once (`emailed_at`)."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
@@ -11,6 +10,7 @@ from django.utils import timezone, translation
 
 from compagnons.accounts.models import User
 from compagnons.community.models import Notification, Preference
+from compagnons.core.sites import user_sender, user_site_url
 
 
 def _wants(member, mode: str) -> bool:
@@ -26,11 +26,11 @@ def send_notifications(post_id: int, kinds: list[str]) -> int:
     sent = 0
     pending = Notification.objects.filter(
         post_id=post_id, kind__in=kinds, emailed_at=None, read_at=None
-    ).select_related("recipient", "thread", "action")
+    ).select_related("recipient__site", "thread", "action")
     if Notification.Kind.MODERATION in kinds:
         pending = Notification.objects.filter(
             action__post_id=post_id, kind=Notification.Kind.MODERATION, emailed_at=None
-        ).select_related("recipient", "thread", "action")
+        ).select_related("recipient__site", "thread", "action")
     for notification in pending:
         member = notification.recipient
         # A moderation decision is always told by e-mail when e-mails are on (the author must know why).
@@ -48,9 +48,9 @@ def send_notifications(post_id: int, kinds: list[str]) -> int:
                 continue
             with translation.override("fr"):
                 body = render_to_string(
-                    "community/email/notification.txt", {"n": notification, "site_url": settings.SITE_URL}
+                    "community/email/notification.txt", {"n": notification, "site_url": user_site_url(member)}
                 )
-                send_mail(f"[Compagnons] {notification.get_kind_display()}", body, None, [member.email])
+                send_mail(f"[Compagnons] {notification.get_kind_display()}", body, user_sender(member), [member.email])
             sent += 1
     return sent
 
@@ -73,7 +73,7 @@ def send_weekly_digest(member_id: int) -> bool:
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
         with translation.override("fr"):
             body = render_to_string(
-                "community/email/digest.txt", {"notifications": notifications, "site_url": settings.SITE_URL}
+                "community/email/digest.txt", {"notifications": notifications, "site_url": user_site_url(member)}
             )
-            send_mail("[Compagnons] Votre semaine dans l'entraide", body, None, [member.email])
+            send_mail("[Compagnons] Votre semaine dans l'entraide", body, user_sender(member), [member.email])
     return True

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
@@ -98,6 +100,11 @@ class WorkerHeartbeat(models.Model):
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Donnez une couleur au format #RRVVBB, par exemple #1f6f5c."))
 
 
+def site_logo_path(instance, filename: str) -> str:
+    """A new name at each upload (browsers and proxies may keep the old one): re-encoded PNG (core.sites)."""
+    return f"sites/{uuid.uuid4().hex}.png"
+
+
 class Site(models.Model):
     """One of the sites this instance answers for (docs/sites.md): its branding, chosen by the request's host
     (compagnons/core/sites.py). Accounts, the path, the missions and the credentials are shared by all sites."""
@@ -117,6 +124,7 @@ class Site(models.Model):
     default_language = models.CharField(
         _("langue par défaut"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    logo = models.ImageField(_("logo"), upload_to=site_logo_path, blank=True)
     is_default = models.BooleanField(
         _("site par défaut"), default=False, help_text=_("Celui des hôtes autorisés qui n'ont pas de site.")
     )

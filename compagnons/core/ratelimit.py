@@ -4,9 +4,11 @@ Each call counts one attempt and says whether it is allowed (at most `limit` per
 starts with the first attempt). The counter is atomic:
 
 - with Redis (`REDIS_URL`), the cache's `incr` (Redis INCR) on a key whose expiry is set once, when it is added;
-- otherwise, a `RateLimitCounter` row (a unique key, created on first use with INSERT … ON CONFLICT DO NOTHING)
-  updated by one conditional UPDATE (`count = count + 1 WHERE count < limit`). It holds on SQLite and PostgreSQL,
-  whatever the number of processes or threads. `purge_rate_limits` (a daily core job) deletes old rows.
+- otherwise, a `RateLimitCounter` row (a unique key), written by one statement: INSERT … ON CONFLICT (key) DO
+  UPDATE … RETURNING count, which opens the row, or a new window once the old one has passed, or counts one more
+  (up to limit + 1: the count says "refused" without growing further). One query per attempt; it holds on SQLite
+  (3.35 or later) and PostgreSQL, whatever the number of processes or threads (the row's lock orders simultaneous
+  attempts). `purge_rate_limits` (a daily core job) deletes old rows.
 
 A plain `cache.get` then `cache.set` does not: twenty simultaneous requests all read "0" and all pass. Nor does the
 database cache's `incr`, a get then a set.
@@ -17,8 +19,7 @@ from datetime import timedelta
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
-from django.db.models import F
+from django.db import connections, router
 from django.utils import timezone
 
 from compagnons.core.models import RateLimitCounter
@@ -62,17 +63,24 @@ def hit_cache(backend, key: str, limit: int, seconds: int) -> bool:
 
 
 def _hit_database(key: str, limit: int, seconds: int) -> bool:
+    """One upsert (see the module's docstring): the count after this attempt, allowed while it is within `limit`."""
+    connection = connections[router.db_for_write(RateLimitCounter)]
+    quote = connection.ops.quote_name
+    table = quote(RateLimitCounter._meta.db_table)
+    key_, start, count = quote("key"), quote("window_start"), quote("count")
     now = timezone.now()
-    counters = RateLimitCounter.objects.filter(key=key)
-    with transaction.atomic():
-        # The row exists from the first attempt on (INSERT … ON CONFLICT DO NOTHING: a race creates it once).
-        RateLimitCounter.objects.bulk_create(
-            [RateLimitCounter(key=key, window_start=now, count=0)], ignore_conflicts=True
-        )
-        # The window has passed: the first to get here opens a new one (the others then see the new start).
-        counters.filter(window_start__lte=now - timedelta(seconds=seconds)).update(window_start=now, count=0)
-        # One atomic increment, only below the limit: the row lock orders simultaneous attempts.
-        return bool(counters.filter(count__lt=limit).update(count=F("count") + 1))
+    at = connection.ops.adapt_datetimefield_value(now)
+    passed = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=seconds))
+    # Only quoted names of this model go into the text; every value is a parameter.
+    sql = f"""INSERT INTO {table} ({key_}, {start}, {count}) VALUES (%s, %s, 1)
+        ON CONFLICT ({key_}) DO UPDATE SET
+        {count} = CASE WHEN {table}.{start} <= %s THEN 1
+            WHEN {table}.{count} <= %s THEN {table}.{count} + 1 ELSE {table}.{count} END,
+        {start} = CASE WHEN {table}.{start} <= %s THEN %s ELSE {table}.{start} END
+        RETURNING {count}"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, at, passed, limit, passed, at])
+        return cursor.fetchone()[0] <= limit
 
 
 def purge(now=None) -> int:

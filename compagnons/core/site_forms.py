@@ -20,6 +20,16 @@ class SiteForm(forms.ModelForm):
         ),
         error_messages={"required": _("Donnez au moins un hôte à ce site.")},
     )
+    new_logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "PNG, JPEG, GIF ou WebP ; il est réduit à 400 pixels de côté au plus. Le nom du site en est le texte "
+            "alternatif. Sans logo, l'en-tête montre le nom."
+        ),
+        widget=forms.FileInput({"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
 
     class Meta:
         model = Site
@@ -42,6 +52,17 @@ class SiteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["hosts"] = "\n".join(self.instance.hosts.values_list("host", flat=True))
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_new_logo(self):
+        """The cleaned PNG (core.sites.clean_logo), or None when no file was sent."""
+        upload = self.cleaned_data.get("new_logo")
+        if not upload:
+            return None
+        from compagnons.core.sites import clean_logo
+
+        return clean_logo(upload)
 
     def clean_hosts(self) -> list[str]:
         hosts = sorted({h.strip().lower() for h in re.split(r"[\s,]+", self.cleaned_data["hosts"]) if h.strip()})

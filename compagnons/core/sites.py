@@ -5,16 +5,27 @@ no SiteHost row gets the default site. Lookups are cached per host under a versi
 the process keeps them too (trusted for LOCAL_SECONDS, then while the shared version is unchanged), so a warm
 request costs no query, even with the database cache of development."""
 
+import io
 import time
+import warnings
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from compagnons.core import audit
 from compagnons.core.models import Site, SiteHost
+from compagnons.core.uploads import check_upload
+
+LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+LOGO_MAX_PIXELS = 40_000_000  # checked from the header, before anything is decoded
+LOGO_MAX_SIDE = 400  # pixels: the header shows it at 3 rem; twice that for sharp screens, with room to spare
 
 VERSION_KEY = "core:sites:version"
 LOCAL_SECONDS = 10
@@ -98,27 +109,83 @@ def site_url(site: Site | None) -> str:
 
 
 def user_site_url(user) -> str:
-    """Links in a member's e-mails point at the site they signed up on."""
-    return site_url(getattr(user, "site", None))
+    """Links in a member's e-mails point at the site they signed up on (none, or no member: the default one)."""
+    return site_url(getattr(user, "site", None) if user is not None else None)
 
 
 def user_sender(user) -> str | None:
-    """The From of a member's e-mails: their site's sender, else None (DEFAULT_FROM_EMAIL)."""
-    site = getattr(user, "site", None)
+    """The From of a member's e-mails: their site's sender (no site: the default one's), else None
+    (DEFAULT_FROM_EMAIL)."""
+    site = getattr(user, "site", None) if user is not None else None
+    if site is None:
+        site = default_site()
+    return site.email_sender or None
+
+
+def site_sender(site: Site | None) -> str | None:
+    """The From of e-mails sent for a request's site (sign-up, password reset), else None (DEFAULT_FROM_EMAIL)."""
     return (site.email_sender if site is not None else "") or None
 
 
+def clean_logo(upload) -> ContentFile:
+    """A logo as the header will show it: its type read from its content (core.uploads: PNG, JPEG, GIF or WebP,
+    within EVIDENCE_MAX_BYTES), then decoded and re-encoded as a PNG of at most LOGO_MAX_SIDE pixels a side, which
+    keeps transparency and drops everything else (metadata, trailing bytes). SVG is refused: it is a document that
+    can carry scripts and links, and a drawing is as clear as a PNG. ValidationError with a French message."""
+    try:
+        kind = check_upload(upload)
+    except ValidationError:
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise  # its message says the limit
+        kind = None  # another type than core.uploads knows: the logo's own message says which are accepted
+    if kind not in LOGO_TYPES:
+        raise ValidationError(
+            _("Le logo doit être une image PNG, JPEG, GIF ou WebP (le SVG n'est pas accepté : exportez-le en PNG).")
+        )
+    unreadable = _("Ce logo est illisible ou abîmé : enregistrez-le de nouveau en PNG et réessayez.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            image = Image.open(upload)
+            width, height = image.size
+            if width * height > LOGO_MAX_PIXELS:
+                raise ValidationError(
+                    _("Ce logo est trop grand (%(width)s × %(height)s pixels) : 400 × 400 pixels suffisent.")
+                    % {"width": width, "height": height}
+                )
+            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+            out = io.BytesIO()
+            image.convert("RGBA").save(out, format="PNG", optimize=True)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("Ce logo est trop grand : 400 × 400 pixels suffisent.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ValidationError(unreadable) from None
+    return ContentFile(out.getvalue())
+
+
 @transaction.atomic
-def save_site(site: Site, *, hosts: list[str], by) -> Site:
-    """Create or change a site and its hosts (hosts must not be another site's: the form checks)."""
+def save_site(site: Site, *, hosts: list[str], by, logo: ContentFile | None = None, remove_logo: bool = False) -> Site:
+    """Create or change a site and its hosts (hosts must not be another site's: the form checks). `logo`: a new
+    logo already cleaned (`clean_logo`); `remove_logo`: back to the name alone. The old file goes once committed."""
     created = site.pk is None
-    site.full_clean()
+    site.full_clean(exclude=["logo"])
+    old_logo = site.logo.name if (logo is not None or remove_logo) and site.logo else ""
+    if logo is not None:
+        site.logo.save("logo.png", logo, save=False)
+    elif remove_logo:
+        site.logo = ""
     site.save()
+    if old_logo:
+        storage = site.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
     hosts = sorted({h.strip().lower() for h in hosts if h.strip()})
     SiteHost.objects.filter(site=site).exclude(host__in=hosts).delete()
     for host in hosts:
         SiteHost.objects.get_or_create(site=site, host=host)
-    audit.log(by, "site.created" if created else "site.changed", site, hosts=hosts)
+    audit.log(
+        by, "site.created" if created else "site.changed", site, hosts=hosts, logo=bool(logo is not None or remove_logo)
+    )
     clear_cache()  # For this process at once,
     transaction.on_commit(clear_cache)  # and again once committed, lest a request cached the old rows in between.
     return site

@@ -181,9 +181,16 @@ def site_list(request: HttpRequest) -> HttpResponse:
 def site_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_team(request.user)
     site = get_object_or_404(Site, pk=pk) if pk is not None else Site()
-    form = SiteForm(request.POST or None, instance=site)
+    form = SiteForm(request.POST or None, request.FILES or None, instance=site)
     if request.method == "POST" and form.is_valid():
-        sites.save_site(form.save(commit=False), hosts=form.cleaned_data["hosts"], by=request.user)
+        sites.save_site(
+            form.save(commit=False),
+            hosts=form.cleaned_data["hosts"],
+            by=request.user,
+            logo=form.cleaned_data["new_logo"],
+            remove_logo=form.cleaned_data.get("remove_logo", False),
+        )
         messages.success(request, _("Le site « %(name)s » est enregistré.") % {"name": site.name})
         return redirect("core:site_list")
-    return render(request, "core/site_form.html", {"form": form, "site": site if pk is not None else None})
+    # `edited`, not `site`: that one is the request's site, whose branding the page wears.
+    return render(request, "core/site_form.html", {"form": form, "edited": site if pk is not None else None})

@@ -3,13 +3,13 @@ writes, and nothing imports the services back."""
 
 # --- Scenarios -------------------------------------------------------------------------------------------
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from compagnons.core.sites import user_sender, user_site_url
 from compagnons.learning.models import Debrief
 
 
@@ -17,7 +17,9 @@ from compagnons.learning.models import Debrief
 def debrief_written(debrief_id: int) -> bool:
     """Tell the member their mentor debriefed their run (if they take e-mail)."""
     debrief = (
-        Debrief.objects.select_related("run__member", "run__version__scenario", "mentor").filter(pk=debrief_id).first()
+        Debrief.objects.select_related("run__member__site", "run__version__scenario", "mentor")
+        .filter(pk=debrief_id)
+        .first()
     )
     if debrief is None:
         return False
@@ -31,8 +33,10 @@ def debrief_written(debrief_id: int) -> bool:
                 "member": member,
                 "mentor": debrief.mentor,
                 "scenario": debrief.run.version.scenario,
-                "url": settings.SITE_URL + reverse("learning:run", args=[debrief.run_id]),
+                "url": user_site_url(member) + reverse("learning:run", args=[debrief.run_id]),
             },
         )
-        send_mail("[Compagnons] Votre mentor a débriefé votre mise en situation", body, None, [member.email])
+        send_mail(
+            "[Compagnons] Votre mentor a débriefé votre mise en situation", body, user_sender(member), [member.email]
+        )
     return True

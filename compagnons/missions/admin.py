@@ -9,9 +9,18 @@ from compagnons.missions.models import (
     Dispute,
     Lead,
     Mission,
+    SiteTradeOrder,
     Testimonial,
     WorkerProfile,
 )
+
+
+@admin.register(SiteTradeOrder)
+class SiteTradeOrderAdmin(admin.ModelAdmin):
+    """Staff choose here which métiers' missions each site shows first (docs/sites.md)."""
+
+    list_display = ["site", "trade", "position"]
+    list_filter = ["site"]
 
 
 @admin.register(Mission)

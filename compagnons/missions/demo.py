@@ -5,14 +5,20 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from compagnons.core.models import Site
 from compagnons.missions import services
-from compagnons.missions.models import Mission, WorkerProfile
+from compagnons.missions.models import Mission, SiteTradeOrder, WorkerProfile
 from compagnons.skills.models import Certification, Trade
 
 CHECKLIST = dict.fromkeys(services.QUALIFICATION_CHECKLIST, True)
 
 
 def seed(world: dict) -> None:
+    # The demo's second site (core/demo.py, on localhost) lists the layout missions (E1306) first.
+    south = Site.objects.filter(hosts__host="localhost").first()
+    layout = Trade.objects.filter(rome_code="E1306").first()
+    if south is not None and layout is not None and not SiteTradeOrder.objects.filter(site=south).exists():
+        services.set_site_trades(south, [layout], by=world["formateur@demo.test"])
     if Mission.objects.exists():
         return
     staff = world["formateur@demo.test"]

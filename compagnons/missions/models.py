@@ -77,6 +77,14 @@ class MissionQuerySet(models.QuerySet):
     def of_client(self, user) -> "MissionQuerySet":
         return self.filter(client=user)
 
+    def for_site(self, site) -> "MissionQuerySet":
+        """The missions of the métiers `site` shows first (SiteTradeOrder, in its order), then the others; newest
+        first within each. The same single query (a subquery on the mission's métier)."""
+        position = SiteTradeOrder.objects.filter(site_id=site.pk if site else None, trade=models.OuterRef("trade_id"))
+        return self.annotate(site_position=models.Subquery(position.values("position")[:1])).order_by(
+            models.F("site_position").asc(nulls_last=True), "-published_at", "-pk"
+        )
+
 
 class Mission(models.Model):
     class Status(models.TextChoices):
@@ -431,3 +439,21 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"Annonce n°{self.pk}"
+
+
+class SiteTradeOrder(models.Model):
+    """Which métiers' missions a site shows first (docs/sites.md): its missions list puts the missions of these
+    métiers first, by `position`, then the others. Kept here, keyed by core's site (as community's categories)."""
+
+    site = models.ForeignKey("core.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
+    trade = models.ForeignKey("skills.Trade", on_delete=models.CASCADE, related_name="+", verbose_name=_("métier"))
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("métier mis en avant par un site")
+        verbose_name_plural = _("métiers mis en avant par les sites")
+        ordering = ["site", "position"]
+        constraints = [models.UniqueConstraint(fields=["site", "trade"], name="site_trade_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} : {self.trade_id}"

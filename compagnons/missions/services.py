@@ -38,6 +38,7 @@ from compagnons.missions.models import (
     Lead,
     Message,
     Mission,
+    SiteTradeOrder,
     Testimonial,
     WorkerProfile,
 )
@@ -792,3 +793,15 @@ def announce_new_missions(now=None, *, digest: str = "daily") -> dict[int, list[
             if created:
                 per_member.setdefault(member.pk, []).append(mission.pk)
     return per_member
+
+
+@transaction.atomic
+def set_site_trades(site, trades: list, *, by: User) -> None:
+    """The métiers whose missions `site` shows first, in this order (docs/sites.md); the others follow."""
+    if not is_team(by):
+        raise PermissionRefused(_("Seule l'équipe choisit les métiers mis en avant d'un site."))
+    SiteTradeOrder.objects.filter(site=site).delete()
+    SiteTradeOrder.objects.bulk_create(
+        SiteTradeOrder(site=site, trade=trade, position=i) for i, trade in enumerate(dict.fromkeys(trades))
+    )
+    audit.log(by, "missions.site_trades", site, trades=[t.pk for t in dict.fromkeys(trades)])

@@ -51,7 +51,8 @@ PAGE_SIZE = 20
 @fragments.public_page("missions")
 @require_safe
 def mission_list(request: HttpRequest) -> HttpResponse:
-    """Published missions, filtered; newest first, never sorted by price."""
+    """Published missions, filtered; the métiers the site shows first (SiteTradeOrder), then newest first; never
+    sorted by price."""
     form = FilterForm(request.GET or None)
     missions = Mission.objects.published().select_related("trade")
     if form.is_valid():
@@ -72,7 +73,8 @@ def mission_list(request: HttpRequest) -> HttpResponse:
             missions = missions.filter(estimated_hours__gt=80)
         if data["starts_after"]:
             missions = missions.filter(starts_on__gte=data["starts_after"])
-    page = Paginator(missions.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    missions = missions.for_site(getattr(request, "site", None))
+    page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "missions/list.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -7,14 +7,18 @@ from django.conf import settings
 from django.urls import reverse
 
 from compagnons.core import tokens
+from compagnons.core.sites import user_site_url
 from compagnons.outcomes.models import FollowUp
 
 TOKEN_PURPOSE = "follow-up"
 
 
-def personal_link(follow_up: FollowUp) -> str:
+def personal_link(follow_up: FollowUp, *, base: str | None = None) -> str:
+    """In an e-mail, on the member's own site (docs/sites.md); on a page, `base=""` (the page's own site)."""
     token = tokens.make(TOKEN_PURPOSE, follow_up.pk, follow_up.exit.member_id)
-    return settings.SITE_URL + reverse("outcomes:answer", args=[follow_up.pk, token])
+    if base is None:
+        base = user_site_url(follow_up.exit.member)
+    return base + reverse("outcomes:answer", args=[follow_up.pk, token])
 
 
 def check_link(follow_up: FollowUp, token: str) -> None:

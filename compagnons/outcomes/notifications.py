@@ -7,13 +7,14 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from compagnons.core.sites import user_sender
 from compagnons.outcomes.links import personal_link
 from compagnons.outcomes.models import FollowUp
 
 
 @task
 def send_follow_up(follow_up_id: int, reminder: bool) -> bool:
-    follow_up = FollowUp.objects.select_related("exit__member").filter(pk=follow_up_id).first()
+    follow_up = FollowUp.objects.select_related("exit__member__site").filter(pk=follow_up_id).first()
     if follow_up is None or follow_up.answered_at is not None or not follow_up.exit.member.is_active:
         return False
     member = follow_up.exit.member
@@ -29,5 +30,5 @@ def send_follow_up(follow_up_id: int, reminder: bool) -> bool:
             },
         )
         subject = "[Compagnons] Que devenez-vous ? (rappel)" if reminder else "[Compagnons] Que devenez-vous ?"
-        send_mail(subject, body, None, [member.email])
+        send_mail(subject, body, user_sender(member), [member.email])
     return True

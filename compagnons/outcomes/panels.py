@@ -29,4 +29,4 @@ def follow_up_panel(request) -> Panel | None:
     )
     if pending is None:
         return None
-    return Panel("outcomes/panel.html", {"follow_up": pending, "link": personal_link(pending)})
+    return Panel("outcomes/panel.html", {"follow_up": pending, "link": personal_link(pending, base="")})

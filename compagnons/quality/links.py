@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from compagnons.core import tokens
+from compagnons.core.sites import user_site_url
 from compagnons.quality.models import Survey
 
 SURVEY_PURPOSE = "quality.survey"
@@ -22,7 +23,8 @@ def survey_token(survey: Survey) -> str:
 
 
 def survey_link(survey: Survey) -> str:
-    return settings.SITE_URL + reverse("quality:survey_link", args=[survey.pk, survey_token(survey)])
+    """On the person's own site (docs/sites.md)."""
+    return user_site_url(survey.person) + reverse("quality:survey_link", args=[survey.pk, survey_token(survey)])
 
 
 def check_survey_token(survey: Survey, token: str) -> None:

@@ -2,12 +2,12 @@
 acknowledgement and its answer. Each task takes an id, reads the rows and renders in French at run time; none calls
 back into services (services enqueue them after commit)."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from compagnons.core.sites import user_sender, user_site_url
 from compagnons.quality.links import link_max_age, survey_link
 from compagnons.quality.models import Complaint, Survey
 
@@ -15,7 +15,7 @@ from compagnons.quality.models import Complaint, Survey
 @task
 def send_survey_email(survey_id: int) -> bool:
     """The invitation, or a reminder if one was marked: a personal link that works without logging in."""
-    survey = Survey.objects.select_related("person", "cohort", "mission").filter(pk=survey_id).first()
+    survey = Survey.objects.select_related("person__site", "cohort", "mission").filter(pk=survey_id).first()
     if survey is None or survey.answered_at is not None or survey.closes_at <= timezone.now():
         return False
     person = survey.person
@@ -35,7 +35,7 @@ def send_survey_email(survey_id: int) -> bool:
         subject = (
             "[Compagnons] Rappel : votre avis compte" if survey.reminders_sent else "[Compagnons] Votre avis compte"
         )
-        send_mail(subject, body, None, [person.email])
+        send_mail(subject, body, user_sender(person), [person.email])
     return True
 
 
@@ -51,16 +51,16 @@ def send_complaint_acknowledgement(complaint_id: int) -> bool:
     """The accusé de réception, once (marked before sending)."""
     if not _mark_acknowledged(complaint_id):
         return False
-    complaint = Complaint.objects.select_related("filer").get(pk=complaint_id)
+    complaint = Complaint.objects.select_related("filer__site").get(pk=complaint_id)
     with translation.override("fr"):
         body = render_to_string(
-            "quality/email/complaint_ack.txt", {"complaint": complaint, "site_url": settings.SITE_URL}
+            "quality/email/complaint_ack.txt", {"complaint": complaint, "site_url": user_site_url(complaint.filer)}
         )
         try:
             send_mail(
                 f"[Compagnons] Nous avons bien reçu votre message {complaint.number}",
                 body,
-                None,
+                user_sender(complaint.filer),
                 [complaint.contact_email],
             )
         except Exception:
@@ -72,12 +72,18 @@ def send_complaint_acknowledgement(complaint_id: int) -> bool:
 
 @task
 def send_complaint_answer(complaint_id: int) -> bool:
-    complaint = Complaint.objects.select_related("filer", "answered_by").filter(pk=complaint_id).first()
+    complaint = Complaint.objects.select_related("filer__site", "answered_by").filter(pk=complaint_id).first()
     if complaint is None or not complaint.answer:
         return False
     with translation.override("fr"):
         body = render_to_string(
-            "quality/email/complaint_answer.txt", {"complaint": complaint, "site_url": settings.SITE_URL}
+            "quality/email/complaint_answer.txt",
+            {"complaint": complaint, "site_url": user_site_url(complaint.filer)},
         )
-        send_mail(f"[Compagnons] Réponse à votre demande {complaint.number}", body, None, [complaint.contact_email])
+        send_mail(
+            f"[Compagnons] Réponse à votre demande {complaint.number}",
+            body,
+            user_sender(complaint.filer),
+            [complaint.contact_email],
+        )
     return True

@@ -25,10 +25,16 @@ def without_redis(settings):
 def test_a_limit_allows_that_many_attempts_per_window_then_a_new_window(monkeypatch):
     key = ratelimit.key_for("test", "10.0.0.1")
     assert [ratelimit.hit(key, 3, timedelta(hours=1)) for _ in range(5)] == [True, True, True, False, False]
-    assert RateLimitCounter.objects.get(key=key).count == 3
+    assert RateLimitCounter.objects.get(key=key).count == 4  # stops at limit + 1 ("refused"), however many more
     later = timezone.now() + timedelta(hours=1, seconds=1)
     monkeypatch.setattr(ratelimit.timezone, "now", lambda: later)
     assert [ratelimit.hit(key, 3, timedelta(hours=1)) for _ in range(4)] == [True, True, True, False]
+
+
+def test_an_attempt_costs_one_query(django_assert_num_queries):
+    ratelimit.hit("one-query", 3, 60)
+    with django_assert_num_queries(1):
+        assert ratelimit.hit("one-query", 3, 60)
 
 
 def test_keys_are_independent_and_hashed():

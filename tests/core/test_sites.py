@@ -1,8 +1,12 @@
 """Several sites on one instance (issue 19, docs/sites.md)."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from compagnons.accounts.models import User
 from compagnons.core import sites
@@ -176,6 +180,99 @@ class TestStaffPages:
         assert AuditLog.objects.filter(action="site.changed").exists()
 
 
+def _png(width=800, height=200) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGBA", (width, height), (154, 52, 18, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="10" height="10"/></svg>'
+
+
+class TestLogo:
+    @pytest.fixture(autouse=True)
+    def _media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+    def _post(self, client, site, upload, **extra):
+        data = {
+            "name": site.name,
+            "primary_colour": site.primary_colour,
+            "accent_colour": site.accent_colour,
+            "default_language": "fr",
+            "hosts": "sud.example",
+            **extra,
+        }
+        if upload is not None:
+            data["new_logo"] = upload
+        return client.post(reverse("core:site_edit", args=[site.pk]), data)
+
+    def test_staff_upload_a_logo_shown_in_that_sites_header_only(self, client, formateur, sud):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        client.force_login(formateur)
+        response = self._post(client, sud, SimpleUploadedFile("logo.png", _png(), "image/png"))
+        assert response.status_code == 302
+        sud.refresh_from_db()
+        assert sud.logo.name.startswith("sites/") and sud.logo.name.endswith(".png")
+        with Image.open(sud.logo.path) as image:
+            assert image.format == "PNG" and image.size == (400, 100)  # re-encoded, at most 400 pixels a side
+        south = client.get("/", HTTP_HOST="sud.example").content.decode()
+        assert f'<img src="{sud.logo.url}" alt="Compagnons du Sud" class="site-logo">' in south
+        default = client.get("/", HTTP_HOST="testserver").content.decode()
+        assert "site-logo" not in default and "Compagnons" in default  # the default site: its name, no logo
+        assert AuditLog.objects.filter(action="site.changed", data__logo=True).exists()
+
+    def test_staff_remove_the_logo(self, client, formateur, sud, django_capture_on_commit_callbacks):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(formateur)
+        self._post(client, sud, SimpleUploadedFile("logo.png", _png(), "image/png"))
+        sud.refresh_from_db()
+        path = sud.logo.path
+        assert "Retirer le logo" in client.get(reverse("core:site_edit", args=[sud.pk])).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert self._post(client, sud, None, remove_logo="on").status_code == 302
+        sud.refresh_from_db()
+        assert not sud.logo
+        assert "site-logo" not in client.get("/", HTTP_HOST="sud.example").content.decode()
+        assert not Path(path).exists()  # the file goes once the change is committed
+
+    @pytest.mark.parametrize(
+        ("name", "content", "message"),
+        [
+            ("logo.svg", SVG, "le SVG n&#x27;est pas accepté"),
+            ("logo.pdf", b"%PDF-1.4 un document", "PNG, JPEG, GIF ou WebP"),
+            ("logo.png", b"\x89PNG\r\n\x1a\nbroken", "illisible ou abîmé"),
+        ],
+    )
+    def test_a_bad_logo_is_refused_clearly_and_the_form_keeps_its_input(
+        self, client, formateur, sud, name, content, message
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(formateur)
+        response = self._post(client, sud, SimpleUploadedFile(name, content, "image/png"), tagline="Nouvelle accroche")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert message in page and 'value="Nouvelle accroche"' in page
+        sud.refresh_from_db()
+        assert not sud.logo and sud.tagline == "au soleil"
+
+    def test_a_logo_over_the_upload_limit_is_refused(self, client, formateur, sud, settings):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        settings.EVIDENCE_MAX_BYTES = 1024
+        client.force_login(formateur)
+        response = self._post(client, sud, SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048))
+        assert response.status_code == 200 and "Le fichier dépasse" in response.content.decode()
+
+
 class TestEmails:
     def test_signup_records_the_site(self, client, sud):
         client.post(
@@ -206,6 +303,37 @@ class TestEmails:
         assert south.from_email == "Sud <sud@sud.example>"
         assert f"https://compagnons.example{mission.get_absolute_url()}" in default.body
         assert "sud.example" not in default.body
+
+
+class TestDefaultLanguage:
+    @pytest.fixture(autouse=True)
+    def _back_to_french(self):
+        yield
+        translation.activate("fr")  # the test client's requests run in this thread
+
+    @pytest.fixture
+    def english_south(self, sud, formateur):
+        sud.default_language = "en"
+        return sites.save_site(sud, hosts=["sud.example"], by=formateur)
+
+    def test_two_hosts_speak_their_sites_language_from_one_process(self, client, english_south):
+        south = client.get("/", HTTP_HOST="sud.example")
+        default = client.get("/", HTTP_HOST="testserver")
+
+        assert south.headers["Content-Language"] == "en" and '<html lang="en">' in south.text
+        assert "Log in" in south.text and "Se connecter" not in south.text
+        assert default.headers["Content-Language"] == "fr" and "Se connecter" in default.text
+
+    def test_the_site_s_language_wins_over_the_browser_s(self, client, english_south):
+        south = client.get("/", HTTP_HOST="sud.example", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+        default = client.get("/", HTTP_HOST="testserver", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert south.headers["Content-Language"] == "en" and default.headers["Content-Language"] == "fr"
+
+    def test_a_visitors_own_choice_wins_over_the_sites(self, client, english_south):
+        client.post(reverse("set_language"), {"language": "fr"}, HTTP_HOST="sud.example")
+        assert client.get("/", HTTP_HOST="sud.example").headers["Content-Language"] == "fr"
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # a language we do not have: the site's
+        assert client.get("/", HTTP_HOST="sud.example").headers["Content-Language"] == "en"
 
 
 def test_the_migration_made_one_default_site_on_site_urls_host():

@@ -5,9 +5,7 @@ no SiteHost row gets the default site. Lookups are cached per host under a versi
 the process keeps them too (trusted for LOCAL_SECONDS, then while the shared version is unchanged), so a warm
 request costs no query, even with the database cache of development."""
 
-import io
 import time
-import warnings
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -17,11 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from compagnons.core import audit
 from compagnons.core.models import Site, SiteHost
-from compagnons.core.uploads import check_upload
+from compagnons.core.uploads import ImageTooLarge, ImageUnreadable, check_upload, reencode_image
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 LOGO_MAX_PIXELS = 40_000_000  # checked from the header, before anything is decoded
@@ -142,26 +139,22 @@ def clean_logo(upload) -> ContentFile:
         raise ValidationError(
             _("Le logo doit être une image PNG, JPEG, GIF ou WebP (le SVG n'est pas accepté : exportez-le en PNG).")
         )
-    unreadable = _("Ce logo est illisible ou abîmé : enregistrez-le de nouveau en PNG et réessayez.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            image = Image.open(upload)
-            width, height = image.size
-            if width * height > LOGO_MAX_PIXELS:
-                raise ValidationError(
-                    _("Ce logo est trop grand (%(width)s × %(height)s pixels) : 400 × 400 pixels suffisent.")
-                    % {"width": width, "height": height}
-                )
-            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
-            out = io.BytesIO()
-            image.convert("RGBA").save(out, format="PNG", optimize=True)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(_("Ce logo est trop grand : 400 × 400 pixels suffisent.")) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError(unreadable) from None
-    return ContentFile(out.getvalue())
+        png = reencode_image(
+            upload, max_pixels=LOGO_MAX_PIXELS, max_side=LOGO_MAX_SIDE, mode="RGBA", image_format="PNG", optimize=True
+        )
+    except ImageTooLarge as error:
+        if error.size is None:
+            raise ValidationError(_("Ce logo est trop grand : 400 × 400 pixels suffisent.")) from None
+        raise ValidationError(
+            _("Ce logo est trop grand (%(width)s × %(height)s pixels) : 400 × 400 pixels suffisent.")
+            % {"width": error.size[0], "height": error.size[1]}
+        ) from None
+    except ImageUnreadable:
+        raise ValidationError(
+            _("Ce logo est illisible ou abîmé : enregistrez-le de nouveau en PNG et réessayez.")
+        ) from None
+    return ContentFile(png)
 
 
 @transaction.atomic

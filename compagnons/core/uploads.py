@@ -5,12 +5,15 @@ end record gives the number of entries, the central directory gives each entry's
 first bytes of the OpenDocument `mimetype` entry are read (a "zip bomb" of 1 MB that inflates to 1 GB stays 1 MB).
 """
 
+import io
 import struct
+import warnings
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 OFFICE_TYPES = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -147,3 +150,41 @@ def check_upload(upload) -> str:
             )
         )
     return content_type
+
+
+class ImageTooLarge(Exception):
+    """More pixels than allowed; `size` is (width, height) when the header gave it, None when Pillow's own guard
+    against decompression bombs stopped it first."""
+
+    def __init__(self, size: tuple[int, int] | None = None):
+        super().__init__(size)
+        self.size = size
+
+
+class ImageUnreadable(Exception):
+    """Pillow cannot read the file (not an image, damaged, truncated)."""
+
+
+def reencode_image(upload, *, max_pixels: int, max_side: int, mode: str, image_format: str, **options) -> bytes:
+    """Decode an uploaded image and encode it again, which drops everything but the pixels (metadata, trailing bytes):
+    its size is read from the header before anything is decoded (past `max_pixels`, ImageTooLarge: a 20000 × 20000
+    image would take over a gigabyte once decoded), the photo's EXIF orientation is applied, then it is reduced to
+    `max_side` pixels a side and saved in `mode` and `image_format` with Pillow's `options`. ImageUnreadable when
+    Pillow cannot read it. Each caller words its own French messages."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            image = Image.open(upload)
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ImageTooLarge((width, height))
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((max_side, max_side))
+            out = io.BytesIO()
+            image.convert(mode).save(out, format=image_format, **options)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageTooLarge() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ImageUnreadable() from None
+    return out.getvalue()

@@ -2,9 +2,7 @@
 invitations, the brochure asked for. The mentor is in the loop: a review of a page or a pitch by a compagnon counts as
 a contribution in the ledger. The reads are in their own modules (site, recognitions, directory, brochure, share)."""
 
-import io
 import uuid
-import warnings
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,13 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from compagnons.accounts.models import User
 from compagnons.core import audit, ratelimit
 from compagnons.core.exceptions import InvalidTransition, PermissionRefused
 from compagnons.core.ids import parse_id
-from compagnons.core.uploads import check_upload
+from compagnons.core.uploads import ImageTooLarge, ImageUnreadable, check_upload, reencode_image
 from compagnons.ledger import services as ledger_services
 from compagnons.missions.models import Mission
 from compagnons.missions.services import fairness_problem
@@ -112,33 +109,34 @@ def _clean_image(upload, *, max_side: int) -> ContentFile:
 
     The size is read from the header before anything is decoded: past IMAGE_MAX_PIXELS (a 20000 × 20000 image
     would take over a gigabyte once decoded) or when Pillow cannot read the file, a French message, never a 500."""
-    unreadable = _("Cette image est illisible ou abîmée : enregistrez-la de nouveau (PNG ou JPEG) et réessayez.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            image = Image.open(upload)
-            width, height = image.size
-            if width * height > IMAGE_MAX_PIXELS:
-                raise InvalidTransition(
-                    _(
-                        "Cette image est trop grande (%(width)s × %(height)s pixels) : "
-                        "réduisez-la sous %(max)s millions de pixels."
-                    )
-                    % {"width": width, "height": height, "max": IMAGE_MAX_PIXELS // 1_000_000}
-                )
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((max_side, max_side))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        jpeg = reencode_image(
+            upload,
+            max_pixels=IMAGE_MAX_PIXELS,
+            max_side=max_side,
+            mode="RGB",
+            image_format="JPEG",
+            quality=85,
+            optimize=True,
+        )
+    except ImageTooLarge as error:
+        if error.size is None:
+            raise InvalidTransition(
+                _("Cette image est trop grande : réduisez-la sous %(max)s millions de pixels.")
+                % {"max": IMAGE_MAX_PIXELS // 1_000_000}
+            ) from None
         raise InvalidTransition(
-            _("Cette image est trop grande : réduisez-la sous %(max)s millions de pixels.")
-            % {"max": IMAGE_MAX_PIXELS // 1_000_000}
+            _(
+                "Cette image est trop grande (%(width)s × %(height)s pixels) : "
+                "réduisez-la sous %(max)s millions de pixels."
+            )
+            % {"width": error.size[0], "height": error.size[1], "max": IMAGE_MAX_PIXELS // 1_000_000}
         ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise InvalidTransition(unreadable) from None
-    return ContentFile(out.getvalue())
+    except ImageUnreadable:
+        raise InvalidTransition(
+            _("Cette image est illisible ou abîmée : enregistrez-la de nouveau (PNG ou JPEG) et réessayez.")
+        ) from None
+    return ContentFile(jpeg)
 
 
 @transaction.atomic

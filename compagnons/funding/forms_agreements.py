@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from compagnons.apprenticeship.models import Cohort
+from compagnons.core.widgets import QuickSelect
 from compagnons.funding.models import AgreementKind, FundingSource, PartyKind, SourceKind, SourceStatus
 
 
@@ -16,7 +17,10 @@ class DateInput(forms.DateInput):
 
 
 class PlanFilterForm(forms.Form):
-    cohort = forms.ModelChoiceField(Cohort.objects.order_by("-starts_on"), label=_("Promotion"), required=False)
+    # QuickSelect: Django's <select> without a template per option (a thousand cohorts: most of the page's time)
+    cohort = forms.ModelChoiceField(
+        Cohort.objects.order_by("-starts_on"), label=_("Promotion"), required=False, widget=QuickSelect
+    )
     gap = forms.BooleanField(label=_("Seulement les plans non couverts"), required=False)
 
 

@@ -146,6 +146,21 @@ def add_house_endorsement(*, member: User, document: dict) -> HouseEndorsement:
 
 
 @transaction.atomic
+def remove_house_credential(credential: HouseCredential, *, by: User) -> int:
+    """The member takes a house's title off their mini-site (the house's own copy stays where it is). The
+    recommendations of that title they added go with it (the foreign key cascades): without the title they
+    recommend nothing on the mini-site. Returns how many went."""
+    if credential.member_id != by.pk:
+        raise PermissionRefused(_("Seul·e le ou la titulaire retire ce titre."))
+    endorsements = credential.endorsements.count()
+    audit.log(
+        by, "credentials.house_credential_removed", credential, house=credential.house.did, endorsements=endorsements
+    )
+    credential.delete()
+    return endorsements
+
+
+@transaction.atomic
 def remove_house_endorsement(endorsement: HouseEndorsement, *, by: User) -> None:
     """The member takes a house's endorsement off their mini-site (the house's own copy stays where it is)."""
     if endorsement.member_id != by.pk:

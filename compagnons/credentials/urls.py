@@ -14,6 +14,11 @@ urlpatterns = [
     path("espace/titres/autre-maison/", views.add_house_credential, name="add_house_credential"),
     path("espace/titres/autre-maison/recommandation/", views.add_house_endorsement, name="add_house_endorsement"),
     path(
+        "espace/titres/autre-maison/<int:pk>/retirer/",
+        views.remove_house_credential,
+        name="remove_house_credential",
+    ),
+    path(
         "espace/titres/recommandations/<int:pk>/retirer/",
         views.remove_house_endorsement,
         name="remove_house_endorsement",

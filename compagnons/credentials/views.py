@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.core import fragments
@@ -190,6 +191,29 @@ def add_house_endorsement(request: HttpRequest) -> HttpResponse:
             )
             return redirect("credentials:mine")
     return _mine_page(request, endorsement_form=form)
+
+
+@login_required
+@require_POST
+def remove_house_credential(request: HttpRequest, pk: int) -> HttpResponse:
+    credential = get_object_or_404(HouseCredential.objects.select_related("house"), pk=pk, member=request.user)
+    try:
+        removed = houses_services.remove_house_credential(credential, by=request.user)
+    except Refused as error:
+        return refused(request, error, "credentials:mine")
+    if removed:
+        messages.success(
+            request,
+            ngettext(
+                "Titre retiré de votre mini-site, avec la recommandation qui portait sur lui.",
+                "Titre retiré de votre mini-site, avec les %(count)d recommandations qui portaient sur lui.",
+                removed,
+            )
+            % {"count": removed},
+        )
+    else:
+        messages.success(request, _("Titre retiré de votre mini-site."))
+    return redirect("credentials:mine")
 
 
 @login_required

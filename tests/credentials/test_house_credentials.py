@@ -338,3 +338,67 @@ def test_personal_data_exports_and_erases_the_recommendations(sud, compagnon, ho
     assert [(e["house"], e["endorses"]) for e in exported] == [(DID, "BC01 — Se présenter")]
     personal_data.erase(compagnon, [])
     assert not HouseEndorsement.objects.exists()
+
+
+def test_a_member_removes_a_house_title_and_its_recommendations_go_with_it(
+    client, sud, compagnon, house_key, credential, django_assert_max_num_queries
+):
+    from compagnons.core.models import AuditLog
+
+    title = houses.add_house_credential(member=compagnon, document=house_credential(house_key, compagnon.email))
+    of_title = houses.add_house_endorsement(
+        member=compagnon, document=house_endorsement(house_key, title.credential_id)
+    )
+    of_ours = houses.add_house_endorsement(
+        member=compagnon, document=house_endorsement(house_key, credential.document["id"], uid=str(uuid.uuid4()))
+    )
+    profile = publish_site(compagnon)
+    assert (
+        "BC02 — Organiser son activité" in client.get(reverse("showcase:public", args=[profile.slug])).content.decode()
+    )
+    client.force_login(compagnon)
+    page = client.get(reverse("credentials:mine")).content.decode()
+    remove = reverse("credentials:remove_house_credential", args=[title.pk])
+    assert f'action="{remove}"' in page
+    assert "Retirer « BC02 — Organiser son activité » de mon mini-site" in page
+    with django_assert_max_num_queries(12):
+        response = client.post(remove)
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Titre retiré de votre mini-site, avec la recommandation qui portait sur lui." in page
+    assert not HouseCredential.objects.exists()
+    # its recommendation went with it (cascade); the one of our title stays
+    assert list(HouseEndorsement.objects.all()) == [of_ours]
+    assert not HouseEndorsement.objects.filter(pk=of_title.pk).exists()
+    entry = AuditLog.objects.get(action="credentials.house_credential_removed")
+    assert (entry.actor, entry.target_id, entry.data) == (compagnon, str(title.pk), {"house": DID, "endorsements": 1})
+    client.logout()
+    page = client.get(reverse("showcase:public", args=[profile.slug])).content.decode()
+    assert "BC02 — Organiser son activité" not in page  # gone from the mini-site
+    # the house, no longer holding a title of a member here, still holds the other recommendation
+    with pytest.raises(InvalidTransition):
+        services.remove_house(sud, by=sud.registered_by)
+
+
+def test_a_house_title_without_recommendations_is_removed_with_a_plain_message(client, sud, compagnon, house_key):
+    title = houses.add_house_credential(member=compagnon, document=house_credential(house_key, compagnon.email))
+    client.force_login(compagnon)
+    response = client.post(reverse("credentials:remove_house_credential", args=[title.pk]), follow=True)
+    assert "Titre retiré de votre mini-site." in response.content.decode()
+    assert not HouseCredential.objects.exists()
+
+
+def test_removing_a_house_title_needs_its_member_a_login_and_a_post(client, sud, compagnon, outsider, house_key):
+    title = houses.add_house_credential(member=compagnon, document=house_credential(house_key, compagnon.email))
+    remove = reverse("credentials:remove_house_credential", args=[title.pk])
+    response = client.post(remove)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert HouseCredential.objects.exists()
+    client.force_login(outsider)
+    assert client.post(remove).status_code == 404  # someone else's
+    with pytest.raises(PermissionRefused):
+        houses.remove_house_credential(title, by=outsider)
+    assert HouseCredential.objects.exists()
+    client.force_login(compagnon)
+    assert client.get(remove).status_code == 405
+    assert HouseCredential.objects.exists()

@@ -44,7 +44,7 @@ router = Router(tags=["public"])
 
 MAX = settings.API_MAX_PAGE_SIZE
 Limit = Query(pagination.DEFAULT_PAGE_SIZE, ge=1, le=MAX, description=f"Taille de la page (au plus {MAX}).")
-Cursor = Query(None, max_length=200, description="Le curseur `next_cursor` de la page précédente.")
+Cursor = Query(None, min_length=1, max_length=200, description="Le curseur `next_cursor` de la page précédente.")
 ETAG_ERRORS = {**ERRORS, 304: None}
 MissionCompetence = Query(None, description="Une compétence attendue (son id).")
 ClientRegion = Query(None, description="La région du donneur d'ordre.")

@@ -87,7 +87,9 @@ def test_cursor_pagination_walks_every_mission_once(client):
     assert sorted(seen) == sorted(made)
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=%%%", "cursor=WzFd", "region=XX"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=101", "limit=abc", "cursor=%%%", "cursor=", "cursor=WzFd", "region=XX"]
+)
 def test_bad_pagination_or_filters_are_422_problems(client, query):
     response = client.get(f"/api/v1/missions?{query}")
     assert response.status_code == 422

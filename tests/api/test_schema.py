@@ -8,7 +8,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from compagnons.api.models import Scope
 from tests.api.conftest import make_token
@@ -86,10 +86,19 @@ def test_schemathesis_finds_no_failure(formateur, competences, mode, keep_connec
         if mode == GenerationMode.NEGATIVE and not (spec.get("parameters") or spec.get("requestBody")):
             continue  # no input to get wrong (the token is tried without and with the wrong scope elsewhere)
 
+        excluded = [positive_data_acceptance]
+        if mode == GenerationMode.NEGATIVE and spec.get("security"):
+            # The token put over the case's own Authorization header (so that the operation answers, not only 401)
+            # undoes the case's invalid part whenever that part was the header (missing or malformed): a refusal
+            # cannot be expected then. Every other check still runs on these operations (no 500, documented
+            # statuses, content types and bodies); the refusal of a bad or missing token is tested operation by
+            # operation in test_every_operation.py.
+            excluded.append(negative_data_rejection)
+
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case):
-            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023 - called below, in this turn
 
         try:
             check()

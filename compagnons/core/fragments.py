@@ -85,7 +85,7 @@ def _flush(alias: str) -> None:
     try:
         bump(tables)
     except DatabaseError:  # the cache's table not created yet (a first `migrate`): nothing can be cached either
-        logger.info("Fragment versions not bumped for %s: the cache is not ready.", sorted(tables))
+        logger.debug("Fragment versions not bumped for %s: the cache is not ready.", sorted(tables))
 
 
 def _pending(alias: str) -> set[str]:
@@ -111,7 +111,7 @@ def flush_autocommitted() -> None:
             try:
                 bump(written)
             except DatabaseError:
-                logger.info("Fragment versions not bumped for %s: the cache is not ready.", sorted(written))
+                logger.debug("Fragment versions not bumped for %s: the cache is not ready.", sorted(written))
 
 
 def _write_wrapper(alias: str) -> Callable:

@@ -24,21 +24,28 @@ CHARTER_EXEMPT_PREFIXES = (
 )
 
 
+CHARTER_KEY = "charter_accepted"
+
+
 class CharterMiddleware:
-    """Members must accept the current charte d'entraide before going on (a new version asks again)."""
+    """Members must accept the current charte d'entraide before going on (a new version asks again). An acceptance
+    is never withdrawn: once found, the version accepted is kept in the session, and the next requests ask the
+    database nothing (a new version has another id, and is asked again)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(CHARTER_EXEMPT_PREFIXES)
-            and not services.has_accepted_current_charter(user)
-        ):
-            url = reverse("accounts:charter_accept")
-            return redirect(f"{url}?next={request.get_full_path()}" if request.method == "GET" else url)
+        if user.is_authenticated and not request.path.startswith(CHARTER_EXEMPT_PREFIXES):
+            charter_id = services.current_charter_id()
+            if charter_id and request.session.get(CHARTER_KEY) == charter_id:
+                user._accepted_charter_id = charter_id  # what has_accepted_current_charter reads first
+            elif not services.has_accepted_current_charter(user):
+                url = reverse("accounts:charter_accept")
+                return redirect(f"{url}?next={request.get_full_path()}" if request.method == "GET" else url)
+            elif charter_id:
+                request.session[CHARTER_KEY] = charter_id
         return self.get_response(request)
 
 

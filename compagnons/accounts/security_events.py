@@ -25,6 +25,19 @@ def start_idle_clock(sender, request, user, **kwargs):
         request.session["seen_at"] = int(time.time())
 
 
+@receiver(django_logged_in)
+def remember_charter_acceptance(sender, request, user, **kwargs):
+    """The login writes the session anyway: the charter version accepted goes with it, so that the charter
+    middleware asks the database nothing on the pages that follow (middleware.CharterMiddleware)."""
+    from compagnons.accounts import services
+    from compagnons.accounts.middleware import CHARTER_KEY
+
+    if request is not None and hasattr(request, "session") and services.has_accepted_current_charter(user):
+        charter_id = services.current_charter_id()
+        if charter_id:
+            request.session[CHARTER_KEY] = charter_id
+
+
 @receiver(email_confirmed)
 def on_email_confirmed(sender, request, email_address, **kwargs):
     audit.log(email_address.user, "account.email_confirmed", email_address.user)

@@ -23,6 +23,7 @@ from compagnons.core.models import AuditLog
 
 
 @login_required
+@fragments.member_page("accounts.dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     context = {
@@ -39,6 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("accounts.profile")
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)

@@ -119,6 +119,7 @@ def path_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("apprenticeship.sessions")
 @require_safe
 def sessions(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -195,6 +196,7 @@ def session_dispute(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("apprenticeship.plan")
 @require_safe
 def plan(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
@@ -362,6 +364,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@fragments.member_page("apprenticeship.carnet")
 @require_safe
 def carnet(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_follower(request.user, apprentice_pk)
@@ -460,6 +463,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("apprenticeship.cohort")
 @require_http_methods(["GET", "POST"])
 def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = permissions.get_cohort_for_staff(request.user, pk)

@@ -18,6 +18,7 @@ from compagnons.certification.forms import (
     TextForm,
 )
 from compagnons.certification.models import Candidacy, Decision, JurySession, Masterpiece, Route
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.pdf import render_pdf
 from compagnons.core.permissions import is_team, require_team
@@ -87,6 +88,7 @@ def masterpiece_ready(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("certification.decision")
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     decision = permissions.get_decision_for_viewer(request.user, pk)
@@ -137,6 +139,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("certification.my_juries")
 @require_safe
 def my_juries(request: HttpRequest) -> HttpResponse:
     seats = request.user.jury_seats.select_related("session")
@@ -166,6 +169,7 @@ def _jury_room(request: HttpRequest, session: JurySession, *, member_form=None, 
 
 
 @login_required
+@fragments.member_page("certification.jury")
 @require_safe
 def jury(request: HttpRequest, pk: int) -> HttpResponse:
     return _jury_room(request, permissions.get_session_for_insider(request.user, pk))
@@ -284,6 +288,7 @@ def grid(request: HttpRequest, candidacy_pk: int, block_pk: int) -> HttpResponse
 
 
 @login_required
+@fragments.member_page("certification.juries")
 @require_http_methods(["GET", "POST"])
 def juries(request: HttpRequest) -> HttpResponse:
     require_team(request.user)

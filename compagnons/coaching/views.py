@@ -31,6 +31,7 @@ from compagnons.coaching.permissions import (
     require_booker,
     require_coach,
 )
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_page
 from compagnons.core.refusals import refused
@@ -67,6 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("coaching.browse", filters=("topic", "day"))
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     require_booker(request.user)
@@ -114,6 +116,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("coaching.my_bookings")
 @require_safe
 def my_bookings(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -266,6 +269,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("coaching.coach")
 @require_safe
 def coach(request: HttpRequest) -> HttpResponse:
     require_coach(request.user)

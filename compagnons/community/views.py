@@ -27,6 +27,7 @@ from compagnons.community.forms import (
 )
 from compagnons.community.models import Category, Follow, Moderator, Notification, Post, Report, Thread
 from compagnons.community.search import search as run_search
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id, parse_page
 from compagnons.core.permissions import is_team, require_team
@@ -46,6 +47,8 @@ def _slice_page(queryset, request, size):
 # --- Reading ------------------------------------------------------------------------------------------
 
 
+@fragments.public_page("community.index")
+@fragments.member_page("community.index")
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     # the counts are the categories' own columns (kept by the services, see counters.py): nothing is counted here
@@ -69,6 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "community/index.html", context)
 
 
+@fragments.public_page("community.category")
+@fragments.member_page("community.category")
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = permissions.get_category_for_reader(request.user, slug)
@@ -111,6 +116,8 @@ def _posts_for(user, thread, *, moderator: bool | None = None):
     return posts.filter(status=Post.Status.VISIBLE)
 
 
+@fragments.public_page("community.thread")
+@fragments.member_page("community.thread")
 @require_safe
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = permissions.get_thread_for_reader(request.user, pk)

@@ -24,6 +24,7 @@ move; the tests of this module turn it on and run the commit callbacks).
 import logging
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
@@ -160,11 +161,18 @@ def install() -> None:
 
 
 class _Reads:
+    """The tables a computation reads, and whether it wrote anything a fragment could show (a view that writes on a
+    GET — an audit entry, a « seen » mark — must run every time: its fragment is never stored)."""
+
     def __init__(self):
         self.tables: set[str] = set()
+        self.wrote = False
 
     def __call__(self, execute, sql, params, many, context):
         self.tables.update(READ.findall(sql))
+        write = WRITE.match(sql)
+        if write and write.group(1) not in UNTRACKED and not QUIET_UPDATE.match(sql):
+            self.wrote = True
         return execute(sql, params, many, context)
 
 
@@ -214,7 +222,7 @@ def cached(
         tables = frozenset((reads.tables - UNTRACKED) | set(ALWAYS))
         _known_tables[name] = tables
         # a read from the replica (a few seconds behind) may be older than the versions read: not stored
-        if tables <= versions.keys() and not replica_reads.tables and storable(html):
+        if tables <= versions.keys() and not replica_reads.tables and not reads.wrote and storable(html):
             store[keys[name]] = ({t: versions[t] for t in tables}, html)
         out.append(mark_safe(html))  # noqa: S308 - rendered by Django templates
     if store:
@@ -222,27 +230,50 @@ def cached(
     return out
 
 
-def versioned(name: str, tables: Iterable[str], compute: Callable[[], object]) -> object:
+# Values kept in this process by `versioned(..., local=True)`: name -> (key, versions, value, when kept).
+_local_values: dict[str, tuple[str, dict, object, float]] = {}
+
+
+def versioned(name: str, tables: Iterable[str], compute: Callable[[], object], *, local: bool = False) -> object:
     """A value (not HTML: a list of ids, figures) cached while `tables` keep their versions, for a day at most
     `FRAGMENT_CACHE_SECONDS`. The caller names the tables whose writes must recompute it (unlike `cached`, which
     records every table read, the member's own included). One cache read when it hits; `compute()` when the cache
-    is off. The same for everybody: never put one member's data in it."""
+    is off. The same for everybody: never put one member's data in it.
+
+    `local`: the value is also kept in this process, and served from there while the versions read from the cache
+    are still its own — a large value (a list of every published page's id) is then neither fetched nor unpickled
+    at each request, and every process still sees a write as soon as its version moves."""
     if not enabled():
         return compute()
     flush_autocommitted()
     tables = sorted(set(tables))
     key = f"{PREFIX_FRAGMENT}{name}:{timezone.localdate():%Y%m%d}"
-    found = cache.get_many([key, *(PREFIX_VERSION + t for t in tables)])
+    kept = _local_values.get(name) if local else None
+    if kept and time.monotonic() - kept[3] > settings.FRAGMENT_CACHE_SECONDS:
+        kept = None
+    keys = (
+        [PREFIX_VERSION + t for t in tables]
+        if kept and kept[0] == key
+        else [key, *(PREFIX_VERSION + t for t in tables)]
+    )
+    found = cache.get_many(keys)
     versions = {t: found.get(PREFIX_VERSION + t) for t in tables}
+    if kept and kept[0] == key and kept[1] == versions:
+        return kept[2]
+    if key not in keys:
+        found.update(cache.get_many([key]))
     fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
     if fresh:
         cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
         versions.update(fresh)
     entry = found.get(key)
     if entry is not None and entry[0] == versions:
-        return entry[1]
-    value = compute()
-    cache.set(key, (versions, value), timeout=settings.FRAGMENT_CACHE_SECONDS)
+        value = entry[1]
+    else:
+        value = compute()
+        cache.set(key, (versions, value), timeout=settings.FRAGMENT_CACHE_SECONDS)
+    if local:
+        _local_values[name] = (key, versions, value, time.monotonic())
     return value
 
 
@@ -250,6 +281,12 @@ def versioned(name: str, tables: Iterable[str], compute: Callable[[], object]) -
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 NONCE_PLACEHOLDER = "\x00nonce\x00"
+ONCE_PLACEHOLDER = "\x00once\x00"
+# A form's one-time key (an idempotency key: the ledger's `request_id`, a quiz's `token`): a fresh UUID each time a
+# form is shown, so that a double submit writes once but two forms shown write twice. Stored as a placeholder, and
+# a new UUID is drawn each time the page is served.
+UUID = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"
+ONCE_VALUE = re.compile(rf'(name="(?:[\w-]+-)?(?:request_id|token)" value="){UUID}(?=")')
 # Query strings that only page through a list: other parameters (a search, filters) are computed every time, so
 # that a search is fast by its own means and a cache of a few terms proves nothing.
 PAGING_PARAMETERS = {"page"}
@@ -270,6 +307,7 @@ CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*')
 def with_placeholders(html: str, request) -> str:
     """The HTML to store: this response's CSRF token and CSP nonce replaced by placeholders."""
     html = CSRF_VALUE.sub(lambda m: m.group(1) + CSRF_PLACEHOLDER, html)
+    html = ONCE_VALUE.sub(lambda m: m.group(1) + ONCE_PLACEHOLDER, html)
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:  # only when the page used it
         html = html.replace(str(nonce), NONCE_PLACEHOLDER)
@@ -277,13 +315,16 @@ def with_placeholders(html: str, request) -> str:
 
 
 def filled(html: str, request) -> str:
-    """Stored HTML for this request: its own CSRF token (the cookie is set as for any form) and CSP nonce."""
+    """Stored HTML for this request: its own CSRF token (the cookie is set as for any form), CSP nonce and one-time
+    form keys (a fresh UUID each)."""
     from django.middleware.csrf import get_token
 
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     if NONCE_PLACEHOLDER in html:
         html = html.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
+    if ONCE_PLACEHOLDER in html:
+        html = re.sub(ONCE_PLACEHOLDER, lambda m: str(uuid.uuid4()), html)
     return html
 
 
@@ -299,14 +340,15 @@ def public_page(name: str) -> Callable:
     return _page_cache(name, members=False)
 
 
-def member_page(name: str) -> Callable:
+def member_page(name: str, *, filters: Iterable[str] = ()) -> Callable:
     """The same for a signed-in member's page: cached for that member alone (their id is in the key), never for an
     anonymous visitor (the view's own access rules run on every miss; a hit is only ever a page this member was
-    shown). For the pages whose figures are costly and change rarely (the team's queues and reports)."""
-    return _page_cache(name, members=True)
+    shown). `filters`: the page's own filters with a few values each (a topic, « overdue only »), cached per value
+    like the page number; a free-text search never is."""
+    return _page_cache(name, members=True, filters=frozenset(filters))
 
 
-def _page_cache(name: str, *, members: bool) -> Callable:
+def _page_cache(name: str, *, members: bool, filters: frozenset[str] = frozenset()) -> Callable:
     from functools import wraps
 
     from django.http import HttpResponse
@@ -320,7 +362,7 @@ def _page_cache(name: str, *, members: bool) -> Callable:
                 or "json" in request.headers.get("Accept", "")
                 or "HX-Request" in request.headers
                 or request.user.is_authenticated != members
-                or set(request.GET) - PAGING_PARAMETERS - (MEMBER_PARAMETERS if members else set())
+                or set(request.GET) - PAGING_PARAMETERS - filters - (MEMBER_PARAMETERS if members else set())
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)

@@ -64,6 +64,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("core.audit_log")
 @require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -102,6 +103,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 @login_required
+@fragments.member_page("core.failed_tasks")
 @require_safe
 def failed_tasks(request: HttpRequest) -> HttpResponse:
     """The background tasks that failed after every retry, with their error, for the team to look at and relaunch."""

@@ -123,6 +123,7 @@ def status_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("credentials.mine")
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     return _mine_page(request)
@@ -272,6 +273,7 @@ def did_document(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("credentials.houses")
 @require_http_methods(["GET", "POST"])
 def houses(request: HttpRequest) -> HttpResponse:
     """The team registers the other houses (instances of the platform) whose credentials verify here."""

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import is_team, require_team
 from compagnons.core.refusals import refused
@@ -28,6 +29,7 @@ from compagnons.funding.forms_agreements import (
 
 
 @login_required
+@fragments.member_page("funding.plans_list", filters=("gap",))
 @require_safe
 def plans_list(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -370,6 +372,7 @@ def _bpf_year(request: HttpRequest) -> tuple[YearForm, int]:
 
 
 @login_required
+@fragments.member_page("funding.bpf")
 @require_safe
 def bpf(request: HttpRequest) -> HttpResponse:
     from compagnons.funding import bpf as bpf_figures

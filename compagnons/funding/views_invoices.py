@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import InvalidTransition, Refused
 from compagnons.core.ids import parse_page
 from compagnons.core.permissions import require_team
@@ -49,6 +50,7 @@ def _fail(form, error: Exception) -> None:
 
 
 @login_required
+@fragments.member_page("funding.invoices", filters=("etat",))
 @require_safe
 def invoices(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -118,6 +120,7 @@ def _detail(request: HttpRequest, invoice: Invoice, status: int = 200, **forms) 
 
 
 @login_required
+@fragments.member_page("funding.invoice")
 @require_safe
 def invoice(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_invoice_for_staff(request.user, pk))
@@ -254,6 +257,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@fragments.member_page("funding.receivables", filters=("echues",))
 @require_safe
 def receivables(request: HttpRequest) -> HttpResponse:
     """Issued invoices with something left to pay, the oldest due first; the overdue ones flagged."""
@@ -314,6 +318,7 @@ def memberships_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("funding.my_invoices")
 @require_safe
 def my_invoices(request: HttpRequest) -> HttpResponse:
     """A member's own invoices (issued to them) and membership receipts."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import is_team, require_team
 from compagnons.core.refusals import refused
@@ -22,6 +23,7 @@ from compagnons.learning.models import Capsule, Debrief, Progress, Scenario, Sce
 
 
 @login_required
+@fragments.member_page("learning.home")
 @require_safe
 def home(request):
     """The learning home: recommended capsules first, with their reasons; where one stopped; every capsule."""
@@ -31,6 +33,7 @@ def home(request):
 
 
 @login_required
+@fragments.member_page("learning.capsule")
 @require_safe
 def capsule(request, slug: str):
     item = permissions.get_capsule_for_viewer(request.user, slug)
@@ -73,6 +76,7 @@ def _quiz_rows(item, selected: dict[int, list[int]]) -> list[dict]:
 
 
 @login_required
+@fragments.member_page("learning.quiz")
 @require_http_methods(["GET", "POST"])
 def quiz(request, slug: str):
     """The quiz as a plain form; its token makes a form sent twice a single attempt."""
@@ -327,6 +331,7 @@ def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("learning.run")
 @require_safe
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     """The member's run: the current step while it goes on, then the review (path, ending, debrief). Their mentor
@@ -561,6 +566,7 @@ def scenario_archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("learning.scenario_figures")
 @require_safe
 def scenario_figures(request: HttpRequest, slug: str) -> HttpResponse:
     require_team(request.user)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id
 from compagnons.core.permissions import require_team
@@ -38,6 +39,7 @@ def _ledger_context(member, account) -> dict:
 
 
 @login_required
+@fragments.member_page("ledger.contributions")
 @require_safe
 def contributions(request: HttpRequest) -> HttpResponse:
     """What I gave and received, my pending entries, and open ways to give back."""
@@ -90,6 +92,7 @@ def answer(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("ledger.staff_overview")
 @require_safe
 def staff_overview(request: HttpRequest) -> HttpResponse:
     """Members below the floor (from the cached balances; `ledger_audit` keeps the cache honest)."""
@@ -104,6 +107,7 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("ledger.staff_member")
 @require_http_methods(["GET", "POST"])
 def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
     member = permissions.get_member_for_staff(request.user, member_id)

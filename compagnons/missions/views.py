@@ -89,6 +89,8 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     return render(request, "missions/recommendations.html", {"matches": recommend(request.user)})
 
 
+@fragments.public_page("missions.mission_detail")
+@fragments.member_page("missions.mission_detail")
 @require_http_methods(["GET", "POST"])
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mission = permissions.get_mission_for_viewer(request.user, pk)
@@ -224,6 +226,7 @@ def mission_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("missions.applications_for_mission")
 @require_safe
 def applications_for_mission(request: HttpRequest, pk: int) -> HttpResponse:
     """The client's view: each application with the member's record (facts, never stars)."""

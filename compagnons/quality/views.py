@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.apprenticeship.models import Cohort, Enrollment
-from compagnons.core import audit, tokens
+from compagnons.core import audit, fragments, tokens
 from compagnons.core.exceptions import Refused
 from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
@@ -113,6 +113,7 @@ def my_complaints(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("quality.complaints")
 @require_safe
 def complaints(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -211,6 +212,7 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("quality.actions")
 @require_safe
 def actions(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -259,6 +261,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dict]:
 
 
 @login_required
+@fragments.member_page("quality.attendance")
 @require_safe
 def attendance(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
     apprentice = permissions.get_apprentice_for_attendance(request.user, apprentice_pk)
@@ -286,6 +289,7 @@ def attendance_pdf(request: HttpRequest, apprentice_pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("quality.home")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -294,6 +298,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("quality.satisfaction")
 @require_safe
 def satisfaction(request: HttpRequest) -> HttpResponse:
     require_team(request.user)
@@ -312,6 +317,7 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("quality.hours")
 @require_safe
 def hours(request: HttpRequest) -> HttpResponse:
     require_team(request.user)

@@ -79,7 +79,22 @@ RANKING_TABLES = ("showcase_profile", "skills_assessment")
 def ranking() -> list[int]:
     """Every published page's id in the day's order (relevance, then the rotation), cached (core.fragments) until a
     page or a proof changes: the costly part (a relevance per page) is computed once for every search."""
-    return fragments.versioned("directory-ranking", RANKING_TABLES, lambda: list(ranked().values_list("pk", flat=True)))
+    return fragments.versioned(
+        "directory-ranking", RANKING_TABLES, lambda: list(ranked().values_list("pk", flat=True)), local=True
+    )
+
+
+# The position of each id in the last ranking this process read: (that ranking, {id: position}).
+_positions: tuple[list[int], dict[int, int]] | None = None
+
+
+def positions(order: list[int]) -> dict[int, int]:
+    """{id: position} in `order`, built once per ranking in this process (the ranking is kept in the process while
+    its versions hold, `fragments.versioned(local=True)`): a search sorts its matches, never walks every page."""
+    global _positions
+    if _positions is None or _positions[0] is not order:
+        _positions = (order, {pk: i for i, pk in enumerate(order)})
+    return _positions[1]
 
 
 def ranked_ids(**filters) -> list[int]:
@@ -94,7 +109,8 @@ def ranked_ids(**filters) -> list[int]:
     if filters.get("competence") is not None:
         seed = _seed(timezone.localdate())
         return sorted(matched, key=lambda pk: (_rotation(seed, pk), pk))
-    return [pk for pk in order if pk in matched]
+    where = positions(order)
+    return sorted((pk for pk in matched if pk in where), key=where.__getitem__)
 
 
 def cards(ids: list[int]) -> list[Profile]:

@@ -142,6 +142,7 @@ def _save_step(step: int, form, profile: Profile, request) -> None:
 
 
 @login_required
+@fragments.member_page("showcase.preview")
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest) -> HttpResponse:
     profile = permissions.get_profile_for_owner(request.user)

@@ -195,6 +195,7 @@ def positioning_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fragments.member_page("skills.positioning_result")
 @require_safe
 def positioning_result(request: HttpRequest, pk: int) -> HttpResponse:
     positioning = permissions.get_positioning_for_viewer(request.user, pk)

@@ -108,3 +108,17 @@ def test_accept_page_needs_login(client):
     response = client.get(reverse("accounts:charter_accept"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_an_acceptance_found_once_is_not_asked_again_in_the_same_session(client, apprenti):
+    """Acceptances are never withdrawn: once found, the session keeps the version, and later pages ask nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as login:
+        client.force_login(apprenti)  # the login writes the session anyway: the acceptance goes with it
+    with CaptureQueriesContext(connection) as pages:
+        for _ in range(2):
+            assert client.get(reverse("accounts:profile")).status_code == 200
+    assert [q for q in login.captured_queries if "accounts_charteracceptance" in q["sql"]]
+    assert not [q for q in pages.captured_queries if "accounts_charteracceptance" in q["sql"]]

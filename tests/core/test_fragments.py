@@ -23,9 +23,11 @@ def fragment_cache(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
     cache.clear()
     fragments._known_tables.clear()
+    fragments._local_values.clear()
     yield
     cache.clear()
     fragments._known_tables.clear()
+    fragments._local_values.clear()
 
 
 def _names(member_id: int | None, calls: list[int]) -> list[str]:
@@ -330,3 +332,150 @@ def test_the_rate_limits_counters_bump_no_version(fragment_cache, django_capture
         UserFactory()  # a tracked table still is
     fragments.flush_autocommitted()
     assert cache.get(fragments.PREFIX_VERSION + "accounts_user") is not None
+
+
+def test_a_page_whose_view_writes_is_never_stored(fragment_cache, rf, django_capture_on_commit_callbacks):
+    """A view that writes on a GET (an audit entry, a « seen » mark) must run at every visit: a page served from
+    the cache would skip its write."""
+    from django.http import HttpResponse
+
+    from compagnons.core import audit
+    from compagnons.core.models import AuditLog
+
+    member = UserFactory(formateur=True)
+    calls = []
+
+    @fragments.member_page("test-writes")
+    def page(request):
+        calls.append(1)
+        audit.log(request.user, "test.seen")
+        return HttpResponse("<p>vu</p>", content_type="text/html; charset=utf-8")
+
+    for _ in range(3):
+        request = rf.get("/page/")
+        request.user = member
+        with django_capture_on_commit_callbacks(execute=True):
+            page(request)
+    assert len(calls) == 3
+    assert AuditLog.objects.filter(action="test.seen").count() == 3
+
+
+def test_a_forms_one_time_key_is_fresh_each_time_the_cached_page_is_served(fragment_cache, rf):
+    """The ledger's `request_id` and a quiz's `token` make a double submit write once: two pages served from the
+    cache must not share one, or the second form sent would be taken for the first one sent again."""
+    import re
+    import uuid
+
+    from django.http import HttpResponse
+
+    member = UserFactory(apprentice=True)
+    calls = []
+
+    @fragments.member_page("test-once")
+    def page(request):
+        calls.append(1)
+        return HttpResponse(
+            f'<form><input type="hidden" name="declare-request_id" value="{uuid.uuid4()}">'
+            f'<input type="hidden" name="token" value="{uuid.uuid4()}"></form>',
+            content_type="text/html; charset=utf-8",
+        )
+
+    keys = []
+    for _ in range(3):
+        request = rf.get("/page/")
+        request.user = member
+        html = page(request).content.decode()
+        keys += re.findall(r'value="([0-9a-f-]{36})"', html)
+    assert len(calls) == 1  # the second and third from the cache
+    assert len(keys) == 6 and len(set(keys)) == 6
+    assert "\x00" not in html
+
+
+def test_a_members_page_is_cached_per_value_of_its_own_filters_and_never_for_a_search(fragment_cache, rf):
+    from django.http import HttpResponse
+
+    member = UserFactory(apprentice=True)
+    calls = []
+
+    @fragments.member_page("test-filters", filters=("topic",))
+    def page(request):
+        calls.append(request.GET.urlencode())
+        return HttpResponse(f"<p>{request.GET.urlencode()}</p>", content_type="text/html; charset=utf-8")
+
+    for query in ["topic=1", "topic=1", "topic=2", "topic=2", "topic=1", "q=vente", "q=vente"]:
+        request = rf.get(f"/page/?{query}")
+        request.user = member
+        assert page(request).content.decode() == f"<p>{query}</p>"
+    assert calls == ["topic=1", "topic=2", "q=vente", "q=vente"]
+
+
+@pytest.mark.parametrize("local", [False, True])
+def test_a_versioned_value_is_computed_again_after_a_write_to_its_tables(
+    fragment_cache, django_capture_on_commit_callbacks, local
+):
+    member = UserFactory(first_name="Léa")
+    calls = []
+
+    def names():
+        calls.append(1)
+        return list(User.objects.values_list("first_name", flat=True))
+
+    def value():
+        return fragments.versioned("test-names", ["accounts_user"], names, local=local)
+
+    assert value() == value() == ["Léa"] and len(calls) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=member.pk).update(first_name="Inès")
+    assert value() == ["Inès"] and len(calls) == 2
+    cache.clear()  # the versions lost (a restart of the cache): never taken for the kept ones
+    assert value() == ["Inès"] and len(calls) == 3
+
+
+def test_a_value_kept_in_the_process_is_served_without_reading_its_entry(fragment_cache, monkeypatch, settings):
+    """A large value (every published page's id) is neither fetched nor unpickled while its versions hold; it is
+    fetched again from the shared cache when they moved, and kept no longer than FRAGMENT_CACHE_SECONDS."""
+    import time
+
+    UserFactory(first_name="Léa")
+    read = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: read.append(list(keys)) or get_many(keys))
+    compute = lambda: list(User.objects.values_list("first_name", flat=True))  # noqa: E731
+    fragments.versioned("test-big", ["accounts_user"], compute, local=True)
+    read.clear()
+    fragments.versioned("test-big", ["accounts_user"], compute, local=True)
+    assert read == [[fragments.PREFIX_VERSION + "accounts_user"]]
+    read.clear()
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + settings.FRAGMENT_CACHE_SECONDS + 1)
+    fragments.versioned("test-big", ["accounts_user"], compute, local=True)
+    assert any(key.startswith(fragments.PREFIX_FRAGMENT) for keys in read for key in keys)
+
+
+def test_real_pages_cached_per_member_show_each_their_own_data_and_fresh_form_keys(fragment_cache, client):
+    """With the cache on: « Mon profil » (the member's own data in its form) is never another member's, and the
+    team's ledger page, served from the cache, gives each form shown its own idempotency key."""
+    import re
+
+    from django.test import Client
+
+    first = UserFactory(apprentice=True, first_name="Anaïs", email="anais@example.test")
+    second = UserFactory(apprentice=True, first_name="Bérénice", email="berenice@example.test")
+    pages = {}
+    for member in [first, second, first, second]:
+        visitor = Client()
+        visitor.force_login(member)
+        pages.setdefault(member.pk, []).append(visitor.get(reverse("accounts:profile")).content.decode())
+    for member, other in [(first, second), (second, first)]:
+        for html in pages[member.pk]:
+            assert f'value="{member.first_name}"' in html and f'value="{other.first_name}"' not in html
+
+    team = UserFactory(formateur=True)
+    client.force_login(team)
+    url = reverse("ledger:staff_member", args=[first.pk])
+    keys = []
+    for _ in range(3):
+        html = client.get(url).content.decode()
+        assert "\x00" not in html
+        keys += re.findall(r'name="request_id" value="([0-9a-f-]{36})"', html)
+    assert len(keys) >= 3 and len(set(keys)) == len(keys)

@@ -250,6 +250,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
     return redirect("coaching:calendar")
 
 
+@fragments.public_page("coaching.feed")
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private feed: the token is the only key (no login: calendar applications fetch it on their own)."""

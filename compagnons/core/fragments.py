@@ -21,6 +21,7 @@ Rules that keep it safe:
 move; the tests of this module turn it on and run the commit callbacks).
 """
 
+import json
 import logging
 import re
 import threading
@@ -300,6 +301,10 @@ def _has_messages(request) -> bool:
 
 
 UNCACHEABLE = "\x00uncacheable\x00"
+# What a whole page may be stored as: HTML, a calendar feed, the issuer's DID document. With the view's own headers
+# before HEADERS_END (its type, a file name, CORS), given back as they were.
+STORED_TYPES = ("text/html", "text/calendar", "application/did+ld+json")
+HEADERS_END = "\x00headers\x00"
 REAL_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="(?!\x00)')
 CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*')
 
@@ -336,7 +341,8 @@ def public_page(name: str) -> Callable:
     """A view decorator: for an anonymous visitor's GET without a search, the whole page from the cache while the
     tables it read are unchanged (see `cached`). The CSRF token and the CSP nonce of the page are stored as
     placeholders and filled in with this request's; a page with flash messages, a response other than a 200
-    HTML page, or a signed-in member's request are never stored nor served from it."""
+    HTML page (or calendar feed, or DID document: STORED_TYPES), or a signed-in member's request are never stored
+    nor served from it."""
     return _page_cache(name, members=False)
 
 
@@ -373,19 +379,24 @@ def _page_cache(name: str, *, members: bool, filters: frozenset[str] = frozenset
                 if (
                     response.status_code != 200
                     or response.streaming
-                    or not response.get("Content-Type", "").startswith("text/html")
+                    or not response.get("Content-Type", "").startswith(STORED_TYPES)
                     or response.cookies
                     or _has_messages(request)
                 ):
                     return UNCACHEABLE
-                return with_placeholders(response.content.decode(response.charset), request)
+                head = json.dumps(dict(response.items()))  # the view's own headers (a file name, CORS)
+                return head + HEADERS_END + with_placeholders(response.content.decode(response.charset), request)
 
             key = f"page:{name}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
             member_id = request.user.pk if members else None
-            html = str(cached([(key, render)], member_id=member_id, storable=storable_with_placeholders)[0])
+            stored = str(cached([(key, render)], member_id=member_id, storable=storable_with_placeholders)[0])
             if "response" in produced:  # computed now: the view's own response
                 return produced["response"]
-            return HttpResponse(filled(html, request))
+            head, _end, body = stored.rpartition(HEADERS_END)
+            response = HttpResponse(filled(body, request))
+            for header, value in json.loads(head or "{}").items():
+                response[header] = value
+            return response
 
         return wrapper
 

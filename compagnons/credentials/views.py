@@ -261,6 +261,7 @@ def rotate(request: HttpRequest) -> HttpResponse:
     return redirect("credentials:staff")
 
 
+@fragments.public_page("credentials.did")
 @require_safe
 def did_document(request: HttpRequest) -> HttpResponse:
     """The issuer's DID document: what makes `did:web:<this host>` resolvable by any verifier."""

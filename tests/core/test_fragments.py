@@ -479,3 +479,26 @@ def test_real_pages_cached_per_member_show_each_their_own_data_and_fresh_form_ke
         assert "\x00" not in html
         keys += re.findall(r'name="request_id" value="([0-9a-f-]{36})"', html)
     assert len(keys) >= 3 and len(set(keys)) == len(keys)
+
+
+def test_a_stored_calendar_feed_keeps_its_type_and_headers(fragment_cache, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    calls = []
+
+    @fragments.public_page("test-feed")
+    def feed(request):
+        calls.append(1)
+        response = HttpResponse("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="coaching.ics"'
+        return response
+
+    for _ in range(3):
+        request = rf.get("/feed.ics")
+        request.user = AnonymousUser()
+        response = feed(request)
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response["Content-Disposition"] == 'inline; filename="coaching.ics"'
+        assert response.content == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    assert len(calls) == 1

@@ -1,9 +1,11 @@
+from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from compagnons.accounts.views import SignupView
 from compagnons.api.main import api
+from compagnons.core import fragments
 
 admin.site.site_header = "Compagnons — administration"
 admin.site.site_title = "Compagnons"
@@ -11,6 +13,10 @@ admin.site.site_title = "Compagnons"
 handler500 = "compagnons.core.views.server_error"
 
 urlpatterns = [
+    # allauth's login form, the same for every visitor (its CSRF token and nonce filled in at each request): cached
+    # as a public page — rendering its form is most of its time. A POST, or ?next=…, goes to allauth as usual.
+    # First of the list: Django tries the patterns in order, and this page is often asked.
+    path("comptes/login/", fragments.public_page("accounts.login")(LoginView.as_view()), name="account_login"),
     path("", include("compagnons.core.urls")),
     path("", include("compagnons.accounts.urls")),
     path("", include("compagnons.skills.urls")),

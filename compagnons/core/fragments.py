@@ -376,6 +376,8 @@ def _page_cache(name: str, *, members: bool, filters: frozenset[str] = frozenset
 
             def render() -> str:
                 response = produced["response"] = view(request, *args, **kwargs)
+                if getattr(response, "is_rendered", True) is False:
+                    response.render()  # a TemplateResponse (allauth's views)
                 if (
                     response.status_code != 200
                     or response.streaming

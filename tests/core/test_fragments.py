@@ -502,3 +502,25 @@ def test_a_stored_calendar_feed_keeps_its_type_and_headers(fragment_cache, rf):
         assert response["Content-Disposition"] == 'inline; filename="coaching.ics"'
         assert response.content == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     assert len(calls) == 1
+
+
+def test_the_login_form_served_from_the_cache_logs_a_member_in(fragment_cache):
+    """allauth's login form is cached as a public page: the copy served carries this visitor's CSRF token, and
+    posting it signs in (the test client checks CSRF here)."""
+    from django.test import Client
+
+    member = UserFactory(apprentice=True, email="lea@example.test")
+    member.set_password("un-mot-de-passe-solide")
+    member.save()
+    Client().get(reverse("account_login"))
+    assert cache.get(fragments.fragment_key("page:accounts.login:http://testserver/comptes/login/", None))  # stored
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(reverse("account_login")).content.decode()
+    token = _csrf(html)
+    assert "\x00" not in html and len(token) == 64
+    response = visitor.post(
+        reverse("account_login"),
+        {"login": "lea@example.test", "password": "un-mot-de-passe-solide", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert visitor.get(reverse("accounts:dashboard")).status_code == 200

@@ -1,20 +1,39 @@
-"""The missions' text search: PostgreSQL's full-text search in French (a GIN index over the published missions'
-title, context and deliverables, migration 0005), each word also matching as a prefix (« agend » finds « agenda »);
-elsewhere (SQLite) a plain « contains » on the three fields."""
+"""The missions' text search, on each database's own full-text engine, with the same rule on both: every word the
+visitor typed must appear, as a word or a word's beginning (« agend » finds « agenda »), in the title, the context
+or the deliverables; nothing the visitor types is ever a query operator.
+
+- PostgreSQL: full-text search in French through a GIN index over the published missions (migration 0005);
+- SQLite: an FTS5 table with prefix indexes and accents folded (migration 0007), kept in step by triggers.
+
+Caution for a later migration of `Mission`: on SQLite, a migration that rebuilds the table (most `AlterField`)
+drops its triggers with it; tests/missions/test_search.py fails if they are gone."""
 
 import re
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 # The expression of the index (migration 0005_mission_search_index): a query must repeat it exactly to use it.
 PG_DOCUMENT = "to_tsvector('french'::regconfig, title || ' ' || context || ' ' || deliverables)"
 WORD = re.compile(r"\w+")
+MAX_WORDS = 8
+
+
+def words(text: str) -> list[str]:
+    """The visitor's words, lower-cased; punctuation and operators dropped."""
+    return WORD.findall(text.lower())[:MAX_WORDS]
 
 
 def prefix_query(text: str) -> str:
-    """`mot1:* & mot2:*` from the visitor's words, nothing else of theirs (no tsquery operators)."""
-    return " & ".join(f"{word}:*" for word in WORD.findall(text.lower())[:8])
+    """PostgreSQL: `mot1:* & mot2:*` from the visitor's words, nothing else of theirs (no tsquery operators)."""
+    return " & ".join(f"{word}:*" for word in words(text))
+
+
+def fts5_query(text: str) -> str:
+    """SQLite: `"mot1"* "mot2"*` (every word, each as a word's beginning); a quoted word is never an FTS5 operator
+    and \\w+ holds no quote."""
+    return " ".join(f'"{word}"*' for word in words(text))
 
 
 def matching(missions: QuerySet, text: str) -> QuerySet:
@@ -25,4 +44,9 @@ def matching(missions: QuerySet, text: str) -> QuerySet:
         return missions.extra(  # noqa: S610 - a fixed expression; the words go as a parameter
             where=[f"{PG_DOCUMENT} @@ to_tsquery('french'::regconfig, %s)"], params=[query]
         )
-    return missions.filter(Q(title__icontains=text) | Q(context__icontains=text) | Q(deliverables__icontains=text))
+    query = fts5_query(text)
+    if not query:
+        return missions
+    return missions.filter(
+        pk__in=RawSQL("SELECT rowid FROM missions_mission_fts WHERE missions_mission_fts MATCH %s", [query])
+    )

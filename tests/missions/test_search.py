@@ -1,6 +1,7 @@
 """The missions' text search (missions/search.py): a word finds the published missions holding it in the title,
 the context or the deliverables, and its beginning finds it too; what a visitor types is never a query operator.
-On PostgreSQL it is full-text search in French through the GIN index of migration 0005."""
+On PostgreSQL it is full-text search in French through the GIN index of migration 0005; on SQLite an FTS5 table kept
+in step by triggers (migration 0007)."""
 
 import pytest
 from django.db import connection
@@ -60,3 +61,37 @@ def test_on_postgresql_the_search_is_french_full_text_over_the_gin_index(mission
     expression = definition.split("USING gin (", 1)[1].rsplit(") WHERE", 1)[0]
     assert expression.startswith("to_tsvector('french'::regconfig")
     assert f"{expression} @@ " in plan
+
+
+def test_a_word_found_in_the_middle_of_another_is_not_a_match(client, missions):
+    """Both engines match words and their beginnings, not any run of letters (« genda » is no word of « agenda »)."""
+    agenda, _brochure, _draft = missions
+    assert agenda.title not in _found(client, "genda").replace("&#x27;", "'")
+    assert agenda.title in _found(client, "cabinet agenda").replace("&#x27;", "'")  # every word, in any field
+    assert agenda.title not in _found(client, "agenda brochure").replace("&#x27;", "'")
+
+
+def test_accents_do_not_matter_on_sqlite_and_the_words_are_french_on_postgresql(client, missions):
+    agenda, _brochure, _draft = missions
+    assert agenda.title in _found(client, "déborde").replace("&#x27;", "'")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_on_sqlite_the_index_follows_every_write_of_the_texts(client, missions):
+    """The triggers of migration 0007: a new mission, an edited title, a deleted mission; FTS5's own integrity check
+    compares the index with the missions' rows (a later migration that rebuilt the table would drop the triggers:
+    this test fails then)."""
+    agenda, brochure, _draft = missions
+    agenda.refresh_from_db()  # published by the fixture
+    agenda.title = "Tenue de la comptabilité d'un cabinet"
+    agenda.save()
+    brochure.delete()
+    html = _found(client, "comptabilite")
+    assert "Tenue de la comptabilit" in html
+    assert "Gestion d" not in _found(client, "agenda")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM missions_mission_fts WHERE missions_mission_fts MATCH '\"plaquette\"'")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("INSERT INTO missions_mission_fts(missions_mission_fts, rank) VALUES ('integrity-check', 1)")
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'missions_mission'")
+        assert len(cursor.fetchall()) == 3

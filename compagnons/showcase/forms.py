@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from compagnons.accounts.models import Region
-from compagnons.apprenticeship.forms import current_competences
+from compagnons.apprenticeship.forms import OptionsChoiceField, competence_options
 from compagnons.core.widgets import QuickSelect
 from compagnons.missions.forms import EurosField
 from compagnons.missions.models import Mission
@@ -120,19 +120,17 @@ class ReviewForm(forms.Form):
 
 class DirectoryForm(forms.Form):
     trade = forms.CharField(label=_("Métier"), required=False)
-    competence = forms.ModelChoiceField(
-        label=_("Compétence certifiée ou attestée par un client"), queryset=None, required=False, widget=QuickSelect
+    competence = OptionsChoiceField(
+        label=_("Compétence certifiée ou attestée par un client"),
+        options=competence_options,
+        required=False,
+        widget=QuickSelect,
     )
     region = forms.ChoiceField(
         label=_("Région"), choices=[("", _("Toutes")), *Region.choices], required=False, widget=QuickSelect
     )
     language = forms.CharField(label=_("Langue"), required=False)
     available = forms.BooleanField(label=_("Disponible"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["competence"].queryset = current_competences()
-        self.fields["competence"].label_from_instance = lambda c: f"{c.code} — {c.label}"
 
 
 class InviteForm(forms.Form):

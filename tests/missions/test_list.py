@@ -1,11 +1,17 @@
 """The public list of missions pages with the shared pager (`core/_pager.html`), keeping the filters."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from compagnons.core import fragments
 from compagnons.missions.models import Mission
 from compagnons.missions.views import PAGE_SIZE
+from compagnons.skills import referentiel
+from compagnons.skills.models import Certification
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +34,27 @@ def test_amounts_are_written_by_the_one_money_formatter(client, published):
     html = client.get(reverse("missions:detail", args=[mission.pk])).content.decode()
     assert "3\u202f001 €" in html
     assert "30,01 €" in html  # the hourly rate: 300 100 cents // 100 hours
+
+
+def test_the_filters_options_are_kept_until_the_referentiel_changes(
+    settings, client, formateur, django_capture_on_commit_callbacks
+):
+    """The métiers' and compétences' options (missions.forms.trade_options, apprenticeship.forms.competence_options)
+    are read once, then kept while their tables are unchanged: a search reads neither table; a new version of the
+    référentiel put in force shows at the next search."""
+    settings.FRAGMENT_CACHE = True
+    cache.clear()
+    fragments._local_values.clear()
+    url = reverse("missions:list")
+    client.get(url, {"q": "agenda"})
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, {"q": "plaquette"})
+    assert not [q["sql"] for q in queries.captured_queries if '"skills_' in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = referentiel.new_version(Certification.objects.current(), by=formateur)
+        competence = draft.competences.order_by("pk").first()
+        competence.label = "Relancer sans relâche"
+        competence.save()
+        referentiel.activate_version(draft, by=formateur)
+    assert f"{competence.code} — Relancer sans relâche" in client.get(url, {"q": "agenda"}).content.decode()
+    cache.clear()

@@ -1,15 +1,18 @@
 """Members found by their trade (the directory's « Métier »): on PostgreSQL, its full-text search in French over
 `User.trade`, under a GIN index (migration 0005); every word of the visitor's must start a word of the trade
-(« graph » finds « Graphiste », « secrét » finds « Secrétaire médicale »). Elsewhere (SQLite) a plain « contains »:
-the trades of published pages are few words each, read in the same pass as the other filters.
+(« graph » finds « Graphiste », « secrét » finds « Secrétaire médicale »), in any order. Each word is looked up both
+as French stems it (« graphisme » finds « graphiste ») and as typed (the French stemmer cuts « secrét » to
+« secret », which starts no stem of « secrétaire »); either may match.
 
-Each word is looked up both as French stems it (« graphisme » finds « graphiste ») and as typed (the French
-stemmer cuts « secrét » to « secret », which starts no stem of « secrétaire »); either may match."""
+On SQLite the same rule (every word starts a word of the trade, in any order; accents folded, no stemming) through
+an FTS5 table with prefix indexes, kept in step by triggers (migration 0006; a later migration that rebuilds
+`accounts_user` on SQLite drops them: tests/showcase/test_directory_search.py fails then)."""
 
 import re
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
+from django.db.models.expressions import RawSQL
 
 # The expression of the index (migration 0005_user_trade_search_index): a query repeats it to use the index.
 DOCUMENT = "to_tsvector('french'::regconfig, {column})"
@@ -47,4 +50,12 @@ def trade_matches(text: str, path: str = "trade") -> Q | TradeMatches:
         return Q()
     if connection.vendor == "postgresql":
         return TradeMatches(F(path), terms)
-    return Q(**{f"{path}__icontains": text.strip()})
+    owner = path.removesuffix("trade")  # « member__ », or nothing for the members themselves
+    fts5 = " ".join(f'"{term}"*' for term in terms)  # \w+ holds no quote: never an FTS5 operator
+    return Q(
+        **{
+            f"{owner}pk__in": RawSQL(
+                "SELECT rowid FROM accounts_user_trade_fts WHERE accounts_user_trade_fts MATCH %s", [fts5]
+            )
+        }
+    )

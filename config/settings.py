@@ -150,12 +150,15 @@ DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'compagnons.sqlite3'}"
 # Persistent connections: one per serving thread. gunicorn's sync workers are a bounded number (workers × threads ≤
 # PostgreSQL's max_connections); the threaded development server opens a thread per request, each keeping its
 # connection for CONN_MAX_AGE: a burst of requests would exhaust the server. So 0 (close after each request) with DEBUG.
+# SQLite too: a new connection reads the whole schema (567 tables, indexes and triggers) before its first statement,
+# 3 ms, more than a cached page takes to serve (issue 21); a kept connection holds no lock between requests.
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if TESTING:  # the browser tests' live server answers each request in a new thread, as runserver does
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web process and the worker read while the other writes.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",

@@ -1,5 +1,6 @@
 """Issue 13 (C3): persistent database connections by default only where the number of serving threads is bounded
-(gunicorn); the threaded development server (DEBUG) closes each request's connection."""
+(gunicorn); the threaded development server (DEBUG) closes each request's connection. SQLite follows the same rule
+(issue 21: a new connection reads the whole schema, 3 ms, before its first statement)."""
 
 import os
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = "postgres://user:secret@db.example.org:5432/compagnons"  # parsed, never connected to
+SQLITE = "sqlite:////tmp/compagnons-settings-test/db.sqlite3"  # its folder is created, the file never opened
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop"}
 
 
@@ -40,8 +42,10 @@ def conn_max_age(env_overrides: dict) -> int:
         (PRODUCTION, 60),
         ({"DEBUG": "1", "DB_CONN_MAX_AGE": "30"}, 30),
         ({**PRODUCTION, "DB_CONN_MAX_AGE": "0"}, 0),
+        ({**PRODUCTION, "DATABASE_URL": SQLITE}, 60),
+        ({"DEBUG": "1", "DATABASE_URL": SQLITE}, 0),
     ],
-    ids=["development", "production", "development-explicit", "production-explicit"],
+    ids=["development", "production", "development-explicit", "production-explicit", "sqlite-production", "sqlite-dev"],
 )
 def test_the_default_connection_age(env, expected):
     assert conn_max_age(env) == expected

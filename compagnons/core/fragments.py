@@ -177,6 +177,14 @@ class _Reads:
         return execute(sql, params, many, context)
 
 
+def _reading(tables: Iterable[str]) -> None:
+    """Tell the fragments being computed that they read `tables`: a value from `versioned` runs no query on them
+    when it is served from the process or the cache, yet the fragment shows it and must wait for those tables."""
+    for wrapper in connections["default"].execute_wrappers:
+        if isinstance(wrapper, _Reads):
+            wrapper.tables.update(tables)
+
+
 def _storable(html: str) -> bool:
     return "csrfmiddlewaretoken" not in html and "nonce=" not in html
 
@@ -248,6 +256,7 @@ def versioned(name: str, tables: Iterable[str], compute: Callable[[], object], *
         return compute()
     flush_autocommitted()
     tables = sorted(set(tables))
+    _reading(tables)
     key = f"{PREFIX_FRAGMENT}{name}:{timezone.localdate():%Y%m%d}"
     kept = _local_values.get(name) if local else None
     if kept and time.monotonic() - kept[3] > settings.FRAGMENT_CACHE_SECONDS:

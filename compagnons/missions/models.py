@@ -78,12 +78,35 @@ class MissionQuerySet(models.QuerySet):
         return self.filter(client=user)
 
     def for_site(self, site) -> "MissionQuerySet":
-        """The missions of the métiers `site` shows first (SiteTradeOrder, in its order), then the others; newest
-        first within each. The same single query (a subquery on the mission's métier)."""
-        position = SiteTradeOrder.objects.filter(site_id=site.pk if site else None, trade=models.OuterRef("trade_id"))
-        return self.annotate(site_position=models.Subquery(position.values("position")[:1])).order_by(
+        """The missions of the métiers `site` shows first (SiteTradeOrder, by its position), then the others; newest
+        first within each. The site's choice is read from the process (`site_trade_positions`): no subquery per
+        mission (a search sorted every match through it), and without a choice the plain order of the
+        (status, published_at) index."""
+        positions = site_trade_positions().get(site.pk if site else None)
+        if not positions:
+            return self.order_by("-published_at", "-pk")
+        rank = models.Case(
+            *(models.When(trade_id=trade, then=models.Value(position)) for trade, position in positions),
+            default=None,
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(site_position=rank).order_by(
             models.F("site_position").asc(nulls_last=True), "-published_at", "-pk"
         )
+
+
+def site_trade_positions() -> dict[int, list[tuple[int, int]]]:
+    """{site id: [(trade id, position), …]} of every site's chosen métiers, kept in the process while
+    `missions_sitetradeorder` is unchanged (core.fragments.versioned)."""
+    from compagnons.core import fragments
+
+    def read() -> dict[int, list[tuple[int, int]]]:
+        positions: dict[int, list[tuple[int, int]]] = {}
+        for site, trade, position in SiteTradeOrder.objects.values_list("site_id", "trade_id", "position"):
+            positions.setdefault(site, []).append((trade, position))
+        return positions
+
+    return fragments.versioned("site-trade-positions", ("missions_sitetradeorder",), read, local=True)
 
 
 class Mission(models.Model):

@@ -209,7 +209,9 @@ def test_searches_and_members_never_get_a_cached_page(fragment_cache, client, mo
     original = fragments.cached
 
     def spy(items, **kwargs):
-        calls.append([name for name, _render in items])
+        pages = [name for name, _render in items if name.startswith("page:")]  # not the missions' summaries
+        if pages:
+            calls.append(pages)
         return original(items, **kwargs)
 
     monkeypatch.setattr(fragments, "cached", spy)
@@ -524,3 +526,38 @@ def test_the_login_form_served_from_the_cache_logs_a_member_in(fragment_cache):
     )
     assert response.status_code == 302
     assert visitor.get(reverse("accounts:dashboard")).status_code == 200
+
+
+def test_a_page_that_read_a_versioned_value_kept_in_the_process_follows_its_tables(
+    fragment_cache, rf, django_capture_on_commit_callbacks
+):
+    """A value served by `versioned` from the process or the cache runs no query on its tables: the page computed
+    with it must still wait for those tables (the missions list with its site's chosen métiers, the directory with
+    the day's ranking, a search form's options)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from compagnons.skills.models import Trade
+
+    def labels():
+        return fragments.versioned(
+            "test-trade-labels",
+            ["skills_trade"],
+            lambda: sorted(Trade.objects.values_list("label", flat=True)),
+            local=True,
+        )
+
+    @fragments.public_page("test-page-with-labels")
+    def page(request):
+        return HttpResponse(f"<p>{labels()[0]}</p>")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        labels()  # kept before the page is first computed: computing it reads no table of its own
+    request = rf.get("/labels/")
+    request.user = AnonymousUser()
+    first = labels()[0]
+    assert page(request).content.decode() == f"<p>{first}</p>"
+    trade = Trade.objects.get(label=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        Trade.objects.filter(pk=trade.pk).update(label="AAA premier métier")
+    assert page(request).content.decode() == "<p>AAA premier métier</p>"

@@ -129,12 +129,15 @@ def test_the_migration_and_the_bench_build_the_same_index():
     assert migration.PG_INDEX == search.POSTGRES_INDEX
 
 
-def test_only_the_newest_matches_are_ranked_and_pages_stop_at_the_cap(asker, monkeypatch, client):
+@pytest.mark.parametrize("recent", [20_000, 2], ids=["among-the-newest-posts", "through-the-index"])
+def test_only_the_newest_matches_are_ranked_and_pages_stop_at_the_cap(asker, monkeypatch, client, recent):
     """The cap: of the matches, the engine hands over the newest RANKED only; the rest are never ranked, however
-    well they would rank (here the oldest has the word in its title), and the page says so."""
+    well they would rank (here the oldest has the word in its title), and the page says so. On PostgreSQL the
+    newest RECENT posts are read first, the index only when fewer than RANKED match there: the same results."""
     oldest = ask(asker, title="Acompte : le tout premier fil", body="Un acompte de trente pour cent.")
     for i in range(4):
         ask(asker, title=f"Question numéro {i}", body="Demandez un acompte pour les missions longues.")
+    monkeypatch.setattr(search, "RECENT", recent)
     monkeypatch.setattr(search, "RANKED", 4)
     monkeypatch.setattr(search, "MAX_PAGES", 2)
     monkeypatch.setattr(search, "PAGE_SIZE", 3)

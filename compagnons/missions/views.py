@@ -1,6 +1,3 @@
-import hashlib
-from functools import partial
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +7,6 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -82,25 +77,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "summaries": summaries(page.object_list), "query": query.urlencode()}
-    return render(request, "missions/list.html", context)
-
-
-def summaries(missions) -> list[SafeString]:
-    """Each mission's summary (missions/_summary.html) from the cache, under a key made of what it shows: a mission
-    edited or moved to another métier is another key, so nothing is ever stale (a search is never cached whole, but
-    its twenty summaries through Django's templates were half its time, issue 21). One cache read for the lot."""
-
-    def key(mission) -> str:
-        trade = mission.trade.label if mission.trade else ""
-        shown = (mission.title, trade, mission.place, mission.estimated_hours, mission.starts_on, mission.deadline)
-        digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
-        return f"mission-summary:{mission.pk}:{digest}"
-
-    render = partial(render_to_string, "missions/_summary.html")
-    return fragments.cached(
-        [(key(mission), partial(render, {"mission": mission})) for mission in missions], member_id=None
-    )
+    return render(request, "missions/list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 @login_required

@@ -12,7 +12,8 @@ import re
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
-from django.db.models.expressions import RawSQL
+
+from compagnons.core import sqlite_fts
 
 # The expression of the index (migration 0005_user_trade_search_index): a query repeats it to use the index.
 DOCUMENT = "to_tsvector('french'::regconfig, {column})"
@@ -51,11 +52,4 @@ def trade_matches(text: str, path: str = "trade") -> Q | TradeMatches:
     if connection.vendor == "postgresql":
         return TradeMatches(F(path), terms)
     owner = path.removesuffix("trade")  # « member__ », or nothing for the members themselves
-    fts5 = " ".join(f'"{term}"*' for term in terms)  # \w+ holds no quote: never an FTS5 operator
-    return Q(
-        **{
-            f"{owner}pk__in": RawSQL(
-                "SELECT rowid FROM accounts_user_trade_fts WHERE accounts_user_trade_fts MATCH %s", [fts5]
-            )
-        }
-    )
+    return Q(**{f"{owner}pk__in": sqlite_fts.matching_ids("accounts_user_trade_fts", terms)})

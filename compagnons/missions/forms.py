@@ -317,11 +317,23 @@ class ConvertLeadForm(MissionForm):
         return self.cleaned_data["client_email"]
 
 
+def trade_options() -> list[tuple[int, str]]:
+    """The métiers as (id, label), by label, kept in the process while they are unchanged (as competence_options)."""
+    from compagnons.core import fragments
+
+    return fragments.versioned(
+        "trade-options",
+        ("skills_trade",),
+        lambda: list(Trade.objects.order_by("label").values_list("pk", "label")),
+        local=True,
+    )
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False)
     # QuickSelect: Django's <select> without a template per option; the options of the métiers and compétences kept
     # in the process (the compétences' options were three quarters of a search's time)
-    trade = OptionsChoiceField(label=_("Métier"), options=lambda: trade_options(), required=False, widget=QuickSelect)
+    trade = OptionsChoiceField(label=_("Métier"), options=trade_options, required=False, widget=QuickSelect)
     competence = OptionsChoiceField(
         label=_("Compétence"), options=competence_options, required=False, widget=QuickSelect
     )
@@ -340,18 +352,6 @@ class FilterForm(forms.Form):
         widget=QuickSelect,
     )
     starts_after = forms.DateField(label=_("Début à partir du"), required=False, widget=DateInput())
-
-
-def trade_options() -> list[tuple[int, str]]:
-    """The métiers as (id, label), by label, kept in the process while they are unchanged (as competence_options)."""
-    from compagnons.core import fragments
-
-    return fragments.versioned(
-        "trade-options",
-        ("skills_trade",),
-        lambda: list(Trade.objects.order_by("label").values_list("pk", "label")),
-        local=True,
-    )
 
 
 class DisputeDecisionForm(forms.Form):

@@ -12,7 +12,8 @@ import re
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+
+from compagnons.core import sqlite_fts
 
 # The expression of the index (migration 0005_mission_search_index): a query must repeat it exactly to use it.
 PG_DOCUMENT = "to_tsvector('french'::regconfig, title || ' ' || context || ' ' || deliverables)"
@@ -30,12 +31,6 @@ def prefix_query(text: str) -> str:
     return " & ".join(f"{word}:*" for word in words(text))
 
 
-def fts5_query(text: str) -> str:
-    """SQLite: `"mot1"* "mot2"*` (every word, each as a word's beginning); a quoted word is never an FTS5 operator
-    and \\w+ holds no quote."""
-    return " ".join(f'"{word}"*' for word in words(text))
-
-
 def matching(missions: QuerySet, text: str) -> QuerySet:
     if connection.vendor == "postgresql":
         query = prefix_query(text)
@@ -44,9 +39,7 @@ def matching(missions: QuerySet, text: str) -> QuerySet:
         return missions.extra(  # noqa: S610 - a fixed expression; the words go as a parameter
             where=[f"{PG_DOCUMENT} @@ to_tsquery('french'::regconfig, %s)"], params=[query]
         )
-    query = fts5_query(text)
-    if not query:
+    found = words(text)
+    if not found:
         return missions
-    return missions.filter(
-        pk__in=RawSQL("SELECT rowid FROM missions_mission_fts WHERE missions_mission_fts MATCH %s", [query])
-    )
+    return missions.filter(pk__in=sqlite_fts.matching_ids("missions_mission_fts", found))

@@ -7,38 +7,19 @@ with `LIKE '%…%'`: 21 to 46 ms a search over the 20,000 published pages of the
 
 from django.db import migrations
 
-TABLE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS accounts_user_trade_fts USING fts5("
-    "trade, content='accounts_user', content_rowid='id', "
-    "tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3 4')"
-)
-TRIGGERS = (
-    """CREATE TRIGGER IF NOT EXISTS accounts_user_trade_fts_insert AFTER INSERT ON accounts_user BEGIN
-        INSERT INTO accounts_user_trade_fts(rowid, trade) VALUES (new.id, new.trade);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS accounts_user_trade_fts_delete AFTER DELETE ON accounts_user BEGIN
-        INSERT INTO accounts_user_trade_fts(accounts_user_trade_fts, rowid, trade) VALUES ('delete', old.id, old.trade);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS accounts_user_trade_fts_update AFTER UPDATE OF trade ON accounts_user BEGIN
-        INSERT INTO accounts_user_trade_fts(accounts_user_trade_fts, rowid, trade) VALUES ('delete', old.id, old.trade);
-        INSERT INTO accounts_user_trade_fts(rowid, trade) VALUES (new.id, new.trade);
-    END""",
-)
+from compagnons.core import sqlite_fts
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(TABLE)
-        for trigger in TRIGGERS:
-            schema_editor.execute(trigger)
-        schema_editor.execute("INSERT INTO accounts_user_trade_fts(accounts_user_trade_fts) VALUES ('rebuild')")
+        for statement in sqlite_fts.create_statements("accounts_user_trade_fts", "accounts_user", ("trade",)):
+            schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for name in ("insert", "delete", "update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS accounts_user_trade_fts_{name}")
-        schema_editor.execute("DROP TABLE IF EXISTS accounts_user_trade_fts")
+        for statement in sqlite_fts.drop_statements("accounts_user_trade_fts"):
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

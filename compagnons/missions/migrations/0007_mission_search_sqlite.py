@@ -7,43 +7,20 @@ Nothing on PostgreSQL (its GIN index is migration 0005)."""
 
 from django.db import migrations
 
-TABLE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS missions_mission_fts USING fts5("
-    "title, context, deliverables, content='missions_mission', content_rowid='id', "
-    "tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3 4')"
-)
-TRIGGERS = (
-    """CREATE TRIGGER IF NOT EXISTS missions_mission_fts_insert AFTER INSERT ON missions_mission BEGIN
-        INSERT INTO missions_mission_fts(rowid, title, context, deliverables)
-        VALUES (new.id, new.title, new.context, new.deliverables);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS missions_mission_fts_delete AFTER DELETE ON missions_mission BEGIN
-        INSERT INTO missions_mission_fts(missions_mission_fts, rowid, title, context, deliverables)
-        VALUES ('delete', old.id, old.title, old.context, old.deliverables);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS missions_mission_fts_update
-    AFTER UPDATE OF title, context, deliverables ON missions_mission BEGIN
-        INSERT INTO missions_mission_fts(missions_mission_fts, rowid, title, context, deliverables)
-        VALUES ('delete', old.id, old.title, old.context, old.deliverables);
-        INSERT INTO missions_mission_fts(rowid, title, context, deliverables)
-        VALUES (new.id, new.title, new.context, new.deliverables);
-    END""",
-)
+from compagnons.core import sqlite_fts
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(TABLE)
-        for trigger in TRIGGERS:
-            schema_editor.execute(trigger)
-        schema_editor.execute("INSERT INTO missions_mission_fts(missions_mission_fts) VALUES ('rebuild')")
+        columns = ("title", "context", "deliverables")
+        for statement in sqlite_fts.create_statements("missions_mission_fts", "missions_mission", columns):
+            schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for name in ("insert", "delete", "update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS missions_mission_fts_{name}")
-        schema_editor.execute("DROP TABLE IF EXISTS missions_mission_fts")
+        for statement in sqlite_fts.drop_statements("missions_mission_fts"):
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

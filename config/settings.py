@@ -145,6 +145,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form templates, the most used ones written in Python (byte for byte the same HTML; core/renderer.py).
+FORM_RENDERER = "compagnons.core.renderer.QuickRenderer"
+
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'compagnons.sqlite3'}")
 # Persistent connections: one per serving thread. gunicorn's sync workers are a bounded number (workers × threads ≤

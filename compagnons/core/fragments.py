@@ -32,7 +32,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
@@ -76,6 +76,7 @@ def bump(tables: Iterable[str]) -> None:
     """Give these tables a new version (a fresh token, not a counter: no read-modify-write)."""
     tables = [t for t in set(tables) if t not in UNTRACKED]
     if tables:
+        _forget_versions()
         token = uuid.uuid4().hex
         cache.set_many({PREFIX_VERSION + t: token for t in tables}, timeout=None)
 
@@ -149,11 +150,22 @@ def track_writes(sender, connection, **kwargs) -> None:
 
 def _on_request_finished(sender, **kwargs) -> None:
     flush_autocommitted()
+    _local.versions = None
+
+
+def _on_request_started(sender, **kwargs) -> None:
+    _local.versions = {}
+
+
+def _forget_versions() -> None:
+    if getattr(_local, "versions", None) is not None:
+        _local.versions = {}
 
 
 def install() -> None:
     connection_created.connect(track_writes, dispatch_uid="compagnons.core.fragments.track_writes")
     request_finished.connect(_on_request_finished, dispatch_uid="compagnons.core.fragments.request_finished")
+    request_started.connect(_on_request_started, dispatch_uid="compagnons.core.fragments.request_started")
     for conn in connections.all(initialized_only=True):
         track_writes(None, conn)
 
@@ -261,6 +273,10 @@ def versioned(name: str, tables: Iterable[str], compute: Callable[[], object], *
     kept = _local_values.get(name) if local else None
     if kept and time.monotonic() - kept[3] > settings.FRAGMENT_CACHE_SECONDS:
         kept = None
+    if kept and kept[0] == key:
+        seen = _request_versions(tables)
+        if seen is not None and kept[1] == seen:
+            return kept[2]
     keys = (
         [PREFIX_VERSION + t for t in tables]
         if kept and kept[0] == key
@@ -285,6 +301,23 @@ def versioned(name: str, tables: Iterable[str], compute: Callable[[], object], *
     if local:
         _local_values[name] = (key, versions, value, time.monotonic())
     return value
+
+
+def _request_versions(tables: list[str]) -> dict | None:
+    """The versions of `tables` as this request first read them, or None outside a request. The first value kept in
+    the process that a request asks for reads, in one cache query, the versions of every table the process's kept
+    values depend on: a page that uses three (a search form's métiers and compétences, the site's métiers) checks
+    them with one query instead of three. A write in this thread forgets them (`bump`); another process's write is
+    seen by the next request, as before."""
+    seen = getattr(_local, "versions", None)
+    if seen is None:
+        return None
+    if not seen.keys() >= set(tables):
+        wanted = set(tables).union(*(kept[1] for kept in _local_values.values())) - seen.keys()
+        found = cache.get_many([PREFIX_VERSION + t for t in wanted])
+        seen.update({t: found.get(PREFIX_VERSION + t) for t in wanted})
+    versions = {t: seen[t] for t in tables}
+    return None if None in versions.values() else versions
 
 
 # --- Public pages ---------------------------------------------------------------------------------------------------

@@ -6,8 +6,13 @@ options' templates took about a fifth of the page (issue 21). Same context (`get
 escaping; tests/core/test_widgets.py compares both outputs."""
 
 from django import forms
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+# The rendered options of the lists without groups, per language: (value, HTML, HTML when selected) for each.
+_options: dict[tuple, list[tuple[str, str, str]]] = {}
+MAX_OPTION_LISTS = 256
 
 
 def _attrs(attrs: dict) -> str:
@@ -19,8 +24,53 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+def _option(value: str, label) -> tuple[str, str, str]:
+    """(the value as the form compares it, the option's HTML, the same chosen); its template ends with a newline."""
+    shown, label = conditional_escape(value), conditional_escape(label)
+    return (
+        value,
+        f'\n  <option value="{shown}">{label}</option>\n',
+        f'\n  <option value="{shown}" selected>{label}</option>\n',
+    )
+
+
 class QuickSelect(forms.Select):
+    """A list without groups (a filter's métiers, compétences, regions) is escaped and laid out once per language
+    and kept in the process: a render then only marks the chosen option. With groups, or a subclass that changes
+    the options, each render builds them as Django does."""
+
+    def _rendered_options(self) -> list[tuple[str, str, str]] | None:
+        if type(self).create_option is not forms.Select.create_option or not isinstance(self.choices, list | tuple):
+            return None
+        choices = tuple((("" if v is None else str(v)), label) for v, label in self.choices)
+        if any(isinstance(label, list | tuple) for _v, label in choices):
+            return None
+        key = (translation.get_language(), choices)
+        try:
+            rendered = _options.get(key)
+        except TypeError:  # a label that cannot be hashed
+            return None
+        if rendered is None:
+            if len(_options) >= MAX_OPTION_LISTS:
+                _options.clear()
+            rendered = _options[key] = [_option(v, label) for v, label in choices]
+        return rendered
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        options = self._rendered_options()
+        if options is not None:
+            final_attrs = self.build_attrs(self.attrs, attrs)
+            if self.allow_multiple_selected:
+                final_attrs["multiple"] = True
+            wanted = set(self.format_value(value))
+            parts = [f'<select name="{conditional_escape(name)}"{_attrs(final_attrs)}>']
+            chosen = False
+            for option_value, plain, selected in options:
+                pick = (not chosen or self.allow_multiple_selected) and option_value in wanted
+                chosen |= pick
+                parts.append(selected if pick else plain)
+            parts.append("\n</select>")
+            return mark_safe("".join(parts))  # noqa: S308 - every value escaped in _option
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:

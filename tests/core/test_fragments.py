@@ -24,10 +24,12 @@ def fragment_cache(settings):
     cache.clear()
     fragments._known_tables.clear()
     fragments._local_values.clear()
+    fragments._local.versions = None
     yield
     cache.clear()
     fragments._known_tables.clear()
     fragments._local_values.clear()
+    fragments._local.versions = None
 
 
 def _names(member_id: int | None, calls: list[int]) -> list[str]:
@@ -561,3 +563,56 @@ def test_a_page_that_read_a_versioned_value_kept_in_the_process_follows_its_tabl
     with django_capture_on_commit_callbacks(execute=True):
         Trade.objects.filter(pk=trade.pk).update(label="AAA premier métier")
     assert page(request).content.decode() == "<p>AAA premier métier</p>"
+
+
+def test_a_request_checks_the_values_kept_in_the_process_with_one_cache_query(
+    fragment_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A search page uses several values kept in the process (the métiers, the compétences, the site's métiers):
+    the first one a request asks for reads every kept value's versions at once. A write in the request forgets
+    them; another process's write is seen by the next request."""
+    from django.core.signals import request_finished, request_started
+
+    member = UserFactory(first_name="Léa")
+    computed = []
+
+    def value(name, table):
+        def compute():
+            computed.append(name)
+            return [name, *User.objects.values_list("first_name", flat=True)]
+
+        return fragments.versioned(name, [table], compute, local=True)
+
+    def request(write=None):
+        request_started.send(sender=None)
+        try:
+            values = [value("test-a", "accounts_user"), value("test-b", "skills_trade")]
+            if write:
+                write()
+            values.append(value("test-c", "accounts_rolegrant"))
+            return values
+        finally:
+            request_finished.send(sender=None)
+
+    request()
+    assert computed == ["test-a", "test-b", "test-c"]
+    read = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: read.append(sorted(keys)) or get_many(keys))
+    assert request()[0] == ["test-a", "Léa"] and computed == ["test-a", "test-b", "test-c"]
+    assert read == [
+        sorted(fragments.PREFIX_VERSION + t for t in ("accounts_user", "skills_trade", "accounts_rolegrant"))
+    ]
+
+    # another process writes accounts_user: its new version is read by the next request
+    cache.set(fragments.PREFIX_VERSION + "accounts_user", "another-process", timeout=None)
+    User.objects.filter(pk=member.pk).update(first_name="Inès")
+    assert request()[0] == ["test-a", "Inès"]
+
+    # a write in this request, between two values: the second reads the versions again
+    def write():
+        with django_capture_on_commit_callbacks(execute=True):
+            User.objects.filter(pk=member.pk).update(first_name="Zoé")
+            cache.set(fragments.PREFIX_VERSION + "accounts_rolegrant", "moved", timeout=None)
+
+    assert request(write)[2] == ["test-c", "Zoé"]

@@ -37,3 +37,24 @@ def test_in_a_form_with_a_bound_value_and_a_label():
 
     for data in (None, {"f": "BRE"}, {"f": "ZZZ"}):
         assert str(Quick(data)["f"].as_field_group()) == str(Plain(data)["f"].as_field_group())
+
+
+FLAT = [("", "Toutes"), (1, "Promo <2024> & « Été »"), ('x"y', "Guillemets"), (None, "Aucune"), (12, "Douze")]
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "1", 'x"y', 12, [1, 12], "absent"])
+@pytest.mark.parametrize("multiple", [False, True])
+def test_a_list_without_groups_is_laid_out_once_and_still_the_same_html(value, multiple):
+    from django.utils.translation import gettext_lazy, override
+
+    from compagnons.core import widgets
+
+    choices = [*FLAT, ("BRE", gettext_lazy("Toutes"))]
+    base = forms.SelectMultiple if multiple else forms.Select
+    quick = type("QuickMultiple", (QuickSelect,), {"allow_multiple_selected": True}) if multiple else QuickSelect
+    widgets._options.clear()
+    for language in ("fr", "en", "fr"):  # the second French render is served from the kept options
+        with override(language):
+            expected = base(choices=choices).render("f", value, attrs={"id": "id_f", "required": True})
+            assert quick(choices=choices).render("f", value, attrs={"id": "id_f", "required": True}) == expected
+    assert len(widgets._options) == 2  # one list per language

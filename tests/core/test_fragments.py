@@ -571,8 +571,6 @@ def test_a_request_checks_the_values_kept_in_the_process_with_one_cache_query(
     """A search page uses several values kept in the process (the métiers, the compétences, the site's métiers):
     the first one a request asks for reads every kept value's versions at once. A write in the request forgets
     them; another process's write is seen by the next request."""
-    from django.core.signals import request_finished, request_started
-
     member = UserFactory(first_name="Léa")
     computed = []
 
@@ -584,7 +582,7 @@ def test_a_request_checks_the_values_kept_in_the_process_with_one_cache_query(
         return fragments.versioned(name, [table], compute, local=True)
 
     def request(write=None):
-        request_started.send(sender=None)
+        fragments._on_request_started(None)  # what request_started runs (without closing the test's connection)
         try:
             values = [value("test-a", "accounts_user"), value("test-b", "skills_trade")]
             if write:
@@ -592,8 +590,12 @@ def test_a_request_checks_the_values_kept_in_the_process_with_one_cache_query(
             values.append(value("test-c", "accounts_rolegrant"))
             return values
         finally:
-            request_finished.send(sender=None)
+            fragments._on_request_finished(None)
 
+    from django.core.signals import request_finished, request_started
+
+    for signal, uid in ((request_started, "request_started"), (request_finished, "request_finished")):
+        assert any(key[0] == f"compagnons.core.fragments.{uid}" for key, *_rest in signal.receivers)
     request()
     assert computed == ["test-a", "test-b", "test-c"]
     read = []

@@ -38,3 +38,25 @@ def matching_ids(fts: str, words: list[str]) -> RawSQL:
     query = " ".join(f'"{word}"*' for word in words)
     # a constant table name formatted in; the words go as a parameter
     return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [query])  # noqa: S608, S611
+
+
+def create_subset_statements(fts: str, content: str, columns: tuple[str, ...], column: str, value: str) -> list[str]:
+    """An FTS5 table `fts` holding only the rows of `content` whose `column` equals `value` (the published missions:
+    5,000 of 150,000 at scale), with its own copy of their text, and the three triggers that put a row in when it
+    comes to hold that value, take it out when it leaves it or is deleted, and index its text again when edited.
+    A search then reads the index of the rows it may show, instead of matching every row and dropping most."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    # only the callers' constant names and value are formatted into these statements (migrations)
+    insert = f"INSERT INTO {fts}(rowid, {cols}) SELECT new.id, {new} WHERE new.{column} = '{value}';"
+    delete = f"DELETE FROM {fts} WHERE rowid = old.id;"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, "
+        "tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3 4')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {content} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {content} WHEN old.{column} = '{value}' "
+        f"BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {column}, {cols} ON {content} "
+        f"WHEN old.{column} = '{value}' OR new.{column} = '{value}' BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts}(rowid, {cols}) SELECT id, {cols} FROM {content} WHERE {column} = '{value}'",  # noqa: S608
+    ]

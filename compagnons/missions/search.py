@@ -3,7 +3,8 @@ visitor typed must appear, as a word or a word's beginning (« agend » finds «
 or the deliverables; nothing the visitor types is ever a query operator.
 
 - PostgreSQL: full-text search in French through a GIN index over the published missions (migration 0005);
-- SQLite: an FTS5 table with prefix indexes and accents folded (migration 0007), kept in step by triggers.
+- SQLite: an FTS5 table of the published missions, with prefix indexes and accents folded (migration 0008), kept in
+  step by triggers on the status and the three columns.
 
 Caution for a later migration of `Mission`: on SQLite, a migration that rebuilds the table (most `AlterField`)
 drops its triggers with it; tests/missions/test_search.py fails if they are gone."""

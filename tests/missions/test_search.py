@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from compagnons.missions import search
+from compagnons.missions import search, services
 from compagnons.missions.models import Mission
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +78,8 @@ def test_accents_do_not_matter_on_sqlite_and_the_words_are_french_on_postgresql(
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
 def test_on_sqlite_the_index_follows_every_write_of_the_texts(client, missions):
-    """The triggers of migration 0007: a new mission, an edited title, a deleted mission; FTS5's own integrity check
-    compares the index with the missions' rows (a later migration that rebuilt the table would drop the triggers:
-    this test fails then)."""
+    """The triggers of migration 0008: a new mission, an edited title, a deleted mission; FTS5's own integrity check
+    (a later migration that rebuilt the table would drop the triggers: this test fails then)."""
     agenda, brochure, _draft = missions
     agenda.refresh_from_db()  # published by the fixture
     agenda.title = "Tenue de la comptabilité d'un cabinet"
@@ -95,3 +94,29 @@ def test_on_sqlite_the_index_follows_every_write_of_the_texts(client, missions):
         cursor.execute("INSERT INTO missions_mission_fts(missions_mission_fts, rank) VALUES ('integrity-check', 1)")
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'missions_mission'")
         assert len(cursor.fetchall()) == 3
+
+
+def _indexed_ids() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM missions_mission_fts")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_on_sqlite_the_index_holds_the_published_missions_only(
+    client, make_mission, client_user, formateur, competences
+):
+    """A search shows published missions only, so the index holds only them (migration 0008): a mission enters it
+    when staff publish it, and leaves it when it is cancelled; drafts and submitted missions are never in it."""
+    mission = make_mission(title="Inventaire d'une quincaillerie", picked=competences[:1])
+    assert mission.pk not in _indexed_ids()
+    services.submit(mission, by=client_user)
+    assert mission.pk not in _indexed_ids()
+    services.publish(mission, by=formateur, checklist=dict.fromkeys(services.QUALIFICATION_CHECKLIST, True))
+    assert mission.pk in _indexed_ids()
+    assert "Inventaire d" in _found(client, "quincaill").replace("&#x27;", "'")
+    services.cancel(mission, by=client_user)
+    assert mission.pk not in _indexed_ids()
+    assert "Inventaire d" not in _found(client, "quincaill").replace("&#x27;", "'")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO missions_mission_fts(missions_mission_fts, rank) VALUES ('integrity-check', 1)")

@@ -5,8 +5,10 @@ as French stems it (« graphisme » finds « graphiste ») and as typed (the Fre
 « secret », which starts no stem of « secrétaire »); either may match.
 
 On SQLite the same rule (every word starts a word of the trade, in any order; accents folded, no stemming) through
-an FTS5 table with prefix indexes, kept in step by triggers (migration 0006; a later migration that rebuilds
-`accounts_user` on SQLite drops them: tests/showcase/test_directory_search.py fails then)."""
+an FTS5 table with prefix indexes of the trades of the members whose page is published — the directory's only
+(showcase migration 0005, which replaced every member's of migration 0006), kept in step by triggers; a later
+migration that rebuilds `accounts_user` or `showcase_profile` on SQLite drops them:
+tests/showcase/test_directory_search.py fails then)."""
 
 import re
 
@@ -45,11 +47,12 @@ class TradeMatches(Func):
 
 def trade_matches(text: str, path: str = "trade") -> Q | TradeMatches:
     """A filter for `.filter()`: the members (at `path` from the queried model, « member__trade ») whose trade
-    matches `text`. An empty or wordless text filters nothing."""
+    matches `text` — on SQLite, among the members whose page is published (the directory's search, its one use).
+    An empty or wordless text filters nothing."""
     terms = words(text)
     if not terms:
         return Q()
     if connection.vendor == "postgresql":
         return TradeMatches(F(path), terms)
     owner = path.removesuffix("trade")  # « member__ », or nothing for the members themselves
-    return Q(**{f"{owner}pk__in": sqlite_fts.matching_ids("accounts_user_trade_fts", terms)})
+    return Q(**{f"{owner}pk__in": sqlite_fts.matching_ids("showcase_profile_trade_fts", terms)})

@@ -1,5 +1,6 @@
 """The directory's search (issue 21): by trade, full-text in French on PostgreSQL under a GIN index over the members'
-trades (accounts/search.py, accounts migration 0005), FTS5 on SQLite (accounts migration 0006); the same queries
+trades (accounts/search.py, accounts migration 0005), FTS5 on SQLite over the published pages' members (showcase
+migration 0005); the same queries
 whatever the terms (the matching ids in one query, the day's ranking from the cache, never a ranking per search);
 the order of the day's ranking kept; the ranking recomputed when a page or a proof changes, not when somebody logs
 in."""
@@ -73,9 +74,9 @@ def test_every_word_must_start_a_word_of_the_trade_in_any_order(client, pages):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
 def test_on_sqlite_the_index_follows_every_write_of_a_trade(client, pages):
-    """The triggers of accounts migration 0006: a trade changed, a member deleted, a new member; FTS5's integrity
-    check compares the index with the members' rows (a later migration that rebuilt `accounts_user` would drop the
-    triggers: this test fails then)."""
+    """The triggers of showcase migration 0005: a trade changed, a member deleted, a new member; FTS5's integrity
+    check (a later migration that rebuilt `accounts_user` or `showcase_profile` would drop the triggers: this test
+    fails then)."""
     member = pages[3].member
     member.trade = "Menuisière d'agencement"
     member.save()
@@ -85,10 +86,40 @@ def test_on_sqlite_the_index_follows_every_write_of_a_trade(client, pages):
     assert _headlines(client, trade="compta") == [] and _headlines(client, trade="monteur") == []
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO accounts_user_trade_fts(accounts_user_trade_fts, rank) VALUES ('integrity-check', 1)"
+            "INSERT INTO showcase_profile_trade_fts(showcase_profile_trade_fts, rank) VALUES ('integrity-check', 1)"
         )
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'accounts_user'")
-        assert cursor.fetchone()[0] == 3
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'showcase_profile_trade_fts_%'"
+        )
+        assert cursor.fetchone()[0] == 5
+
+
+def _indexed_members() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM showcase_profile_trade_fts")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_on_sqlite_the_index_holds_the_published_pages_members_only(client, pages):
+    """The directory shows published pages only, so its index holds their members' trades only: a page withdrawn
+    leaves it, published again comes back; a member without a published page is never in it, whatever their
+    trade becomes."""
+    assert _indexed_members() == {page.member_id for page in pages}
+    withdrawn = pages[0]
+    withdrawn.published = False
+    withdrawn.save()
+    assert withdrawn.member_id not in _indexed_members()
+    assert _headlines(client, trade="graph") == ["Profil 5"]
+    lone = UserFactory(compagnon=True, trade="Graphiste")
+    services.profile_of(lone)  # a page, not published
+    lone.trade = "Graphiste 3D"
+    lone.save()
+    assert lone.pk not in _indexed_members()
+    withdrawn.published = True
+    withdrawn.save()
+    assert _headlines(client, trade="graph") == ["Profil 0", "Profil 5"]
+    assert _indexed_members() == {page.member_id for page in pages}
 
 
 def test_what_a_visitor_types_is_never_a_query_operator(client, pages):

@@ -49,7 +49,7 @@ def test_the_filters_options_are_kept_until_the_referentiel_changes(
     client.get(url, {"q": "agenda"})
     with CaptureQueriesContext(connection) as queries:
         client.get(url, {"q": "plaquette"})
-    assert not [q["sql"] for q in queries.captured_queries if '"skills_' in q["sql"]]
+    assert not [q["sql"] for q in queries.captured_queries if 'FROM "skills_' in q["sql"]]  # the page joins a métier
     with django_capture_on_commit_callbacks(execute=True):
         draft = referentiel.new_version(Certification.objects.current(), by=formateur)
         competence = draft.competences.order_by("pk").first()

@@ -120,3 +120,16 @@ def test_on_sqlite_the_index_holds_the_published_missions_only(
     assert "Inventaire d" not in _found(client, "quincaill").replace("&#x27;", "'")
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO missions_mission_fts(missions_mission_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_search_matches_once_its_count_comes_with_its_page(client, missions):
+    """The page and the number of matches in one query (core.pagination.CountedPaginator): the engine matches the
+    words once a search, not once for the count and again for the page."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(db) as queries:
+        html = _found(client, "agenda")
+    assert "Gestion d" in html.replace("&#x27;", "'")
+    matching = [q["sql"] for q in queries.captured_queries if "missions_mission_fts" in q["sql"] or "@@" in q["sql"]]
+    assert len(matching) == 1

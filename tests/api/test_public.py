@@ -55,6 +55,26 @@ def test_the_missions_list_stays_bounded(client, django_assert_max_num_queries):
     assert len(response.json()["items"]) == 3
 
 
+def test_a_mission_shows_its_competences_in_the_referentiel_order_and_its_client_region(
+    client, competences, django_assert_num_queries
+):
+    """Each mission's compétences (id, code, label) in the référentiel's order, read for the whole page at once, and
+    its client's region; the same in the list and on the mission's own address."""
+    first = MissionFactory(published=True, competences=[competences[3], competences[0]])
+    second = MissionFactory(published=True, competences=[competences[2]])
+    User.objects.filter(pk=first.client_id).update(region="OCC")
+    expected = {
+        first.pk: [{"id": c.pk, "code": c.code, "label": c.label} for c in (competences[0], competences[3])],
+        second.pk: [{"id": competences[2].pk, "code": competences[2].code, "label": competences[2].label}],
+    }
+    with django_assert_num_queries(3):  # the rate limit's counter, the page, the compétences of the whole page
+        items = client.get("/api/v1/missions").json()["items"]
+    assert {m["id"]: m["competences"] for m in items} == expected
+    assert {m["id"]: m["region"] for m in items}[first.pk] == "OCC"
+    detail = client.get(f"/api/v1/missions/{first.pk}").json()
+    assert detail["competences"] == expected[first.pk] and detail["region"] == "OCC"
+
+
 def test_mission_filters(client, competences):
     remote = MissionFactory(published=True, competences=competences[:1], budget_cents=200_000)
     on_site = MissionFactory(published=True, competences=competences[1:2], place="on_site", location="Lyon")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
+from ninja.renderers import JSONRenderer
 
 from compagnons.accounts.models import Region
 from compagnons.api import pagination
@@ -30,6 +31,7 @@ from compagnons.api.schemas import (
     VersionOut,
     page_of,
 )
+from compagnons.core import fragments
 from compagnons.credentials import verification
 from compagnons.credentials.services import page_url as credential_url
 from compagnons.missions.models import Mission
@@ -275,26 +277,36 @@ def sites(request: HttpRequest, cursor: str | None = Cursor, limit: int = Limit)
 @router.get("/sites/{slug}", response={200: SiteDetail, **ERRORS}, summary="Un mini-site publié")
 def site_detail(request: HttpRequest, slug: str = Slug):
     """Un mini-site publié : prestations, réalisations, titres avec leur page de vérification, attestations."""
-    profile = get_object_or_404(
-        Profile.objects.published().select_related("member").prefetch_related("services", "portfolio"), slug=slug
-    )
-    return {
-        **_site(request, profile),
-        "how_i_work": profile.how_i_work,
-        "availability_note": profile.availability_note,
-        "portfolio": [
-            {"title": p.title, "description": p.description, "link": p.link} for p in profile.portfolio.all()
-        ],
-        "titles": [
-            {
-                "name": c.name,
-                "status": "révoqué" if c.is_revoked else "valide",
-                "verification_url": credential_url(c),
-            }
-            for c in recognitions.credentials_of(profile.member_id)
-        ],
-        "attested": recognitions.attested_competences([profile.member_id])[profile.member_id],
-    }
+
+    def render() -> str:
+        profile = get_object_or_404(
+            Profile.objects.published().select_related("member").prefetch_related("services", "portfolio"), slug=slug
+        )
+        payload = {
+            **_site(request, profile),
+            "how_i_work": profile.how_i_work,
+            "availability_note": profile.availability_note,
+            "portfolio": [
+                {"title": p.title, "description": p.description, "link": p.link} for p in profile.portfolio.all()
+            ],
+            "titles": [
+                {
+                    "name": c.name,
+                    "status": "révoqué" if c.is_revoked else "valide",
+                    "verification_url": credential_url(c),
+                }
+                for c in recognitions.credentials_of(profile.member_id)
+            ],
+            "attested": recognitions.attested_competences([profile.member_id])[profile.member_id],
+        }
+        # what django-ninja would answer: the schema's fields, written by its JSON renderer
+        return JSONRenderer().render(request, SiteDetail.model_validate(payload).model_dump(), response_status=200)
+
+    # Public, the same for every caller: kept (core.fragments.cached) while none of the tables it read changes — the
+    # page, its services and portfolio, the member, their titles and attestations — as the mini-site's page is.
+    # The rate limits above still count this request. The host is in the name: the answer's addresses are absolute.
+    (body,) = fragments.cached([(f"api.site:{request.get_host()}:{slug}", render)], member_id=None)
+    return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
 @router.get("/annuaire", response={200: page_of(DirectoryCard), **ETAG_ERRORS}, summary="L'annuaire")

@@ -1,6 +1,7 @@
 """Public operations: the same visibility as the pages, cursor pagination within bounds, ETags, problems."""
 
 import pytest
+from django.core.cache import cache
 
 from compagnons.accounts.models import User
 from compagnons.credentials import services as credentials
@@ -146,6 +147,30 @@ def test_published_mini_sites_only(client, page, apprenti, django_assert_max_num
     assert client.get(f"/api/v1/sites/{hidden.slug}").status_code == 404
     showcase.unpublish(page, by=page.member)
     assert client.get(f"/api/v1/sites/{page.slug}").status_code == 404
+
+
+def test_a_mini_site_kept_in_the_cache_follows_every_write(
+    client, page, settings, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The mini-site's answer is kept while none of the tables it read changes (core.fragments.cached), as its
+    page is: a new work, a service removed, the page withdrawn show at the next call; the same bytes as the
+    schema's answer when it comes from the cache."""
+    settings.FRAGMENT_CACHE = True
+    cache.clear()
+    url = f"/api/v1/sites/{page.slug}"
+    first = client.get(url)
+    assert first.status_code == 200 and first.json()["portfolio"] == []
+    client.get(url)  # stored once the tables its answer reads are known (at the second call)
+    with django_assert_max_num_queries(4):  # the rate limit and the cache's reads; nothing of the page's own
+        again = client.get(url)
+    assert again.content == first.content and again["Content-Type"] == "application/json"
+    with django_capture_on_commit_callbacks(execute=True):  # versions move when the write commits
+        showcase.add_portfolio_item(page, by=page.member, title="Affiche du festival", link="https://example.org/a")
+    assert [p["title"] for p in client.get(url).json()["portfolio"]] == ["Affiche du festival"]
+    with django_capture_on_commit_callbacks(execute=True):
+        showcase.unpublish(page, by=page.member)
+    assert client.get(url).status_code == 404
+    cache.clear()
 
 
 def test_the_directory(client, page, django_assert_max_num_queries):

@@ -41,3 +41,25 @@ def test_pages_count_hours_and_missions_properly(client, make_mission, published
     services.submit(draft, by=draft.client)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "1 mission à qualifier" in html
+
+
+def test_a_summary_line_in_the_list(client, published):
+    """The line under a mission's title in the list (missions templatetags `mission_facts`): its place, its hours
+    as a real plural, its dates in words; in English too; and what a client wrote is escaped."""
+    import datetime
+
+    from django.utils import translation
+
+    from compagnons.missions.templatetags.missions import mission_facts
+
+    mission = published(hours=1, euros=100, title="Site <b>vitrine</b>")
+    mission.starts_on, mission.deadline = datetime.date(2027, 3, 3), datetime.date(2027, 4, 4)
+    with translation.override("fr"):
+        assert mission_facts(mission) == "À distance · 1 heure estimée · du 3 mars au 4 avril 2027"
+    with translation.override("en"):
+        assert mission_facts(mission) == "Remote · 1 hour estimated · from 3 March to 4 April 2027"
+    mission.estimated_hours, mission.location = 3, "Lyon"
+    mission.place = "<i>"
+    assert mission_facts(mission).startswith("&lt;i&gt; · 3 heures estimées")
+    html = client.get(reverse("missions:list")).content.decode()
+    assert "1 heure estimée" in html and "Site &lt;b&gt;vitrine&lt;/b&gt;" in html

@@ -5,8 +5,10 @@ matching ids; each card says what was verified."""
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from compagnons.accounts import search as member_search
+from compagnons.accounts.models import Region
 from compagnons.core import fragments
 from compagnons.showcase import recognitions
 from compagnons.showcase.models import Profile
@@ -113,14 +115,41 @@ def ranked_ids(**filters) -> list[int]:
     return sorted((pk for pk in matched if pk in where), key=where.__getitem__)
 
 
+# What a card shows (showcase/directory.html, the API's directory): not the member's whole account.
+CARD_FIELDS = (
+    "slug",
+    "photo",
+    "headline",
+    "member__first_name",
+    "member__last_name",
+    "member__trade",
+    "member__region",
+)
+
+
 def cards(ids: list[int]) -> list[Profile]:
     """The profiles of one page of the directory, in the order of `ids`, each with its name, its verified titles and
     what clients attested: three queries for the whole page. Never stars."""
-    found = Profile.objects.published().select_related("member").in_bulk(ids)
+    found = Profile.objects.published().select_related("member").only(*CARD_FIELDS).in_bulk(ids)
     profiles = [found[pk] for pk in ids if pk in found]
     member_ids = [profile.member_id for profile in profiles]
     titles, attested = recognitions.valid_titles(member_ids), recognitions.attested_competences(member_ids)
     for profile in profiles:
         profile.titles, profile.attested = titles[profile.member_id], attested[profile.member_id]
         profile.name = public_name(profile.member)
+    return profiles
+
+
+def with_texts(profiles: list[Profile]) -> list[Profile]:
+    """The directory page's words for each card, written once here rather than by template tags at each card
+    (a card's region label, its address, « 3 fois » per attested compétence): the page shows 24 cards at every
+    search. The message ids are the template's."""
+    for profile in profiles:
+        member = profile.member
+        profile.url = profile.get_absolute_url()
+        profile.region_label = Region(member.region).label if member.region in Region.values else member.region
+        profile.attested_shown = [
+            {**row, "times": ngettext("une fois", "%(n)s fois", row["n"]) % {"n": row["n"]}}
+            for row in profile.attested[:3]
+        ]
     return profiles

@@ -264,7 +264,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         available=filters.get("available", False),
     )
     page = Paginator(ids, 24).get_page(request.GET.get("page"))
-    page.object_list = directory_pages.cards(list(page.object_list))
+    page.object_list = directory_pages.with_texts(directory_pages.cards(list(page.object_list)))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "showcase/directory.html", {"form": form, "page": page, "query": query.urlencode()})

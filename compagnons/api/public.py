@@ -169,8 +169,8 @@ def competences(request: HttpRequest, version: int | None = None, cursor: str | 
 
 
 def _missions():
-    """Of the client, only their region (not a whole account per mission)."""
-    return Mission.objects.published().select_related("trade").annotate(client_region=F("client__region"))
+    """Of the client, only their region (not a whole account per mission); of the métier, its label."""
+    return Mission.objects.published().annotate(client_region=F("client__region"), trade_label=F("trade__label"))
 
 
 def _competences_of(missions: list[Mission]) -> dict[int, list[dict]]:
@@ -194,7 +194,7 @@ def _mission(request: HttpRequest, mission: Mission, competences: dict[int, list
         "title": mission.title,
         "context": mission.context,
         "deliverables": mission.deliverables,
-        "trade": mission.trade.label if mission.trade_id else None,
+        "trade": mission.trade_label,
         "competences": competences.get(mission.pk, []),
         "place": mission.place,
         "location": mission.location,

@@ -60,9 +60,11 @@ ALWAYS = ("accounts_user", "accounts_rolegrant")
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
-# The tables each fragment read the last time it was computed in this process: read with the fragment's entry in
-# one cache query before it is computed again.
+# The tables each fragment read the last time it was computed in this process (or, never computed here, as its
+# entry in the cache says): read with the fragment's entry in one cache query. At most MAX_KNOWN names learnt from
+# entries (a name holds a page's address: its query strings are the visitors').
 _known_tables: dict[str, frozenset[str]] = {}
+MAX_KNOWN = 20_000
 
 
 def enabled() -> bool:
@@ -221,6 +223,11 @@ def cached(
     versions = {t: found.get(PREFIX_VERSION + t) for t in known}
     entries = {name: found.get(key) for name, key in keys.items()}
     missing_tables = {t for e in entries.values() if e for t in e[0]} - known  # e: (versions, html)
+    for name, entry in entries.items():
+        if entry and name not in _known_tables and len(_known_tables) < MAX_KNOWN:
+            # this process never rendered it: its tables as the entry says, so that the next read of it fetches
+            # their versions with the entry, in one round trip instead of two
+            _known_tables[name] = frozenset(entry[0])
     if missing_tables:
         more = cache.get_many([PREFIX_VERSION + t for t in missing_tables])
         versions.update({t: more.get(PREFIX_VERSION + t) for t in missing_tables})

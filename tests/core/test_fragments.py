@@ -618,3 +618,25 @@ def test_a_request_checks_the_values_kept_in_the_process_with_one_cache_query(
             cache.set(fragments.PREFIX_VERSION + "accounts_rolegrant", "moved", timeout=None)
 
     assert request(write)[2] == ["test-c", "Zoé"]
+
+
+def test_a_process_that_never_computed_a_fragment_reads_it_in_one_round_trip_after_its_first_read(
+    fragment_cache, monkeypatch
+):
+    """Another process stored it: the first read learns its tables from the entry (two cache reads: the entry,
+    then its tables' versions); every later read fetches the entry and the versions together, in one."""
+    from compagnons.skills.models import Trade
+
+    render = lambda: f"{Trade.objects.count()} métiers"  # noqa: E731 - a table beyond the ones always read
+    fragments.cached([("test-learnt", render)], member_id=None)
+    fragments.cached([("test-learnt", render)], member_id=None)  # stored, with its tables
+    fragments._known_tables.clear()  # as in a process that never computed it
+    read = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: read.append(list(keys)) or get_many(keys))
+    expected = render()
+    assert str(fragments.cached([("test-learnt", render)], member_id=None)[0]) == expected
+    assert len(read) == 2
+    read.clear()
+    assert str(fragments.cached([("test-learnt", render)], member_id=None)[0]) == expected
+    assert len(read) == 1 and fragments.PREFIX_VERSION + "skills_trade" in read[0]

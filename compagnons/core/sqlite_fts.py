@@ -42,7 +42,7 @@ def matching_ids(fts: str, words: list[str]) -> RawSQL:
 
 def create_subset_statements(fts: str, content: str, columns: tuple[str, ...], column: str, value: str) -> list[str]:
     """An FTS5 table `fts` holding only the rows of `content` whose `column` equals `value` (the published missions:
-    5,000 of 150,000 at scale), with its own copy of their text, and the three triggers that put a row in when it
+    5,000 of 50,000 at scale), with its own copy of their text, and the three triggers that put a row in when it
     comes to hold that value, take it out when it leaves it or is deleted, and index its text again when edited.
     A search then reads the index of the rows it may show, instead of matching every row and dropping most."""
     cols = ", ".join(columns)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from compagnons.accounts import search as member_search
-from compagnons.accounts.models import Region
 from compagnons.core import fragments
 from compagnons.showcase import recognitions
 from compagnons.showcase.models import Profile
@@ -141,13 +140,10 @@ def cards(ids: list[int]) -> list[Profile]:
 
 
 def with_texts(profiles: list[Profile]) -> list[Profile]:
-    """The directory page's words for each card, written once here rather than by template tags at each card
-    (a card's region label, its address, « 3 fois » per attested compétence): the page shows 24 cards at every
-    search. The message ids are the template's."""
+    """« 3 fois » for each attested compétence a card shows (its first three), written once here rather than by a
+    `{% blocktranslate count %}` at each row: the page shows 24 cards at every search. The message ids are the
+    template's."""
     for profile in profiles:
-        member = profile.member
-        profile.url = profile.get_absolute_url()
-        profile.region_label = Region(member.region).label if member.region in Region.values else member.region
         profile.attested_shown = [
             {**row, "times": ngettext("une fois", "%(n)s fois", row["n"]) % {"n": row["n"]}}
             for row in profile.attested[:3]

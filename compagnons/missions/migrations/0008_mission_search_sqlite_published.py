@@ -1,7 +1,7 @@
 """The missions' full-text search on SQLite holds only the published missions (the only ones a search shows): an
 FTS5 table with its own copy of their title, context and deliverables, kept by triggers on those columns and on the
 status (a mission enters the index when published, leaves it when closed, cancelled or deleted). Before it (0007) the
-index held all 150,000 missions of the scale data set and a common word matched tens of thousands of rows, of which
+index held all 50,000 missions of the scale data set and a common word matched tens of thousands of rows, of which
 the query then kept the 5,000 published ones' few hundred. Nothing on PostgreSQL (its GIN index is partial already,
 migration 0005)."""
 

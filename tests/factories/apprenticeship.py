@@ -88,7 +88,10 @@ def pair(apprentice, mentor, *, by, days_ago=None) -> Mentorship:
     """`mentor` accompanies `apprentice` (`assign_mentor`); `days_ago`: the mentorship started that many days ago."""
     mentorship = services.assign_mentor(apprentice, mentor, by=by)
     if days_ago is not None:
-        Mentorship.objects.filter(pk=mentorship.pk).update(started_at=timezone.now() - timedelta(days=days_ago))
+        # the same local clock time `days_ago` calendar days back (wall-clock arithmetic in the local zone): across a
+        # change of summer time, `now() - N days` falls on another local date between 22:00 and midnight
+        started = timezone.localtime() - timedelta(days=days_ago)
+        Mentorship.objects.filter(pk=mentorship.pk).update(started_at=started)
         mentorship.refresh_from_db()
     return mentorship
 

@@ -82,3 +82,34 @@ def test_on_redis_twenty_simultaneous_attempts_get_exactly_the_limit(settings):
     results, errors = at_once(lambda: ratelimit.hit(key, 5, timedelta(minutes=1)))
     assert errors == [] and results.count(True) == 5
     assert not RateLimitCounter.objects.exists()  # Redis counted, not the database
+
+
+def _synchronous_commit(connection) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_count_alone_commits_without_waiting_for_the_disk_and_only_itself():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+    with CaptureQueriesContext(connection) as queries:
+        assert ratelimit.hit("relaxed", 2, 60)
+    assert "set_config('synchronous_commit', 'off', true)" in queries.captured_queries[0]["sql"]
+    assert _synchronous_commit(connection) == "on"  # the next statements of the connection wait for the disk again
+    assert [ratelimit.hit("relaxed", 2, 60) for _ in range(2)] == [True, False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_count_inside_a_transaction_leaves_its_durability_alone():
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+    with transaction.atomic():
+        assert ratelimit.hit("inside", 2, 60)
+        assert _synchronous_commit(connection) == "on"  # the caller's own writes still wait for the disk

@@ -16,7 +16,6 @@ from compagnons.core import fragments
 from compagnons.core.exceptions import Refused
 from compagnons.core.models import AuditLog
 from compagnons.core.money import euros
-from compagnons.core.pagination import CountedPaginator
 from compagnons.core.permissions import require_team
 from compagnons.core.refusals import refused
 from compagnons.credentials import sharing
@@ -77,8 +76,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
             missions = missions.filter(starts_on__gte=data["starts_after"])
     # What a summary shows (missions/_summary.html), not the long texts: a search sorts all its matches' rows.
     missions = missions.for_site(getattr(request, "site", None)).only(*SUMMARY_FIELDS)
-    # A search reads and sorts all its matches anyway: their number comes with the page, in the same query.
-    paginator = CountedPaginator if form.is_valid() and form.cleaned_data["q"] else Paginator
+    paginator = search.paginator() if form.is_valid() and form.cleaned_data["q"] else Paginator
     page = paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

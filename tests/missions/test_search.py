@@ -122,14 +122,32 @@ def test_on_sqlite_the_index_holds_the_published_missions_only(
         cursor.execute("INSERT INTO missions_mission_fts(missions_mission_fts, rank) VALUES ('integrity-check', 1)")
 
 
-def test_a_search_matches_once_its_count_comes_with_its_page(client, missions):
-    """The page and the number of matches in one query (core.pagination.CountedPaginator): the engine matches the
-    words once a search, not once for the count and again for the page."""
-    from django.db import connection as db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sorts the matches it read")
+def test_on_postgresql_a_search_matches_once_its_count_comes_with_its_page(client, missions):
+    """PostgreSQL reads every match through the GIN index and sorts them: the page and the number of matches in one
+    query (core.pagination.CountedPaginator), not once for the count and again for the page."""
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(db) as queries:
+    with CaptureQueriesContext(connection) as queries:
         html = _found(client, "agenda")
     assert "Gestion d" in html.replace("&#x27;", "'")
-    matching = [q["sql"] for q in queries.captured_queries if "missions_mission_fts" in q["sql"] or "@@" in q["sql"]]
-    assert len(matching) == 1
+    assert len([q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_on_sqlite_a_search_walks_the_published_missions_newest_first_and_never_sorts_its_matches(client, missions):
+    """The page's query walks the (status, published_at) index in its order and stops at the page's end, keeping
+    the missions among the matches; it never fetches every match to sort them in a temporary tree."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        html = _found(client, "agenda")
+    assert "Gestion d" in html.replace("&#x27;", "'") and "Plaquette" not in html
+    page_sql = next(
+        q["sql"] for q in queries.captured_queries if "missions_mission_fts" in q["sql"] and "LIMIT" in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {page_sql}")
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert "USING INDEX mission_status_pub_idx" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from bench import BENCH_COMPAGNON
 from bench.scale.registry import SCALE_EMAILS, ScaleContext, seeder
 from compagnons.accounts.models import User
+from compagnons.community import search
 from compagnons.community.counters import recount_categories
 from compagnons.community.models import Category, Post, Thread
 from compagnons.community.search import POSTGRES_INDEX, VECTOR
@@ -156,6 +157,7 @@ def rebuild_search_index() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO community_post_fts(community_post_fts) VALUES ('rebuild')")
+            search.remember_index_words(cursor)
         elif connection.vendor == "postgresql":
             cursor.execute(f"UPDATE community_post SET search_vector = {VECTOR} WHERE search_vector IS NULL")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the load's deferred key checks, before the index build
@@ -206,6 +208,7 @@ def seed_bench_thread(ctx: ScaleContext) -> int:
                 "SELECT id, search_title, body FROM community_post WHERE thread_id = %s",
                 [thread.pk],
             )
+            search.remember_index_words(cursor)
         elif connection.vendor == "postgresql":
             cursor.execute(f"UPDATE community_post SET search_vector = {VECTOR} WHERE thread_id = %s", [thread.pk])
     recount_categories()

@@ -17,11 +17,16 @@ The same rules on both:
   page says when the cap was reached so that the reader adds a word.
 
 Cost on SQLite (FTS5, 3.40): a whole word is read newest first and the reading stops at the cap, whatever the number
-of posts; a word's start (the last word) merges the lists of every word it begins, in full: its cost grows with how
-common those words are (see docs/community.md for the figures).
+of posts. A word's start is read so too when the prefix indexes hold it (its first 2, 3 or 4 letters); a longer one
+is looked up in the index's words (`community_searchword`, migration 0007, kept by the services with each post) and
+searched as the whole words it begins (« factur » → « facture » OR « facturer »): FTS5 would otherwise merge the
+lists of every word it begins, in full (15 to 45 ms at 2.2 million posts; 1 to 3 ms so). The title's words are found
+by a second reading of the index, limited to the rows of the matches (no `highlight`, which reads and splits each
+match's title again). See docs/community.md for the figures.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
@@ -43,6 +48,60 @@ POSTGRES_INDEX = "CREATE INDEX IF NOT EXISTS community_post_search_idx ON commun
 def terms(query: str) -> list[str]:
     """The words of a query, lower-cased; punctuation and operators dropped (nothing reaches the engine raw)."""
     return [word for word in re.findall(r"\w+", (query or "").lower()) if len(word) > 1][:MAX_TERMS]
+
+
+# SQLite: the prefix indexes' longest (community migration 0006: prefix='2 3 4'); a longer start is looked up in the
+# index's words, up to MAX_EXPANSION of them (more: read as a word's start, as before).
+PREFIX_INDEXED = 4
+MAX_EXPANSION = 64
+INDEX_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(word: str) -> str:
+    """A word as the FTS5 table stores it (unicode61, remove_diacritics 2): lower case, accents dropped."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def remember_words(cursor, *texts: str) -> None:
+    """SQLite: add the words of `texts` to the index's words (never removed: a word no post holds any more only
+    widens a search by a word that finds nothing)."""
+    found = {fold(word) for text in texts for word in INDEX_WORD.findall(text or "")}
+    if found:
+        cursor.executemany(
+            "INSERT OR IGNORE INTO community_searchword(word) VALUES (%s)", [(word,) for word in sorted(found)]
+        )
+
+
+def remember_index_words(cursor) -> None:
+    """SQLite: add every word of the FTS5 index to the index's words at once (after a bulk load that filled the index
+    without the services: the bench's data set)."""
+    cursor.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.community_post_fts_terms "
+        "USING fts5vocab(main, community_post_fts, 'row')"
+    )
+    cursor.execute("INSERT OR IGNORE INTO community_searchword(word) SELECT term FROM temp.community_post_fts_terms")
+    cursor.execute("DROP TABLE temp.community_post_fts_terms")
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _last_word(cursor, word: str) -> list[str]:
+    """SQLite: the FTS5 phrases the last word stands for — itself as a word's start, or the whole words it begins."""
+    start = fold(word)
+    if len(start) <= PREFIX_INDEXED:
+        return [f"{_quoted(start)}*"]
+    after = start[:-1] + chr(ord(start[-1]) + 1)  # the first text past every word beginning with `start`
+    cursor.execute(
+        "SELECT word FROM community_searchword WHERE word >= %s AND word < %s ORDER BY word LIMIT %s",
+        [start, after, MAX_EXPANSION + 1],
+    )
+    words = [row[0] for row in cursor.fetchall()]
+    if not words or len(words) > MAX_EXPANSION:  # none: the index holds no such word, and says so at once
+        return [f"{_quoted(start)}*"]
+    return [_quoted(found) for found in words]
 
 
 RANKED = 1000
@@ -112,15 +171,22 @@ def search(query: str, user, page: int = 1) -> Results:
         params = [RECENT, tsquery, RANKED, RANKED, RANKED, tsquery, RANKED, RANKED, *params_tail, in_title]
         params += [PAGE_SIZE + 1, offset]
     else:
-        # FTS5 streams a whole word's list newest first and stops at the LIMIT; `highlight` marks the words found in
-        # the title column (0) of those rows only.
-        match = " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
+        # FTS5 streams whole words' lists newest first and stops at the LIMIT; then the rows among those whose title
+        # holds one of the words, read from the index between the oldest match and the newest post.
+        with connection.cursor() as cursor:
+            last = _last_word(cursor, words[-1])
+        whole = [_quoted(word) for word in words[:-1]]
+        tail = last[0] if len(last) == 1 else "(" + " OR ".join(last) + ")"
+        match = " AND ".join([*whole, tail])
+        in_title = "search_title : (" + " OR ".join([*whole, *last]) + ")"
         sql = f"""
             WITH m AS MATERIALIZED (
-                SELECT rowid AS id, instr(highlight(community_post_fts, 0, char(1), ''), char(1)) > 0 AS in_title
-                FROM community_post_fts
+                SELECT rowid AS id FROM community_post_fts
                 WHERE community_post_fts MATCH %s
                 ORDER BY rowid DESC LIMIT %s
+            ), titled AS MATERIALIZED (
+                SELECT rowid AS id FROM community_post_fts
+                WHERE community_post_fts MATCH %s AND rowid >= (SELECT min(id) FROM m)
             ), capped AS (SELECT count(*) >= %s AS capped FROM m)
             SELECT p.id, capped.capped FROM m
             JOIN community_post p ON p.id = m.id
@@ -128,9 +194,9 @@ def search(query: str, user, page: int = 1) -> Results:
             JOIN community_category c ON c.id = t.category_id
             CROSS JOIN capped
             WHERE p.status = 'visible' AND t.hidden_at IS NULL {visibility}
-            ORDER BY m.in_title DESC, p.created_at DESC, p.id DESC
+            ORDER BY m.id IN titled DESC, p.created_at DESC, p.id DESC
             LIMIT %s OFFSET %s"""  # noqa: S608
-        params = [match, RANKED, RANKED, *params_tail, PAGE_SIZE + 1, offset]
+        params = [match, RANKED, in_title, RANKED, *params_tail, PAGE_SIZE + 1, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

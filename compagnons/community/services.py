@@ -123,6 +123,7 @@ def _index(post: Post, *, old: tuple[str, str] | None = None) -> None:
                 "INSERT INTO community_post_fts(rowid, search_title, body) VALUES (%s, %s, %s)",
                 [post.pk, post.search_title, post.body],
             )
+            search.remember_words(cursor, post.search_title, post.body)
 
 
 # --- Notifications ------------------------------------------------------------------------------------

@@ -163,6 +163,58 @@ def test_the_cap_ranks_inside_the_index_before_any_join(corpus, asker):
 
     with connection.execute_wrapper(spy):
         search.search("facture", asker)
-    sql = " ".join(captured[0].split())
+    sql = " ".join(next(statement for statement in captured if "AS MATERIALIZED" in statement).split())
     inner = sql[sql.index("AS MATERIALIZED (") : sql.index(")", sql.index("LIMIT"))]
     assert "ORDER BY" in inner and "LIMIT" in inner and "JOIN" not in inner
+
+
+def _matches(asker, query: str) -> list:
+    """The MATCH expressions the search gave FTS5 (SQLite)."""
+    captured = []
+
+    def spy(execute, sql, params, many, context):
+        if "MATCH" in sql:
+            captured.append(params)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        found = titles(search.search(query, asker))
+    return found, [param for params in captured for param in params if isinstance(param, str)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 prefix indexes stop at 4 letters")
+def test_a_long_words_start_is_searched_as_the_whole_words_it_begins(asker, helper):
+    """« factur » (past the 4-letter prefix indexes) is looked up in the index's words and searched as « facture »
+    OR « facturer », which FTS5 reads newest first and stops at the cap, instead of merging every list in full."""
+    first = ask(asker, title="Facturer une association", body="Quelle mention ?")
+    second = ask(asker, title="Une question", body="La facture est partie.")
+    ask(asker, title="Sans rapport", body="Une fracture du poignet.")
+    found, matches = _matches(asker, "factur")
+    assert set(found) == {first.title, second.title}
+    assert matches[0] == '("facture" OR "facturer")' and "*" not in matches[0]
+    assert _matches(asker, "facturation")[0] == []  # a start no word holds finds nothing, at once
+    assert _matches(asker, "associ facturer")[0] == []  # only the last word may be a word's start
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's list of the index's words")
+def test_the_services_add_each_posts_new_words_to_the_index_words(asker, helper, formateur):
+    def known(word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM community_searchword WHERE word = %s", [word])
+            return cursor.fetchone() is not None
+
+    thread = ask(asker, title="Quincaillère en ligne", body="Un catalogue d'outillage_pro.")
+    assert known("quincaillere") and known("catalogue") and known("outillage") and known("pro")
+    answer = reply(thread, helper, body="Pensez au référencement.")
+    assert known("referencement")
+    services.edit_post(answer, by=helper, body="Pensez plutôt à l'hébergement.")
+    assert known("hebergement")
+    assert _matches(asker, "héberg")[0] == [thread.title]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's list of the index's words")
+def test_a_start_beginning_too_many_words_is_read_as_a_words_start(asker, helper, monkeypatch):
+    thread = ask(asker, title="Facturer une association", body="La facture est partie.")
+    monkeypatch.setattr(search, "MAX_EXPANSION", 1)
+    found, matches = _matches(asker, "factur")
+    assert found == [thread.title] and matches[0] == '"factur"*'

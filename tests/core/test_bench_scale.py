@@ -2,6 +2,7 @@
 data set builds whole, with every key the bench pages' paths need."""
 
 import pytest
+from django.db import connection
 
 from bench import scale
 from bench.scale.registry import ORDER, ScaleContext, seeder
@@ -50,3 +51,7 @@ def test_a_small_data_set_builds_whole(settings, tmp_path):
     ids = scale.bench_ids()
     assert None not in ids.values(), ids
     assert scale.seed(ctx) == []  # nothing left to do
+    if connection.vendor == "sqlite":  # the community's bulk load fills the index's words too (community/search.py)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word FROM community_searchword WHERE word IN ('acompte', 'sauvegarde')")
+            assert sorted(row[0] for row in cursor.fetchall()) == ["acompte", "sauvegarde"]

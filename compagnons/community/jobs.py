@@ -1,11 +1,13 @@
-"""The community's periodic job: the weekly digest, one task per member who has unread, un-e-mailed
-notifications and chose the weekly digest (the task checks the choice again)."""
+"""The community's periodic jobs: the weekly digest, one task per member who has unread, un-e-mailed
+notifications and chose the weekly digest (the task checks the choice again); on SQLite, the search's list of words
+pruned to those the index still holds (community/search.py)."""
 
 from datetime import timedelta
 
 from django.db.models import Q
 from django.tasks import task
 
+from compagnons.community import search
 from compagnons.community.models import Notification, Preference
 from compagnons.community.notifications import send_weekly_digest
 from compagnons.core import scheduler
@@ -28,3 +30,11 @@ def send_weekly_digests() -> int:
 
 
 scheduler.register(send_weekly_digests, every=timedelta(days=7))
+
+
+@task
+def forget_unindexed_search_words() -> int:
+    return search.forget_unindexed_words()
+
+
+scheduler.register(forget_unindexed_search_words, every=timedelta(days=7))

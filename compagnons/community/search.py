@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from compagnons.community.models import Category, Post
 
@@ -82,6 +82,20 @@ def remember_index_words(cursor) -> None:
     )
     cursor.execute("INSERT OR IGNORE INTO community_searchword(word) SELECT term FROM temp.community_post_fts_terms")
     cursor.execute("DROP TABLE temp.community_post_fts_terms")
+
+
+def forget_unindexed_words() -> int:
+    """SQLite: keep only the words the FTS5 index still holds (a post erased or edited leaves its words behind: a
+    name among them must not outlive it). The weekly community job; one transaction. Returns the words forgotten."""
+    if connection.vendor != "sqlite":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM community_searchword")
+        before = cursor.fetchone()[0]
+        cursor.execute("DELETE FROM community_searchword")
+        remember_index_words(cursor)
+        cursor.execute("SELECT count(*) FROM community_searchword")
+        return before - cursor.fetchone()[0]
 
 
 def _quoted(word: str) -> str:

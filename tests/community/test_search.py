@@ -218,3 +218,20 @@ def test_a_start_beginning_too_many_words_is_read_as_a_words_start(asker, helper
     monkeypatch.setattr(search, "MAX_EXPANSION", 1)
     found, matches = _matches(asker, "factur")
     assert found == [thread.title] and matches[0] == '"factur"*'
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's list of the index's words")
+def test_the_weekly_job_forgets_the_words_no_post_holds_any_more(asker, helper):
+    from compagnons.community.jobs import forget_unindexed_search_words
+    from compagnons.core import scheduler
+
+    thread = ask(asker, title="Une question", body="Mon voisin Zébulon facture trop.")
+    answer = reply(thread, helper, body="Monsieur Tartempion aussi.")
+    services.edit_post(answer, by=helper, body="Je retire ce que j'ai dit.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM community_searchword WHERE word IN ('zebulon', 'tartempion')")
+        assert {row[0] for row in cursor.fetchall()} == {"zebulon", "tartempion"}
+        assert forget_unindexed_search_words.call() == 3  # « monsieur tartempion aussi », edited away
+        cursor.execute("SELECT word FROM community_searchword WHERE word IN ('zebulon', 'tartempion', 'retire')")
+        assert {row[0] for row in cursor.fetchall()} == {"zebulon", "retire"}
+    assert "forget_unindexed_search_words" in {job.name for job in scheduler.registered_jobs()}

@@ -49,3 +49,15 @@ def conn_max_age(env_overrides: dict) -> int:
 )
 def test_the_default_connection_age(env, expected):
     assert conn_max_age(env) == expected
+
+
+@pytest.mark.django_db
+def test_on_sqlite_each_connection_keeps_sixteen_megabytes_of_pages():
+    """SQLite's default page cache (2 MB) re-read from the system the rows a directory search visits (issue 21)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -16_000

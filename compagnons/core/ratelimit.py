@@ -85,7 +85,7 @@ def _hit_database(key: str, limit: int, seconds: int) -> bool:
         {count} = CASE WHEN {table}.{start} <= %s THEN 1
             WHEN {table}.{count} <= %s THEN {table}.{count} + 1 ELSE {table}.{count} END,
         {start} = CASE WHEN {table}.{start} <= %s THEN %s ELSE {table}.{start} END
-        RETURNING {count}"""  # noqa: S608
+        RETURNING {count}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, at, passed, limit, passed, at])
         return cursor.fetchone()[0] <= limit

@@ -64,8 +64,8 @@ def fold(word: str) -> str:
 
 
 def remember_words(cursor, *texts: str) -> None:
-    """SQLite: add the words of `texts` to the index's words (never removed: a word no post holds any more only
-    widens a search by a word that finds nothing)."""
+    """SQLite: add the words of `texts` to the index's words. A word no post holds any more stays until the weekly
+    `forget_unindexed_words`: meanwhile it only widens a search by a word that finds nothing."""
     found = {fold(word) for text in texts for word in INDEX_WORD.findall(text or "")}
     if found:
         cursor.executemany(

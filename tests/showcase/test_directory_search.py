@@ -14,6 +14,7 @@ from compagnons.accounts import search as member_search
 from compagnons.accounts.models import User
 from compagnons.core import fragments
 from compagnons.showcase import directory, services
+from compagnons.showcase.models import Profile
 from compagnons.skills.models import Certification
 from tests.factories import UserFactory, judge_by_jury
 
@@ -72,11 +73,10 @@ def test_every_word_must_start_a_word_of_the_trade_in_any_order(client, pages):
         assert _headlines(client, trade="secretaire medicale") == ["Profil 1"]  # accents folded
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
-def test_on_sqlite_the_index_follows_every_write_of_a_trade(client, pages):
-    """The triggers of showcase migration 0005: a trade changed, a member deleted, a new member; FTS5's integrity
-    check (a later migration that rebuilt `accounts_user` or `showcase_profile` would drop the triggers: this test
-    fails then)."""
+def test_the_index_follows_every_write_of_a_trade(client, pages):
+    """The triggers of showcase migrations 0005 (SQLite) and 0006 (PostgreSQL): a trade changed, a member deleted, a
+    new member; FTS5's integrity check (a later migration that rebuilt `accounts_user` or `showcase_profile` on SQLite
+    would drop the triggers: this test fails then)."""
     member = pages[3].member
     member.trade = "Menuisière d'agencement"
     member.save()
@@ -84,6 +84,11 @@ def test_on_sqlite_the_index_follows_every_write_of_a_trade(client, pages):
     _publish(UserFactory(compagnon=True, trade="Menuisier"), "Profil 8")
     assert _headlines(client, trade="menuis") == ["Profil 3", "Profil 8"]
     assert _headlines(client, trade="compta") == [] and _headlines(client, trade="monteur") == []
+    assert _indexed_members() == {page.member_id for page in pages if page.pk != pages[7].pk} | {
+        Profile.objects.get(headline="Profil 8").member_id
+    }
+    if connection.vendor != "sqlite":
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO showcase_profile_trade_fts(showcase_profile_trade_fts, rank) VALUES ('integrity-check', 1)"
@@ -95,13 +100,16 @@ def test_on_sqlite_the_index_follows_every_write_of_a_trade(client, pages):
 
 
 def _indexed_members() -> set[int]:
+    """The members in the directory's search table: SQLite's FTS5 table, PostgreSQL's table under a GIN index."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT rowid FROM showcase_profile_trade_fts")
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT rowid FROM showcase_profile_trade_fts")
+        else:
+            cursor.execute("SELECT member_id FROM showcase_profile_trade_search")
         return {row[0] for row in cursor.fetchall()}
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
-def test_on_sqlite_the_index_holds_the_published_pages_members_only(client, pages):
+def test_the_index_holds_the_published_pages_members_only(client, pages):
     """The directory shows published pages only, so its index holds their members' trades only: a page withdrawn
     leaves it, published again comes back; a member without a published page is never in it, whatever their
     trade becomes."""
@@ -209,15 +217,23 @@ def test_a_deactivated_member_leaves_the_results_before_the_ranking_is_computed_
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
-def test_on_postgresql_the_search_is_french_full_text_over_the_gin_index(pages):
-    """The filter repeats the index's expression (PostgreSQL normalises both), so the planner can use it: forced
-    here (on a table this small it rightly prefers to read it whole)."""
+def test_on_postgresql_the_search_is_french_full_text_over_the_published_pages_gin_index(pages):
+    """The search reads the GIN index of the published pages' members (showcase migration 0006), not one over every
+    member's trade (dropped): forced here (on a table this small the planner rightly prefers to read it whole). A
+    truncated table (the tests' flush) empties it."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_indexdef('accounts_user_trade_search_idx'::regclass)")
+        cursor.execute("SELECT pg_get_indexdef('showcase_profile_trade_search_idx'::regclass)")
         definition = cursor.fetchone()[0]
+        cursor.execute("SELECT to_regclass('accounts_user_trade_search_idx')")
+        assert cursor.fetchone()[0] is None
         sql, params = directory._matching(trade="graph").values("pk").query.sql_with_params()
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "USING gin (to_tsvector('french'::regconfig, (trade)::text))" in definition
-    assert "accounts_user_trade_search_idx" in plan
+        assert "USING gin (document)" in definition
+        assert "showcase_profile_trade_search_idx" in plan
+        cursor.execute("SELECT document FROM showcase_profile_trade_search WHERE member_id = %s", [pages[0].member_id])
+        assert "graphist" in cursor.fetchone()[0]  # the French stem of « Graphiste »
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the pending key checks of this test's writes first
+        cursor.execute("TRUNCATE showcase_profile CASCADE")
+    assert _indexed_members() == set()

@@ -2,6 +2,7 @@
 `executemany` INSERTs. It runs after missions (registry.ORDER): its mentoring credits and mission commitments point
 to the sessions and missions seeded before it, as the apps above the ledger post them through its services."""
 
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import batched
 
@@ -180,6 +181,22 @@ def _refresh_cached_balances() -> None:
                 cursor.execute(sql)
 
 
+@contextmanager
+def _large_sqlite_cache(cursor):
+    """SQLite: keep the indexes being filled in memory (the connection's cache is 16 MB) while the ledger is written,
+    then give the connection its own size back (it serves other seeders, and the tests, afterwards)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    previous = int(cursor.fetchone()[0])
+    cursor.execute(f"PRAGMA cache_size = -{LEDGER_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
 @seeder("ledger.contributions", done=_ledger_movements_done)
 def seed_ledger(ctx: ScaleContext) -> int:
     """users × 10 transactions of two movements: a welcome grant per account (commons → member); a mentoring
@@ -253,9 +270,7 @@ def seed_ledger(ctx: ScaleContext) -> int:
                 operator=rng.choice(staff),
             )
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":  # keep the indexes being filled in memory (the default cache is 2 MB)
-            cursor.execute(f"PRAGMA cache_size = -{LEDGER_SQLITE_CACHE_KIB}")
+    with connection.cursor() as cursor, _large_sqlite_cache(cursor):
         w = _LedgerWriter(ctx, cursor)
         reversals: list[int] = []
         joined = dict(User.objects.filter(pk__in=new_owners).values_list("pk", "date_joined"))

@@ -226,9 +226,10 @@ def test_on_postgresql_the_search_is_french_full_text_over_the_published_pages_g
         definition = cursor.fetchone()[0]
         cursor.execute("SELECT to_regclass('accounts_user_trade_search_idx')")
         assert cursor.fetchone()[0] is None
-        sql, params = directory._matching(trade="graph").values("pk").query.sql_with_params()
+        matching = member_search._postgres_matching_ids(["graph"])  # the directory's filter by trade
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute("SET LOCAL enable_indexscan = off")  # not its primary key read whole either
+        cursor.execute(f"EXPLAIN {matching.sql}", matching.params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "USING gin (document)" in definition
         assert "showcase_profile_trade_search_idx" in plan

@@ -63,7 +63,19 @@ def test_the_title_first_then_the_newest(asker, helper):
 
 
 def test_operators_and_punctuation_are_harmless(corpus, asker):
-    for query in ['"facture', "facture AND", "NEAR(a b)", "facture*", "a:* & !", "'; DROP TABLE x; --", "é"]:
+    for query in [
+        '"facture',
+        "facture AND",
+        "NEAR(a b)",
+        "facture*",
+        "a:* & !",
+        "'; DROP TABLE x; --",
+        "é",
+        "__",
+        "facture ____",
+        "factur_é",
+        "\u0301\u0301",
+    ]:
         search.search(query, asker)  # never an error
     assert search.search("!!! ??", asker).posts == []
 

@@ -57,9 +57,17 @@ Slug = Path(..., max_length=60, pattern=r"^[-a-zA-Z0-9_]+$", description="L'adre
 ProvenCompetence = Query(None, description="Une compétence prouvée (jury ou client), son id.")
 
 
+def json_body(payload) -> str:
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
 def etag_json(request: HttpRequest, payload) -> HttpResponse:
     """The answer with a strong ETag; 304 without a body when the client already holds it."""
-    body = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return etag_response(request, json_body(payload))
+
+
+def etag_response(request: HttpRequest, body: str) -> HttpResponse:
+    """A JSON body (`json_body`) with its strong ETag; 304 without a body when the client already holds it."""
     tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
     wanted = [value.strip() for value in request.headers.get("If-None-Match", "").split(",")]
     response = (
@@ -223,6 +231,15 @@ def missions(
     limit: int = Limit,
 ):
     """Les missions publiées, les plus récentes d'abord (jamais triées par prix), comme sur /missions/."""
+    if competence is None and region is None and remote is None and budget_min is None:
+        # Unfiltered, the same for every caller: kept (core.fragments.cached) while none of the tables it read
+        # changes, as the /missions/ page without a search is; filtered lists are computed each time. The rate
+        # limits still count this request; the host is in the name (absolute addresses), the cursor and size too.
+        name = f"api.missions:{request.get_host()}:{cursor or ''}:{limit}"
+        (body,) = fragments.cached(
+            [(name, lambda: _missions_page(request, _missions(), cursor, limit))], member_id=None
+        )
+        return etag_response(request, str(body))
     queryset = _missions()
     if competence is not None:
         queryset = queryset.filter(competences=competence)
@@ -234,10 +251,13 @@ def missions(
         queryset = queryset.exclude(place=Mission.Place.REMOTE)
     if budget_min is not None:
         queryset = queryset.filter(budget_cents__gte=budget_min * 100)
+    return etag_response(request, _missions_page(request, queryset, cursor, limit))
+
+
+def _missions_page(request: HttpRequest, queryset, cursor: str | None, limit: int) -> str:
     items, next_cursor = pagination.keyset(queryset, cursor=cursor, limit=limit, date_field="published_at")
     competences = _competences_of(items)
-    items = [_mission(request, m, competences) for m in items]
-    return etag_json(request, {"items": items, "next_cursor": next_cursor})
+    return json_body({"items": [_mission(request, m, competences) for m in items], "next_cursor": next_cursor})
 
 
 @router.get("/missions/{mission_id}", response={200: MissionOut, **ERRORS}, summary="Une mission publiée")

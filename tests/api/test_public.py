@@ -134,6 +134,40 @@ def test_public_lists_answer_304_to_their_etag(client, published_mission):
     assert client.get("/api/v1/missions", HTTP_IF_NONE_MATCH=tag).status_code == 200
 
 
+def test_the_unfiltered_missions_list_kept_in_the_cache_follows_every_write(
+    client, published_mission, settings, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Without a filter the list is the same for every caller: kept while none of the tables it read changes (as
+    /missions/ without a search is), per page size and cursor; a mission published or cancelled shows at the next
+    call, and the kept answer still says 304 to its ETag. A filtered list is computed each time."""
+    from compagnons.missions import services as missions
+
+    settings.FRAGMENT_CACHE = True
+    cache.clear()
+    first = client.get("/api/v1/missions")
+    assert [m["id"] for m in first.json()["items"]] == [published_mission.pk]
+    client.get("/api/v1/missions")  # stored once the tables its answer reads are known (at the second call)
+    with django_assert_max_num_queries(4) as kept:  # the rate limit and the cache's reads
+        again = client.get("/api/v1/missions")
+    assert not any("missions_mission" in q["sql"] for q in kept.captured_queries)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == "application/json"
+    assert client.get("/api/v1/missions", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with django_assert_max_num_queries(8) as filtered:
+        client.get("/api/v1/missions?remote=true")
+    assert any("missions_mission" in q["sql"] for q in filtered.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):  # versions move when the write commits
+        newer = MissionFactory(published=True)
+    assert [m["id"] for m in client.get("/api/v1/missions").json()["items"]] == [newer.pk, published_mission.pk]
+    assert [m["id"] for m in client.get("/api/v1/missions?limit=1").json()["items"]] == [newer.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        missions.cancel(newer, by=newer.client)
+    listed = client.get("/api/v1/missions")
+    assert [m["id"] for m in listed.json()["items"]] == [published_mission.pk]
+    assert client.get("/api/v1/missions", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    cache.clear()
+
+
 def test_published_mini_sites_only(client, page, apprenti, django_assert_max_num_queries):
     hidden = showcase.profile_of(apprenti)
     with django_assert_max_num_queries(8):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from compagnons.api.problems import InvalidInput
 
 DEFAULT_PAGE_SIZE = 20
+# An id: a positive 64-bit integer, as the databases' ids are; beyond, a 422 rather than the database's overflow (a 500)
+MAX_ID = 2**63 - 1
 
 
 def encode(values: list) -> str:

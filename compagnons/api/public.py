@@ -48,13 +48,16 @@ MAX = settings.API_MAX_PAGE_SIZE
 Limit = Query(pagination.DEFAULT_PAGE_SIZE, ge=1, le=MAX, description=f"Taille de la page (au plus {MAX}).")
 Cursor = Query(None, min_length=1, max_length=200, description="Le curseur `next_cursor` de la page précédente.")
 ETAG_ERRORS = {**ERRORS, 304: None}
-MissionCompetence = Query(None, description="Une compétence attendue (son id).")
+MissionCompetence = Query(None, ge=1, le=pagination.MAX_ID, description="Une compétence attendue (son id).")
 ClientRegion = Query(None, description="La région du donneur d'ordre.")
 Remote = Query(None, description="true : entièrement à distance ; false : le reste.")
 BudgetMin = Query(None, ge=0, le=10_000_000, description="Budget total minimal, en euros.")
 MemberRegion = Query(None, description="La région du membre.")
 Slug = Path(..., max_length=60, pattern=r"^[-a-zA-Z0-9_]+$", description="L'adresse de la page (/c/<slug>/).")
-ProvenCompetence = Query(None, description="Une compétence prouvée (jury ou client), son id.")
+ProvenCompetence = Query(
+    None, ge=1, le=pagination.MAX_ID, description="Une compétence prouvée (jury ou client), son id."
+)
+VersionId = Query(None, ge=1, le=pagination.MAX_ID, description="Une version du référentiel, son id.")
 
 
 def json_body(payload) -> str:
@@ -149,7 +152,7 @@ def version_detail(request: HttpRequest, version_id: int):
     response={200: page_of(CompetenceOut), **ETAG_ERRORS},
     summary="Compétences",
 )
-def competences(request: HttpRequest, version: int | None = None, cursor: str | None = Cursor, limit: int = Limit):
+def competences(request: HttpRequest, version: int | None = VersionId, cursor: str | None = Cursor, limit: int = Limit):
     """Les compétences des versions publiées (d'une seule avec `version`)."""
     queryset = Competence.objects.filter(certification__in=_versions())
     if version is not None:

@@ -9,6 +9,7 @@ from ninja import Query, Router
 
 from compagnons.api.auth import TokenAuth
 from compagnons.api.models import Scope
+from compagnons.api.pagination import MAX_ID
 from compagnons.api.problems import ERRORS
 from compagnons.api.schemas import TableOut
 from compagnons.apprenticeship.models import Cohort
@@ -20,8 +21,8 @@ from compagnons.skills.models import Certification
 router = Router(tags=["équipe"])
 
 Year = Query(None, ge=2000, le=2100, description="Les promotions qui finissent cette année, les sorties de l'année.")
-CertificationId = Query(None, description="Une certification (toutes ses versions), son id.")
-CohortId = Query(None, description="Une promotion, son id.")
+CertificationId = Query(None, ge=1, le=MAX_ID, description="Une certification (toutes ses versions), son id.")
+CohortId = Query(None, ge=1, le=MAX_ID, description="Une promotion, son id.")
 
 
 def _filters(*, year, certification, cohort=None) -> Filters:

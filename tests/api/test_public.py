@@ -119,6 +119,22 @@ def test_bad_pagination_or_filters_are_422_problems(client, query):
     assert body["title"] == "Données invalides" and body["status"] == 422
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/missions?competence=5342703607533750936666112",
+        "/api/v1/missions?remote=true&region=GUF&competence=9223372036854775808",
+        "/api/v1/missions?competence=0",
+        "/api/v1/annuaire?competence=99999999999999999999",
+        "/api/v1/referentiel/competences?version=99999999999999999999",
+    ],
+)
+def test_an_id_beyond_the_databases_is_a_422_problem_not_an_overflow(client, url):
+    """Found by schemathesis: an id past 64 bits reached the database (a 500 on SQLite)."""
+    response = client.get(url)
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+
+
 def test_the_largest_page_is_bounded_by_the_setting(client, settings):
     settings.API_MAX_PAGE_SIZE = 100
     assert client.get("/api/v1/missions?limit=100").status_code == 200

@@ -207,8 +207,9 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300)
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, with the member of each signed-in request read by SQL compiled once (issue 21)
+    "compagnons.accounts.backends.ModelBackend",
+    "compagnons.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -251,6 +252,9 @@ MFA_TOTP_ISSUER = "Compagnons"
 MFA_RECOVERY_CODE_COUNT = 10
 
 # --- Security ---------------------------------------------------------------------------
+# Sessions in the database, read through the cache (one cache read a request instead of an ORM query: issue 21);
+# written to both, so that a cache emptied or culled loses none.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

@@ -10,11 +10,21 @@ from django.utils.translation import gettext as _
 
 from compagnons.accounts.models import CharterAcceptance, CharterVersion, Role, RoleGrant, User
 from compagnons.core import audit
+from compagnons.core.compiled import Compiled
 from compagnons.core.exceptions import PermissionRefused
 from compagnons.core.models import AuditLog
 from compagnons.core.permissions import is_team
 
 CURRENT_CHARTER_CACHE_KEY = "accounts:current-charter"
+
+
+def _totp_authenticators(user_id):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP)
+
+
+_HAS_TOTP = Compiled(_totp_authenticators)
 
 
 class Intent:
@@ -133,9 +143,7 @@ def current_charter_id() -> int:
 
 def has_mfa(user: User) -> bool:
     """Whether the member set up double authentication (an authenticator app; recovery codes alone do not count)."""
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return _HAS_TOTP.exists(user_id=user.pk)  # asked at each request of a team member: compiled once
 
 
 def has_accepted_current_charter(user: User) -> bool:

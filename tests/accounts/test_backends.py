@@ -34,14 +34,16 @@ def test_each_backend_reads_the_same_member_as_the_orm(path, compagnon):
 
 def test_the_sql_is_compiled_once_per_process(compagnon, apprenti, django_assert_num_queries):
     backends.member_by_id(compagnon.pk)
-    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
-        with django_assert_num_queries(2):
-            assert backends.member_by_id(apprenti.pk).email == apprenti.email
-            assert backends.member_by_id(str(compagnon.pk)).email == compagnon.email
+    with (
+        mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled,
+        django_assert_num_queries(2),
+    ):
+        assert backends.member_by_id(apprenti.pk).email == apprenti.email
+        assert backends.member_by_id(str(compagnon.pk)).email == compagnon.email
     assert compiled.call_count == 0
 
 
-@pytest.mark.parametrize("user_id", ["", "abc", "1.5", None, "999999"])
+@pytest.mark.parametrize("user_id", ["", "abc", "1.5", None, "999999", "99999999999999999999", "-99999999999999999999"])
 def test_an_id_that_names_nobody_reads_nobody(user_id, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         assert backends.member_by_id(user_id) is None

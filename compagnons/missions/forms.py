@@ -12,7 +12,7 @@ from compagnons.apprenticeship.forms import (
     current_competences,
 )
 from compagnons.core.uploads import check_upload
-from compagnons.core.widgets import QuickSelect
+from compagnons.core.widgets import MemoisedBoundField, QuickSelect
 from compagnons.missions import services
 from compagnons.missions.models import HOURS_PER_DAY, Attestation, Dispute, Mission, WorkerProfile
 from compagnons.skills.models import Trade
@@ -338,7 +338,11 @@ class FilterForm(forms.Form):
         label=_("Compétence"), options=competence_options, required=False, widget=QuickSelect
     )
     place = forms.ChoiceField(
-        label=_("Lieu"), choices=[("", _("Tous")), *Mission.Place.choices], required=False, widget=QuickSelect
+        label=_("Lieu"),
+        choices=[("", _("Tous")), *Mission.Place.choices],
+        required=False,
+        widget=QuickSelect,
+        bound_field_class=MemoisedBoundField,
     )
     duration = forms.ChoiceField(
         label=_("Durée"),
@@ -350,6 +354,7 @@ class FilterForm(forms.Form):
         ],
         required=False,
         widget=QuickSelect,
+        bound_field_class=MemoisedBoundField,
     )
     starts_after = forms.DateField(label=_("Début à partir du"), required=False, widget=DateInput())
 

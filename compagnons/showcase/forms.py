@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnons.accounts.models import Region
 from compagnons.apprenticeship.forms import OptionsChoiceField, competence_options
-from compagnons.core.widgets import QuickSelect
+from compagnons.core.widgets import MemoisedBoundField, QuickSelect
 from compagnons.missions.forms import EurosField
 from compagnons.missions.models import Mission
 from compagnons.showcase import reviewers, services
@@ -127,7 +127,11 @@ class DirectoryForm(forms.Form):
         widget=QuickSelect,
     )
     region = forms.ChoiceField(
-        label=_("Région"), choices=[("", _("Toutes")), *Region.choices], required=False, widget=QuickSelect
+        label=_("Région"),
+        choices=[("", _("Toutes")), *Region.choices],
+        required=False,
+        widget=QuickSelect,
+        bound_field_class=MemoisedBoundField,
     )
     language = forms.CharField(label=_("Langue"), required=False)
     available = forms.BooleanField(label=_("Disponible"), required=False)

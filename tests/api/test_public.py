@@ -94,6 +94,21 @@ def test_mission_filters(client, competences):
     assert ids("budget_min=0") == {remote.pk, on_site.pk}
 
 
+def test_each_listed_mission_has_its_own_absolute_address(client):
+    """The addresses are reversed once per page (public.mission_urls): each is still its mission's own."""
+    from unittest import mock
+
+    from compagnons.api import public
+
+    made = MissionFactory.create_batch(3, published=True)
+    with mock.patch.object(public, "absolute", wraps=public.absolute) as made_absolute:
+        listed = client.get("/api/v1/missions?limit=10").json()["items"]
+    assert made_absolute.call_count == 1
+    assert {item["id"]: item["url"] for item in listed} == {
+        m.pk: f"http://testserver{m.get_absolute_url()}" for m in made
+    }
+
+
 def test_cursor_pagination_walks_every_mission_once(client):
     made = {m.pk for m in MissionFactory.create_batch(5, published=True)}
     seen, cursor = [], None

@@ -209,7 +209,7 @@ def mission_urls(request: HttpRequest):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _mission(request: HttpRequest, mission: Mission, competences: dict[int, list[dict]], url=None) -> dict:
+def _mission(mission: Mission, competences: dict[int, list[dict]], url) -> dict:
     return {
         "id": mission.pk,
         "title": mission.title,
@@ -229,7 +229,7 @@ def _mission(request: HttpRequest, mission: Mission, competences: dict[int, list
         "daily_rate_cents": mission.daily_rate_cents,
         "days": mission.days,
         "published_at": mission.published_at,
-        "url": url(mission.pk) if url else absolute(request, mission.get_absolute_url()),
+        "url": url(mission.pk),
     }
 
 
@@ -271,14 +271,14 @@ def _missions_page(request: HttpRequest, queryset, cursor: str | None, limit: in
     items, next_cursor = pagination.keyset(queryset, cursor=cursor, limit=limit, date_field="published_at")
     competences = _competences_of(items)
     url = mission_urls(request)
-    return json_body({"items": [_mission(request, m, competences, url) for m in items], "next_cursor": next_cursor})
+    return json_body({"items": [_mission(m, competences, url) for m in items], "next_cursor": next_cursor})
 
 
 @router.get("/missions/{mission_id}", response={200: MissionOut, **ERRORS}, summary="Une mission publiée")
 def mission_detail(request: HttpRequest, mission_id: int):
     """Une mission publiée ; une autre (brouillon, attribuée, close) est introuvable."""
     mission = get_object_or_404(_missions(), pk=mission_id)
-    return _mission(request, mission, _competences_of([mission]))
+    return _mission(mission, _competences_of([mission]), mission_urls(request))
 
 
 # --- Mini-sites and the directory ----------------------------------------------------------------------------

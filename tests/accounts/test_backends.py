@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, load_backend
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
@@ -23,8 +23,6 @@ def _fields(user) -> dict:
 
 @pytest.mark.parametrize("path", settings.AUTHENTICATION_BACKENDS)
 def test_each_backend_reads_the_same_member_as_the_orm(path, compagnon):
-    from django.contrib.auth import load_backend
-
     backend = load_backend(path)
     read = backend.get_user(str(compagnon.pk))  # as the session holds it
     assert type(read) is get_user_model()
@@ -56,8 +54,6 @@ def test_an_erased_member_is_signed_out_of_every_session(client, compagnon):
     assert client.get("/espace/").status_code == 200
     accounts.erase_account(get_user_model().objects.get(pk=compagnon.pk), by=compagnon)
     for path in settings.AUTHENTICATION_BACKENDS:
-        from django.contrib.auth import load_backend
-
         assert load_backend(path).get_user(str(compagnon.pk)) is None
     response = client.get("/espace/")
     assert response.status_code == 302 and "/comptes/" in response["Location"]

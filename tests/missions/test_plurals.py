@@ -58,8 +58,27 @@ def test_a_summary_line_in_the_list(client, published):
         assert mission_facts(mission) == "À distance · 1 heure estimée · du 3 mars au 4 avril 2027"
     with translation.override("en"):
         assert mission_facts(mission) == "Remote · 1 hour estimated · from 3 March to 4 April 2027"
+    with translation.override("fr"):  # each translated part is kept per language, not the first one asked
+        assert mission_facts(mission) == "À distance · 1 heure estimée · du 3 mars au 4 avril 2027"
     mission.estimated_hours, mission.location = 3, "Lyon"
     mission.place = "<i>"
     assert mission_facts(mission).startswith("&lt;i&gt; · 3 heures estimées")
     html = client.get(reverse("missions:list")).content.decode()
     assert "1 heure estimée" in html and "Site &lt;b&gt;vitrine&lt;/b&gt;" in html
+
+
+def test_each_summary_links_its_own_mission_and_escapes_what_people_wrote(client, published):
+    """The list's summaries (missions templatetags `mission_summaries`, one address reversed for the whole list) and
+    a recommendation's (`mission_summary`, with why it is proposed)."""
+    from compagnons.missions.templatetags.missions import mission_summary
+
+    first, second = published(title="Agenda <em>partagé</em>"), published(title="Relecture")
+    html = client.get(reverse("missions:list")).content.decode()
+    for mission in (first, second):
+        assert f'<a href="{mission.get_absolute_url()}">' in html
+    assert f'<a href="{first.get_absolute_url()}">Agenda &lt;em&gt;partagé&lt;/em&gt;</a>' in html
+    assert f'<a href="{second.get_absolute_url()}">Relecture</a>' in html
+    summary = mission_summary(second, ["Vous avez <b>B1.2</b>", "Attestée par un client"])
+    assert "<li>Vous avez &lt;b&gt;B1.2&lt;/b&gt;</li><li>Attestée par un client</li>" in summary
+    assert "Pourquoi elle vous est proposée" in summary
+    assert "Pourquoi" not in mission_summary(second)  # no reasons, no heading

@@ -74,7 +74,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
             missions = missions.filter(estimated_hours__gt=80)
         if data["starts_after"]:
             missions = missions.filter(starts_on__gte=data["starts_after"])
-    # What a summary shows (missions/_summary.html), not the long texts: a search sorts all its matches' rows.
+    # What a summary shows (templatetags mission_summaries), not the long texts: a search sorts its matches.
     missions = missions.for_site(getattr(request, "site", None)).only(*SUMMARY_FIELDS)
     paginator = search.paginator() if form.is_valid() and form.cleaned_data["q"] else Paginator
     page = paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -150,6 +150,14 @@ FORM_RENDERER = "compagnons.core.renderer.QuickRenderer"
 
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'compagnons.sqlite3'}")
+# The planner's cost of reading a page out of order, relative to in order: PostgreSQL's default (4) models a
+# spinning disk; on an SSD, or data that fits in memory, 1.1 is the usual setting. With 4 the directory's search
+# read all 20,000 published pages (a sequential scan and a hash join, 11 ms at 100,000 members) rather than look
+# up the 1,200 its words match through their index (3 ms). Sent at connection time, never a query more.
+try:
+    PG_OPTIONS = f"-c random_page_cost={float(env('PG_RANDOM_PAGE_COST', '1.1'))}"
+except ValueError:
+    raise ImproperlyConfigured("PG_RANDOM_PAGE_COST must be a number (1.1 on an SSD).") from None
 # Persistent connections: one per serving thread. gunicorn's sync workers are a bounded number (workers × threads ≤
 # PostgreSQL's max_connections); the threaded development server opens a thread per request, each keeping its
 # connection for CONN_MAX_AGE: a burst of requests would exhaust the server. So 0 (close after each request) with DEBUG.
@@ -173,6 +181,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME") or None}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
 # A read replica for the reporting pages (compagnons/core/replica.py); the primary stays the only one written.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
@@ -180,6 +189,8 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
     )
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["compagnons.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

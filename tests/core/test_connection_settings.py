@@ -61,3 +61,30 @@ def test_on_sqlite_each_connection_keeps_sixteen_megabytes_of_pages():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == -16_000
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_planner_knows_random_reads_are_cheap():
+    """random_page_cost 1.1 rather than PostgreSQL's 4 (a spinning disk): at 100,000 members the directory's search
+    read all 20,000 published pages in a sequential scan rather than the 1,200 its words match by their index."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
+
+
+def test_the_random_page_cost_is_a_number_never_more_options():
+    env = {k: v for k, v in os.environ.items() if k != "COMPAGNONS_TESTING"}
+    env.update({"DATABASE_URL": POSTGRES, "DEBUG": "1", "PG_RANDOM_PAGE_COST": "1 -c work_mem=1TB"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "PG_RANDOM_PAGE_COST" in result.stderr

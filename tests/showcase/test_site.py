@@ -475,3 +475,42 @@ def test_the_directory_query_count_does_not_grow_with_cards(
     with django_assert_max_num_queries(8):
         html = client.get(reverse("showcase:directory")).content.decode()
     assert html.count("Profil ") == 6 and html.count("Titre ") == 6
+
+
+def test_directory_cards_link_each_page_and_escape_what_members_wrote(client, page, compagnon):
+    """The cards are written in Python (showcase/templatetags/directory.py): each name links to its own page, and
+    whatever a member typed is escaped, as the template did."""
+    compagnon.first_name = "<b>Jo</b>"
+    compagnon.save(update_fields=["first_name"])
+    page.headline = "<script>alert(1)</script> & co"
+    page.save()
+    services.publish(page, by=compagnon)
+    other = UserFactory(compagnon=True, first_name="Ana", last_name="Roux", trade="", region="OCC")
+    theirs = services.profile_of(other)
+    theirs.headline = "Secrétariat"
+    theirs.save()
+    services.add_service(theirs, by=other, title="Courriers", price_cents=3000, unit="hour")
+    services.publish(theirs, by=other)
+    for n in range(1, 5):
+        issue(compagnon, f"t/BC0{n}", f"Bloc {n} <i>")
+
+    html = client.get(reverse("showcase:directory")).content.decode()
+    assert f'<a href="{page.get_absolute_url()}">&lt;b&gt;Jo&lt;/b&gt; Dubois</a>' in html
+    assert f'<a href="{theirs.get_absolute_url()}">Ana Roux</a>' in html
+    assert '<span class="directory-initial" aria-hidden="true">&lt;</span>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html and "<script>alert" not in html
+    assert "<small>Graphisme · Bretagne</small>" in html and "<small>Occitanie</small>" in html
+    assert html.count("<li>Bloc ") == 3 and "Bloc 4 &lt;i&gt;" in html  # the newest three titles
+    assert "<strong>Titres vérifiés :</strong>" in html
+
+
+def test_directory_cards_speak_the_visitors_language(client, published):
+    from django.utils import translation
+
+    with translation.override("en"):
+        issue(published.member, "t/BC01", "Bloc 1")
+        from compagnons.showcase import directory
+        from compagnons.showcase.templatetags.directory import directory_cards
+
+        html = directory_cards(directory.with_texts(directory.cards([published.pk])))
+    assert "<strong>Verified credentials:</strong>" in html

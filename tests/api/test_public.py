@@ -335,3 +335,21 @@ def test_verification_survives_a_recursion_inside_the_jsonld_processor(client, c
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is False and body["signature_reason"].startswith("Document trop complexe")
+
+
+def test_a_filtered_list_reads_only_what_it_shows_and_shows_it_all(client, django_assert_num_queries):
+    """The missions are read with the columns `_mission` shows only (issue 21): none read again one by one, and each
+    field of the answer equal to the mission's own."""
+    missions = MissionFactory.create_batch(3, published=True, place="remote", budget_cents=90_000)
+    with django_assert_num_queries(3):  # the rate limit's counter, the page, the compétences of the whole page
+        items = client.get("/api/v1/missions?remote=true&budget_min=500").json()["items"]
+    assert {item["id"] for item in items} == {m.pk for m in missions}
+    for item in items:
+        mission = next(m for m in missions if m.pk == item["id"])
+        mission.refresh_from_db()
+        for field in ("title", "context", "deliverables", "place", "location", "languages", "pricing", "budget_cents"):
+            assert item[field] == getattr(mission, field), field
+        for field in ("estimated_hours", "daily_rate_cents", "days"):
+            assert item[field] == getattr(mission, field), field
+        assert (item["starts_on"], item["deadline"]) == (mission.starts_on.isoformat(), mission.deadline.isoformat())
+        assert item["published_at"][:19] == mission.published_at.isoformat()[:19]

@@ -181,7 +181,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME") or None}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
 # A read replica for the reporting pages (compagnons/core/replica.py); the primary stays the only one written.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
@@ -189,9 +188,12 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
     )
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
-        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # before any `options` of the URL's own (?options=-c…): the last one given wins
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{PG_OPTIONS} {_options.get('options', '')}".strip()
 DATABASE_ROUTERS = ["compagnons.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -88,3 +88,23 @@ def test_the_random_page_cost_is_a_number_never_more_options():
         check=False,
     )
     assert result.returncode != 0 and "PG_RANDOM_PAGE_COST" in result.stderr
+
+
+def test_the_urls_own_options_are_kept_after_the_random_page_cost():
+    env = {k: v for k, v in os.environ.items() if k != "COMPAGNONS_TESTING"}
+    env.update({"DEBUG": "1", "DATABASE_URL": POSTGRES + "?options=-c%20statement_timeout%3D5000"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['OPTIONS']['options'])",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c random_page_cost=1.1 -c statement_timeout=5000"

@@ -320,11 +320,87 @@ def _request_versions(tables: list[str]) -> dict | None:
     if seen is None:
         return None
     if not seen.keys() >= set(tables):
-        wanted = set(tables).union(*(kept[1] for kept in _local_values.values())) - seen.keys()
+        wanted = set(tables).union(*(kept[1] for kept in _local_values.values()), _kept_each_tables) - seen.keys()
         found = cache.get_many([PREFIX_VERSION + t for t in wanted])
         seen.update({t: found.get(PREFIX_VERSION + t) for t in wanted})
     versions = {t: seen[t] for t in tables}
     return None if None in versions.values() else versions
+
+
+# Values kept in this process by `kept_each`: (name, language) -> (versions, day, {key: value}, when kept); and the
+# tables they wait for, read with the other kept values' versions (`_request_versions`).
+_kept_each: dict[tuple[str, str], tuple[dict, str, dict, float]] = {}
+_kept_each_tables: set[str] = set()
+MAX_KEPT_EACH = 5_000
+
+
+def kept_each(name: str, tables: Iterable[str], keys: list, compute: Callable[[list], dict]) -> list:
+    """Values of one kind per key — a card per page of the directory — kept in this process while `tables` keep their
+    versions (for FRAGMENT_CACHE_SECONDS at most, per language and day), the missing ones computed together:
+    `compute(missing keys)` gives {key: value} in one go (a page of cards in three queries, not three per card); a
+    key it leaves out gets "". A hit costs no query of its own: the tables' versions come with those of the other
+    values kept in the process (`_request_versions`, one cache read per request). Nothing is written to the shared
+    cache (the database cache writes a row per entry: three queries each). The same for everybody: never put one
+    member's data in it.
+
+    The caller names every table a value shows: a computation that reads another one (or writes) keeps nothing, and
+    logs it — tests/showcase/test_site.py checks that the directory's cards are kept."""
+    if not enabled():
+        values = _computed(compute, list(dict.fromkeys(keys)))
+        return [values[key] for key in keys]
+    flush_autocommitted()
+    tables = sorted(set(tables))
+    _kept_each_tables.update(tables)
+    _reading(tables)  # a page cached whole that shows these values waits for their tables too
+    versions = _current_versions(tables)
+    place = (name, translation.get_language() or "-")
+    day = f"{timezone.localdate():%Y%m%d}"
+    kept = _kept_each.get(place)
+    if (
+        kept is None
+        or kept[0] != versions
+        or kept[1] != day
+        or time.monotonic() - kept[3] > settings.FRAGMENT_CACHE_SECONDS
+    ):
+        kept = _kept_each[place] = (versions, day, {}, time.monotonic())
+    values = kept[2]
+    found = {key: values[key] for key in keys if key in values}
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
+    if missing:
+        reads = _Reads()
+        with connections["default"].execute_wrapper(reads):
+            computed = _computed(compute, missing)
+        found.update(computed)
+        unknown = reads.tables - UNTRACKED - set(tables)
+        if unknown or reads.wrote:
+            logger.warning("%s: not kept (it read %s, wrote: %s).", name, sorted(unknown), reads.wrote)
+        else:
+            if len(values) + len(computed) > MAX_KEPT_EACH:
+                values.clear()
+            values.update(computed)
+    return [found[key] for key in keys]
+
+
+def _computed(compute: Callable[[list], dict], keys: list) -> dict:
+    values = compute(keys)
+    return {key: values.get(key, "") for key in keys}
+
+
+def _current_versions(tables: list[str]) -> dict:
+    """The versions of `tables`: this request's (`_request_versions`), else read now; a missing one gets a fresh
+    version first (a missing version never equals a kept one)."""
+    seen = _request_versions(tables)
+    if seen is not None:
+        return seen
+    found = cache.get_many([PREFIX_VERSION + t for t in tables])
+    versions = {t: found.get(PREFIX_VERSION + t) for t in tables}
+    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
+    if fresh:
+        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
+        versions.update(fresh)
+    if getattr(_local, "versions", None) is not None:
+        _local.versions.update(versions)
+    return versions
 
 
 # --- Public pages ---------------------------------------------------------------------------------------------------

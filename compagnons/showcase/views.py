@@ -264,10 +264,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         available=filters.get("available", False),
     )
     page = Paginator(ids, 24).get_page(request.GET.get("page"))
-    page.object_list = directory_pages.with_texts(directory_pages.cards(list(page.object_list)))
+    cards = mark_safe("".join(directory_pages.card_fragments(list(page.object_list))))  # noqa: S308 - escaped
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "showcase/directory.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "cards": cards, "query": query.urlencode()}
+    return render(request, "showcase/directory.html", context)
 
 
 # --- Brochure, pitch, reviews, messages ---------------------------------------------------------

@@ -10,8 +10,9 @@ from django.db import connection
 from django.urls import reverse
 
 from compagnons.accounts.models import User
-from compagnons.core import dashboard, fragments
+from compagnons.core import audit, dashboard, fragments
 from compagnons.core.dashboard import Panel
+from compagnons.core.models import AuditLog
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +26,17 @@ def fragment_cache(settings):
     fragments._known_tables.clear()
     fragments._local_values.clear()
     fragments._local.versions = None
+    fragments._local.pending = {}  # a rolled back test's writes would otherwise be bumped with this test's
+    fragments._local.autocommitted = {}
+    fragments._kept_each.clear()
+    fragments._kept_each_tables.clear()
     yield
     cache.clear()
     fragments._known_tables.clear()
     fragments._local_values.clear()
     fragments._local.versions = None
+    fragments._kept_each.clear()
+    fragments._kept_each_tables.clear()
 
 
 def _names(member_id: int | None, calls: list[int]) -> list[str]:
@@ -640,3 +647,82 @@ def test_a_process_that_never_computed_a_fragment_reads_it_in_one_round_trip_aft
     read.clear()
     assert str(fragments.cached([("test-learnt", render)], member_id=None)[0]) == expected
     assert len(read) == 1 and fragments.PREFIX_VERSION + "skills_trade" in read[0]
+
+
+# --- Values of one kind per key, kept in the process (kept_each) ---------------------------------------------------
+
+
+def _entries(keys: list[str], computed: list[list[str]], tables=("core_auditlog",)) -> list[str]:
+    """A value per key showing the number of audit entries (core_auditlog, a table no fragment depends on otherwise),
+    all computed by one query."""
+
+    def compute(wanted):
+        computed.append(list(wanted))
+        count = AuditLog.objects.count()
+        return {key: f"{key}={count}" for key in wanted}
+
+    return fragments.kept_each("entries", tables, keys, compute)
+
+
+def test_values_of_one_kind_are_computed_together_and_kept_until_a_table_they_show_is_written(
+    fragment_cache, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    computed = []
+    assert _entries(["a", "b", "c"], computed) == ["a=0", "b=0", "c=0"]
+    assert computed == [["a", "b", "c"]]  # once for all, never once per value
+    with django_assert_num_queries(0):
+        assert _entries(["c", "a", "b", "a"], computed) == ["c=0", "a=0", "b=0", "a=0"]
+    assert _entries(["b", "d"], computed) == ["b=0", "d=0"] and computed[-1] == ["d"]  # the missing one only
+
+    with django_capture_on_commit_callbacks(execute=True):
+        UserFactory()  # a table the values do not show: still kept
+    assert _entries(["a", "b"], computed) == ["a=0", "b=0"] and len(computed) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.log(None, "test.entry")
+    assert _entries(["c", "a"], computed) == ["c=1", "a=1"] and computed[-1] == ["c", "a"]
+    assert _entries(["b"], computed) == ["b=1"]  # computed with the others before the write: never served since
+
+
+def test_values_are_kept_per_language(fragment_cache):
+    from django.utils import translation
+
+    computed = []
+    with translation.override("en"):
+        _entries(["a"], computed)
+    _entries(["a"], computed)
+    with translation.override("en"):
+        _entries(["a"], computed)
+    assert computed == [["a"], ["a"]]
+
+
+def test_values_whose_computation_reads_a_table_not_named_are_never_kept(fragment_cache, caplog):
+    computed = []
+    assert _entries(["a"], computed, tables=("accounts_user",)) == ["a=0"]
+    assert _entries(["a"], computed, tables=("accounts_user",)) == ["a=0"] and len(computed) == 2
+    assert "entries: not kept (it read ['core_auditlog']" in caplog.text
+
+
+def test_values_of_one_kind_without_the_cache_are_computed_together_each_time(settings):
+    settings.FRAGMENT_CACHE = False
+    computed = []
+    assert _entries(["a", "b", "a"], computed) == ["a=0", "b=0", "a=0"] and computed == [["a", "b"]]
+    assert _entries(["a", "b"], computed) == ["a=0", "b=0"] and len(computed) == 2
+
+
+def test_a_page_cached_whole_that_shows_kept_values_waits_for_their_tables(
+    fragment_cache, django_capture_on_commit_callbacks
+):
+    """The directory without a search, cached whole, shows kept cards: they run no query when kept, yet the page
+    shows what they read and must be computed again when it changes."""
+    computed = []
+
+    def page():
+        body = lambda: "<main>" + "".join(_entries(["a"], computed)) + "</main>"  # noqa: E731
+        return fragments.cached([("page", body)], member_id=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _entries(["a"], computed)  # kept: the page will not compute it
+        assert page() == page() == page() == ["<main>a=0</main>"]
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.log(None, "test.entry")
+    assert page() == ["<main>a=1</main>"]

@@ -9,7 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -478,7 +481,7 @@ def test_the_directory_query_count_does_not_grow_with_cards(
 
 
 def test_directory_cards_link_each_page_and_escape_what_members_wrote(client, page, compagnon):
-    """The cards are written in Python (showcase/templatetags/directory.py): each name links to its own page, and
+    """The cards are written in Python (showcase/cards.py): each name links to its own page, and
     whatever a member typed is escaped, as the template did."""
     compagnon.first_name = "<b>Jo</b>"
     compagnon.save(update_fields=["first_name"])
@@ -504,13 +507,44 @@ def test_directory_cards_link_each_page_and_escape_what_members_wrote(client, pa
     assert "<strong>Titres vérifiés :</strong>" in html
 
 
+def test_directory_cards_are_cached_until_what_they_show_changes(
+    client, published, settings, django_capture_on_commit_callbacks
+):
+    """Each card is kept apart (showcase.directory.card_fragments): a search still matches its pages each time, but
+    takes the cards it shows from the process — until a title is issued to one of them, even the card computed with
+    another's queries."""
+    settings.FRAGMENT_CACHE = True
+    cache.clear()
+    other = UserFactory(compagnon=True, first_name="Ana", last_name="Roux", trade="Graphisme")
+    theirs = services.profile_of(other)
+    theirs.headline = "Affiches"
+    theirs.save()
+    services.add_service(theirs, by=other, title="Affiche", price_cents=3000, unit="hour")
+    url = reverse("showcase:directory") + "?trade=graph"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(theirs, by=other)
+    client.get(url)  # the cards computed and kept
+    with CaptureQueriesContext(connection) as read:
+        response = client.get(url)
+    shown = [query["sql"] for query in read.captured_queries]
+    assert not [sql for sql in shown if "credentials_issuedcredential" in sql or "missions_attestation" in sql]
+    ids = response.context["page"].object_list
+    assert sorted(ids) == sorted([published.pk, theirs.pk])
+
+    last = Profile.objects.get(pk=ids[-1])  # its card came with the first one's queries
+    with django_capture_on_commit_callbacks(execute=True):
+        issue(last.member, "t/BC01", "Bloc 1 — Se présenter")
+    html = client.get(url).content.decode()
+    assert html.count("Bloc 1 — Se présenter") == 1 and html.count("Graphisme") == 2
+    cache.clear()
+
+
 def test_directory_cards_speak_the_visitors_language(client, published):
     from django.utils import translation
 
     with translation.override("en"):
         issue(published.member, "t/BC01", "Bloc 1")
         from compagnons.showcase import directory
-        from compagnons.showcase.templatetags.directory import directory_cards
 
-        html = directory_cards(directory.with_texts(directory.cards([published.pk])))
+        (html,) = directory.card_fragments([published.pk])
     assert "<strong>Verified credentials:</strong>" in html

@@ -1,20 +1,17 @@
 """The directory's cards, written in Python because a search shows twenty-four of them at every request: from the
 template's loop (an attribute lookup, a filter and an escape per field, a reverse per card) they were half of a
 search's time at 100,000 members (issue 21). The same markup and translations as the template had (its message
-ids); the pages' address reversed once per list. Never stars: a name, a trade, what a jury or a client proved."""
+ids); the pages' address reversed once per list. Never stars: a name, a trade, what a jury or a client proved.
+Each card is then cached apart (`showcase.directory.card_fragments`)."""
 
 from functools import lru_cache
 from urllib.parse import quote
 
-from django import template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-
-register = template.Library()
 
 SLUG_MARKER = "slug-marker-0b5e8f"  # a slug no address holds otherwise
 
@@ -71,9 +68,8 @@ def _card(profile, url: str, regions: dict[str, str]) -> str:
     return html + "</article>\n</li>\n"
 
 
-@register.simple_tag
-def directory_cards(profiles) -> str:
-    """Each page of a list as a <li> holding its card: photo or initial, name linked to the page, trade and region,
-    headline, verified titles (the first three), what clients attested (`directory.with_texts`). Escaped."""
+def cards_html(profiles) -> dict[int, str]:
+    """{profile id: its card, a <li>}: photo or initial, name linked to the page, trade and region, headline, verified
+    titles (the first three), what clients attested (`directory.with_texts`). Escaped."""
     url, regions = _page_urls(), _regions(translation.get_language() or "")
-    return mark_safe("".join(_card(profile, url(profile.slug), regions) for profile in profiles))  # noqa: S308 - escaped
+    return {profile.pk: _card(profile, url(profile.slug), regions) for profile in profiles}

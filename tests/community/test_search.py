@@ -247,3 +247,44 @@ def test_the_weekly_job_forgets_the_words_no_post_holds_any_more(asker, helper):
         cursor.execute("SELECT word FROM community_searchword WHERE word IN ('zebulon', 'tartempion', 'retire')")
         assert {row[0] for row in cursor.fetchall()} == {"zebulon", "retire"}
     assert "forget_unindexed_search_words" in {job.name for job in scheduler.registered_jobs()}
+
+
+FORMER_LOOP = """{% load i18n community %}{% for post in posts %}
+<li>
+    <a href="{% url 'community:post' post.pk %}">{{ post.thread.title }}</a>
+    <small>{{ post.thread.category.name }} · {{ post.author|author_name }}
+        · {{ post.created_at|date:"SHORT_DATE_FORMAT" }}
+        {% if post.is_question %}· {% translate "la question" %}{% else %}· {% translate "une réponse" %}{% endif %}
+    </small>
+    <p>{{ post.body|truncatechars:240 }}</p>
+</li>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_results_written_in_python_say_what_the_templates_loop_said(asker, helper, language):
+    """community.templatetags.community.search_results: the same text, links and escaping as the loop it replaced
+    (whitespace aside), for a question and an answer, a title and a text members typed with markup, a long text cut
+    at 240 characters, and an author whose account was erased."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from compagnons.accounts import services as accounts
+    from compagnons.community.templatetags.community import search_results
+    from tests.community.conftest import settled
+    from tests.factories import UserFactory
+
+    question = ask(asker, title="<b>Devis</b> & acompte", body="<script>x</script> " + "long " * 80)
+    answer = reply(question, helper, body="Un acompte de 30 % <i>avant</i>.")
+    gone = settled(UserFactory(apprentice=True))
+    erased = reply(question, gone, body="Merci pour l'acompte.")
+    accounts.erase_account(gone, by=gone)
+    posts = list(search.search("acompte", asker).posts)
+    assert {p.pk for p in posts} >= {question_of(question).pk, answer.pk, erased.pk}
+
+    def squeezed(html: str) -> str:
+        return " ".join(html.split())
+
+    with translation.override(language):
+        expected = Template(FORMER_LOOP).render(Context({"posts": posts}))
+        assert squeezed(search_results(posts)) == squeezed(expected)
+    assert "&lt;b&gt;Devis&lt;/b&gt; &amp; acompte" in expected and "<script>" not in expected

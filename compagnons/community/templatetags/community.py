@@ -1,4 +1,16 @@
+"""The forum's template helpers. The search's results are written in Python (`search_results`): a search shows
+twenty of them at every request, and from the template's loop (a reverse, a localised date, a truncation, half a
+dozen lookups and escapes per result) they were a third of a search's time at 2.4 million posts (issue 21)."""
+
+from functools import lru_cache
+
 from django import template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -10,3 +22,34 @@ def author_name(user) -> str:
     if user is None or user.erased_at:
         return _("ancien membre")
     return user.display_name
+
+
+POST_MARKER = 987654321987654321  # a post id no address holds otherwise
+SNIPPET = 240  # characters of the post's text shown, as `truncatechars:240`
+
+
+@lru_cache(maxsize=2048)
+def _short_date(day, language: str) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+@register.simple_tag
+def search_results(posts) -> str:
+    """Each post found as a <li>: its thread's title linked to the post, the category, the author, the day, whether
+    it is the question or an answer, and the beginning of its text. The same markup and message ids as the template
+    had; everything members wrote escaped; the posts' address reversed once per list, each day formatted once per
+    language in the process."""
+    head, tail = reverse("community:post", args=[POST_MARKER]).split(str(POST_MARKER))
+    language = get_language() or ""
+    kinds = {True: _("la question"), False: _("une réponse")}
+    rows = []
+    for post in posts:
+        thread = post.thread
+        day = _short_date(timezone.localtime(post.created_at).date(), language) if post.created_at else ""
+        facts = " · ".join(conditional_escape(part) for part in (thread.category.name, author_name(post.author), day))
+        rows.append(
+            f'<li>\n<a href="{head}{post.pk}{tail}">{conditional_escape(thread.title)}</a>\n'
+            f"<small>{facts}\n· {conditional_escape(kinds[bool(post.is_question)])}\n</small>\n"
+            f"<p>{conditional_escape(Truncator(post.body).chars(SNIPPET))}</p>\n</li>\n"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every part escaped

@@ -38,3 +38,16 @@ def test_demo_has_a_dozen_threads_and_one_helpful_answer_credited(db):
     assert Post.objects.filter(helpful=True).count() == 1
     assert Transaction.objects.filter(kind="community").count() == 1
     call_command("community_audit", stdout=StringIO())  # the demo writes through the services: counts agree
+
+
+def test_a_visitor_never_sees_an_authors_email_address(client, thread, asker):
+    """An account without a name (made by the team, or whose name was cleared) is not shown by its e-mail address:
+    the forum's pages are public."""
+    from tests.community.conftest import settled
+    from tests.factories import UserFactory
+
+    nameless = settled(UserFactory(apprentice=True, first_name="", last_name="", email="sans.nom@exemple.test"))
+    reply(thread, nameless, body="Je réponds sans nom.")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Je réponds sans nom." in page
+    assert "sans.nom@exemple.test" not in page and "Membre des compagnons" in page

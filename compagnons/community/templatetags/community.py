@@ -18,10 +18,11 @@ register = template.Library()
 
 @register.filter
 def author_name(user) -> str:
-    """A post's author as the forum shows it: « ancien membre » once the account is erased."""
+    """A post's author as the forum shows it, to visitors too: their name, never their e-mail address (the account's
+    `display_name` falls back to it); « ancien membre » once the account is erased."""
     if user is None or user.erased_at:
         return _("ancien membre")
-    return user.display_name
+    return f"{user.first_name} {user.last_name}".strip() or _("Membre des compagnons")
 
 
 POST_MARKER = 987654321987654321  # a post id no address holds otherwise

@@ -2,7 +2,7 @@
 template's loop (an attribute lookup, a filter and an escape per field, a reverse per card) they were half of a
 search's time at 100,000 members (issue 21). The same markup and translations as the template had (its message
 ids); the pages' address reversed once per list. Never stars: a name, a trade, what a jury or a client proved.
-Each card is then cached apart (`showcase.directory.card_fragments`)."""
+Each card is then kept in the process while nothing it shows changed (`page_of_cards`)."""
 
 from functools import lru_cache
 from urllib.parse import quote
@@ -11,7 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from compagnons.core import fragments
+from compagnons.showcase import directory
 
 SLUG_MARKER = "slug-marker-0b5e8f"  # a slug no address holds otherwise
 
@@ -73,3 +77,28 @@ def cards_html(profiles) -> dict[int, str]:
     titles (the first three), what clients attested (`directory.with_texts`). Escaped."""
     url, regions = _page_urls(), _regions(translation.get_language() or "")
     return {profile.pk: _card(profile, url(profile.slug), regions) for profile in profiles}
+
+
+# The tables a card shows (`directory.cards`): its page, its member, their titles, what clients attested and those
+# compétences.
+CARD_TABLES = (
+    "showcase_profile",
+    "accounts_user",
+    "credentials_issuedcredential",
+    "missions_attestation",
+    "skills_competence",
+)
+
+
+def page_of_cards(ids: list[int]) -> SafeString:
+    """The cards of one page of the directory, in the order of `ids`: each kept in the process while nothing it shows
+    changed (core.fragments.kept_each, CARD_TABLES), the same for every visitor in a language. A search matches its
+    pages at each request, then takes the cards it shows from there; the missing ones are computed together
+    (`directory.cards`: three queries). At 100,000 members the cards were most of a search's time (issue 21)."""
+    html = fragments.kept_each(
+        "directory-cards",
+        CARD_TABLES,
+        ids,
+        lambda wanted: cards_html(directory.with_texts(directory.cards(wanted))),
+    )
+    return mark_safe("".join(html))  # noqa: S308 - every card escaped (`_card`)

@@ -1,6 +1,6 @@
 """Reads: the directory /annuaire/ — published pages by relevance (compétences a jury or a client proved), then a
 daily rotation; never by popularity or stars. The day's order is cached (`ranking`); a search is one query for the
-matching ids; each card says what was verified, and is cached apart (`card_fragments`)."""
+matching ids; each card says what was verified (written and kept by showcase/cards.py)."""
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 from compagnons.accounts import search as member_search
 from compagnons.core import fragments
 from compagnons.showcase import recognitions
-from compagnons.showcase.cards import cards_html
 from compagnons.showcase.models import Profile
 from compagnons.showcase.site import public_name
 from compagnons.skills.models import Assessment, Level
@@ -138,26 +137,6 @@ def cards(ids: list[int]) -> list[Profile]:
         profile.titles, profile.attested = titles[profile.member_id], attested[profile.member_id]
         profile.name = public_name(profile.member)
     return profiles
-
-
-# The tables a card shows (`cards`): its page, its member, their titles, what clients attested and those compétences.
-CARD_TABLES = (
-    "showcase_profile",
-    "accounts_user",
-    "credentials_issuedcredential",
-    "missions_attestation",
-    "skills_competence",
-)
-
-
-def card_fragments(ids: list[int]) -> list[str]:
-    """The cards of one page of the directory, in the order of `ids`, as HTML: each kept in the process while nothing
-    it shows changed (core.fragments.kept_each, CARD_TABLES), the same for every visitor in a language. A search
-    matches its pages at each request, then takes the cards it shows from there; the missing ones are computed
-    together (`cards`: three queries). At 100,000 members the cards were most of a search's time (issue 21)."""
-    return fragments.kept_each(
-        "directory-cards", CARD_TABLES, ids, lambda wanted: cards_html(with_texts(cards(wanted)))
-    )
 
 
 def with_texts(profiles: list[Profile]) -> list[Profile]:

@@ -16,6 +16,7 @@ from compagnons.core.views import client_ip
 from compagnons.showcase import brochure as brochures
 from compagnons.showcase import directory as directory_pages
 from compagnons.showcase import permissions, services, share, site
+from compagnons.showcase.cards import page_of_cards
 from compagnons.showcase.forms import (
     ContactForm,
     DirectoryForm,
@@ -264,10 +265,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         available=filters.get("available", False),
     )
     page = Paginator(ids, 24).get_page(request.GET.get("page"))
-    cards = mark_safe("".join(directory_pages.card_fragments(list(page.object_list))))  # noqa: S308 - escaped
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "cards": cards, "query": query.urlencode()}
+    context = {"form": form, "page": page, "cards": page_of_cards(list(page.object_list)), "query": query.urlencode()}
     return render(request, "showcase/directory.html", context)
 
 

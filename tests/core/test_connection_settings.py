@@ -15,21 +15,23 @@ SQLITE = "sqlite:////tmp/compagnons-settings-test/db.sqlite3"  # its folder is c
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop"}
 
 
-def conn_max_age(env_overrides: dict) -> int:
-    env = {k: v for k, v in os.environ.items() if k not in {"COMPAGNONS_TESTING", "DEBUG", "DB_CONN_MAX_AGE"}}
-    env.update({"DATABASE_URL": POSTGRES, **env_overrides})
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
-        ],
+def settings_process(env: dict, code: str = "") -> subprocess.CompletedProcess:
+    """Start Django with `env` (the test settings' marker dropped) in a new process, then run `code` there."""
+    env = {k: v for k, v in env.items() if k != "COMPAGNONS_TESTING"}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def conn_max_age(env_overrides: dict) -> int:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DB_CONN_MAX_AGE"}}
+    result = settings_process(
+        {**env, "DATABASE_URL": POSTGRES, **env_overrides}, "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
     )
     assert result.returncode == 0, result.stderr
     return int(result.stdout.strip())
@@ -77,34 +79,13 @@ def test_on_postgresql_the_planner_knows_random_reads_are_cheap():
 
 
 def test_the_random_page_cost_is_a_number_never_more_options():
-    env = {k: v for k, v in os.environ.items() if k != "COMPAGNONS_TESTING"}
-    env.update({"DATABASE_URL": POSTGRES, "DEBUG": "1", "PG_RANDOM_PAGE_COST": "1 -c work_mem=1TB"})
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {**os.environ, "DATABASE_URL": POSTGRES, "DEBUG": "1", "PG_RANDOM_PAGE_COST": "1 -c work_mem=1TB"}
+    result = settings_process(env)
     assert result.returncode != 0 and "PG_RANDOM_PAGE_COST" in result.stderr
 
 
 def test_the_urls_own_options_are_kept_after_the_random_page_cost():
-    env = {k: v for k, v in os.environ.items() if k != "COMPAGNONS_TESTING"}
-    env.update({"DEBUG": "1", "DATABASE_URL": POSTGRES + "?options=-c%20statement_timeout%3D5000"})
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.DATABASES['default']['OPTIONS']['options'])",
-        ],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": POSTGRES + "?options=-c%20statement_timeout%3D5000"}
+    result = settings_process(env, "print(settings.DATABASES['default']['OPTIONS']['options'])")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "-c random_page_cost=1.1 -c statement_timeout=5000"

@@ -50,7 +50,7 @@ def pages():
 def _headlines(client, **query) -> list[str]:
     response = client.get(reverse("showcase:directory"), query)
     assert response.status_code == 200
-    ids = response.context["page"].object_list  # the page's ids; its cards are HTML (directory.card_fragments)
+    ids = response.context["page"].object_list  # the page's ids; its cards are HTML (cards.page_of_cards)
     return sorted(Profile.objects.filter(pk__in=ids).values_list("headline", flat=True))
 
 

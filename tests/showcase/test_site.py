@@ -510,7 +510,7 @@ def test_directory_cards_link_each_page_and_escape_what_members_wrote(client, pa
 def test_directory_cards_are_cached_until_what_they_show_changes(
     client, published, settings, django_capture_on_commit_callbacks
 ):
-    """Each card is kept apart (showcase.directory.card_fragments): a search still matches its pages each time, but
+    """Each card is kept apart (showcase.cards.page_of_cards): a search still matches its pages each time, but
     takes the cards it shows from the process — until a title is issued to one of them, even the card computed with
     another's queries."""
     settings.FRAGMENT_CACHE = True
@@ -544,7 +544,7 @@ def test_directory_cards_speak_the_visitors_language(client, published):
 
     with translation.override("en"):
         issue(published.member, "t/BC01", "Bloc 1")
-        from compagnons.showcase import directory
+        from compagnons.showcase.cards import page_of_cards
 
-        (html,) = directory.card_fragments([published.pk])
+        html = page_of_cards([published.pk])
     assert "<strong>Verified credentials:</strong>" in html

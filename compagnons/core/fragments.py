@@ -203,6 +203,15 @@ def _storable(html: str) -> bool:
     return "csrfmiddlewaretoken" not in html and "nonce=" not in html
 
 
+def _give_missing_versions(versions: dict) -> None:
+    """A fresh version, stored, for each table without one in `versions` (never written since the cache was emptied,
+    or culled): a missing version never equals a stored one."""
+    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
+    if fresh:
+        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
+        versions.update(fresh)
+
+
 def fragment_key(name: str, member_id: int | None) -> str:
     lang = translation.get_language() or "-"
     return f"{PREFIX_FRAGMENT}{name}:{member_id or '-'}:{lang}:{timezone.localdate():%Y%m%d}"
@@ -231,10 +240,7 @@ def cached(
     if missing_tables:
         more = cache.get_many([PREFIX_VERSION + t for t in missing_tables])
         versions.update({t: more.get(PREFIX_VERSION + t) for t in missing_tables})
-    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
-    if fresh:
-        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
-        versions.update(fresh)
+    _give_missing_versions(versions)
     out, store = [], {}
     for name, render in items:
         entry = entries[name]
@@ -295,10 +301,7 @@ def versioned(name: str, tables: Iterable[str], compute: Callable[[], object], *
         return kept[2]
     if key not in keys:
         found.update(cache.get_many([key]))
-    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
-    if fresh:
-        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
-        versions.update(fresh)
+    _give_missing_versions(versions)
     entry = found.get(key)
     if entry is not None and entry[0] == versions:
         value = entry[1]
@@ -343,8 +346,8 @@ def kept_each(name: str, tables: Iterable[str], keys: list, compute: Callable[[l
     cache (the database cache writes a row per entry: three queries each). The same for everybody: never put one
     member's data in it.
 
-    The caller names every table a value shows: a computation that reads another one (or writes) keeps nothing, and
-    logs it — tests/showcase/test_site.py checks that the directory's cards are kept."""
+    The caller names every table a value shows: a computation that reads another one (or writes, or reads from the
+    replica) keeps nothing, and logs it — tests/showcase/test_site.py checks that the directory's cards are kept."""
     if not enabled():
         values = _computed(compute, list(dict.fromkeys(keys)))
         return [values[key] for key in keys]
@@ -367,12 +370,16 @@ def kept_each(name: str, tables: Iterable[str], keys: list, compute: Callable[[l
     found = {key: values[key] for key in keys if key in values}
     missing = [key for key in dict.fromkeys(keys) if key not in found]
     if missing:
-        reads = _Reads()
-        with connections["default"].execute_wrapper(reads):
+        reads, replica_reads = _Reads(), _Reads()
+        with ExitStack() as stack:
+            stack.enter_context(connections["default"].execute_wrapper(reads))
+            if REPLICA in connections.settings:
+                stack.enter_context(connections[REPLICA].execute_wrapper(replica_reads))
             computed = _computed(compute, missing)
         found.update(computed)
         unknown = reads.tables - UNTRACKED - set(tables)
-        if unknown or reads.wrote:
+        if unknown or reads.wrote or replica_reads.tables:
+            # a read from the replica (a few seconds behind) may be older than the versions read: not kept either
             logger.warning("%s: not kept (it read %s, wrote: %s).", name, sorted(unknown), reads.wrote)
         else:
             if len(values) + len(computed) > MAX_KEPT_EACH:
@@ -387,17 +394,14 @@ def _computed(compute: Callable[[list], dict], keys: list) -> dict:
 
 
 def _current_versions(tables: list[str]) -> dict:
-    """The versions of `tables`: this request's (`_request_versions`), else read now; a missing one gets a fresh
-    version first (a missing version never equals a kept one)."""
+    """The versions of `tables`: this request's (`_request_versions`), else read now, a missing one given a fresh
+    version first."""
     seen = _request_versions(tables)
     if seen is not None:
         return seen
     found = cache.get_many([PREFIX_VERSION + t for t in tables])
     versions = {t: found.get(PREFIX_VERSION + t) for t in tables}
-    fresh = {t: uuid.uuid4().hex for t, v in versions.items() if v is None}
-    if fresh:
-        cache.set_many({PREFIX_VERSION + t: v for t, v in fresh.items()}, timeout=None)
-        versions.update(fresh)
+    _give_missing_versions(versions)
     if getattr(_local, "versions", None) is not None:
         _local.versions.update(versions)
     return versions

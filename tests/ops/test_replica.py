@@ -59,3 +59,34 @@ def test_without_a_replica_everything_reads_the_primary():
         assert router.db_for_read(Exit) is None
     assert router.allow_migrate(REPLICA, "outcomes") is False
     assert router.allow_migrate("default", "outcomes") is True
+
+
+def test_values_kept_in_the_process_are_never_computed_from_the_replica(replica, settings):
+    """core.fragments.kept_each: a value read from the replica (a few seconds behind) may be older than the versions
+    read before it, so it is shown but not kept; read from the primary, it is kept."""
+    from django.core.cache import cache
+
+    from compagnons.core import fragments
+    from compagnons.core.models import AuditLog
+
+    settings.FRAGMENT_CACHE = True
+    cache.clear()
+    fragments._kept_each.clear()
+    replica()
+    computed = []
+
+    def entries():
+        def compute(keys):
+            computed.append(keys)
+            with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+                count = AuditLog.objects.count()
+            return {key: f"{key}={count}:{bool(on_replica.captured_queries)}" for key in keys}
+
+        return fragments.kept_each("test-replica", ["core_auditlog"], ["a"], compute)
+
+    with reading_reports():
+        assert entries() == entries() == ["a=0:True"]
+    assert len(computed) == 2
+    assert entries() == entries() == ["a=0:False"] and len(computed) == 3
+    fragments._kept_each.clear()
+    cache.clear()

@@ -41,6 +41,22 @@ def _postgres_matching_ids(terms: list[str]) -> RawSQL:
     return RawSQL(f"SELECT member_id FROM {POSTGRES_TABLE} WHERE document @@ ({query})", prefixes)  # noqa: S608, S611
 
 
+def published_pages(text: str, region: str = "") -> list[int]:
+    """PostgreSQL: the ids of the published pages of active members whose trade matches `text` (and who live in
+    `region`, when given), read from the search table alone (showcase migration 0007 keeps the page's id, the
+    member's region and activation there): the directory's search by trade, and region, without a join."""
+    terms = words(text)
+    matching = _postgres_matching_ids(terms)
+    sql = matching.sql.replace("SELECT member_id", "SELECT profile_id", 1) + " AND active"
+    params = list(matching.params)
+    if region:
+        sql += " AND region = %s"
+        params.append(region)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def trade_matches(text: str, path: str = "trade") -> Q:
     """A filter for `.filter()`: the members (at `path` from the queried model, « member__trade ») whose trade
     matches `text`, among the members whose page is published (the directory's search, its one use).

@@ -2,6 +2,7 @@
 daily rotation; never by popularity or stars. The day's order is cached (`ranking`); a search is one query for the
 matching ids; each card says what was verified (written and kept by showcase/cards.py)."""
 
+from django.db import connection
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -106,12 +107,24 @@ def ranked_ids(**filters) -> list[int]:
     order = ranking()
     if not filters:
         return order
-    matched = set(_matching(**filters).values_list("pk", flat=True))
+    matched = _matching_ids(filters)
     if filters.get("competence") is not None:
         seed = _seed(timezone.localdate())
         return sorted(matched, key=lambda pk: (_rotation(seed, pk), pk))
     where = positions(order)
     return sorted((pk for pk in matched if pk in where), key=where.__getitem__)
+
+
+def _matching_ids(filters: dict) -> set[int]:
+    """The ids of the published pages these (non-empty) filters keep. On PostgreSQL a search by trade, alone or with
+    a region (the directory's usual search), reads the search table alone (accounts.search.published_pages)."""
+    if (
+        connection.vendor == "postgresql"
+        and set(filters) <= {"trade", "region"}
+        and member_search.words(filters.get("trade", ""))
+    ):
+        return set(member_search.published_pages(filters["trade"], region=filters.get("region", "")))
+    return set(_matching(**filters).values_list("pk", flat=True))
 
 
 # What a card shows (showcase/directory.html, the API's directory): not the member's whole account.

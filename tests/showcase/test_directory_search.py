@@ -239,3 +239,38 @@ def test_on_postgresql_the_search_is_french_full_text_over_the_published_pages_g
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the pending key checks of this test's writes first
         cursor.execute("TRUNCATE showcase_profile CASCADE")
     assert _indexed_members() == set()
+
+
+def test_a_members_region_and_activation_follow_them_into_the_search(client, pages):
+    """PostgreSQL answers a search by trade and region from its search table alone (showcase migration 0007): the
+    member's region and activation are copied there, and each change of them follows (SQLite joins the accounts)."""
+    moved = pages[0].member  # Graphiste, OCC
+    moved.region = "BRE"
+    moved.save()
+    assert _headlines(client, trade="graph", region="BRE") == ["Profil 0", "Profil 5"]
+    assert _headlines(client, trade="graph", region="OCC") == []
+    User.objects.filter(pk=pages[5].member_id).update(is_active=False)
+    assert _headlines(client, trade="graph", region="BRE") == ["Profil 0"]
+    assert _headlines(client, trade="graph") == ["Profil 0"]
+    User.objects.filter(pk=pages[5].member_id).update(is_active=True)
+    assert _headlines(client, trade="graph") == ["Profil 0", "Profil 5"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search table is PostgreSQL's")
+def test_on_postgresql_a_search_by_trade_and_region_reads_the_search_table_alone(pages, django_assert_num_queries):
+    """One query on the search table, no join to the pages or the accounts, and the same pages as the general
+    filters (`_matching`, which joins them) after a page moved to another member, a withdrawal, a new page."""
+    page = pages[2]
+    page.member = UserFactory(compagnon=True, trade="Graphiste motion", region="OCC")
+    page.save()
+    pages[4].published = False
+    pages[4].save()
+    _publish(UserFactory(compagnon=True, trade="Graphiste", region="BRE", is_active=False), "Profil 9")
+    for trade, region in [("graph", ""), ("graph", "OCC"), ("graph", "BRE"), ("traduc", ""), ("web", "BRE")]:
+        filters = {"trade": trade, "region": region} if region else {"trade": trade}
+        expected = set(directory._matching(**filters).values_list("pk", flat=True))
+        with django_assert_num_queries(1) as captured:
+            assert directory._matching_ids(filters) == expected
+        sql = captured.captured_queries[0]["sql"]
+        assert "showcase_profile_trade_search" in sql and "JOIN" not in sql.upper()
+    assert page.pk in directory._matching_ids({"trade": "motion", "region": "OCC"})

@@ -1,6 +1,6 @@
 """SQLite's full-text search over a model's own text columns (FTS5 with external content: nothing copied twice),
 kept in step by triggers on those columns, whoever writes them (a service, the admin, a bulk load). Used by the
-missions' search (missions migration 0007) and the directory's search by trade (accounts migration 0006);
+missions' search (missions migration 0007);
 PostgreSQL has GIN indexes instead. Prefix indexes for a word's first 2, 3 and 4 letters; accents folded.
 
 Caution: on SQLite, a migration that rebuilds the content table (most `AlterField`) drops its triggers; each

@@ -2,7 +2,6 @@
 daily rotation; never by popularity or stars. The day's order is cached (`ranking`); a search is one query for the
 matching ids; each card says what was verified (written and kept by showcase/cards.py)."""
 
-from django.db import connection
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -52,10 +51,10 @@ def ranked(*, trade="", competence=None, region="", language="", available=False
 
 def _matching(*, trade="", competence=None, region="", language="", available=False):
     """The published profiles these filters keep, in no order. The trade is searched by accounts.search (full-text
-    search under a GIN index on PostgreSQL)."""
+    search: a GIN index on PostgreSQL, FTS5 on SQLite)."""
     profiles = Profile.objects.published()
     if trade:
-        profiles = profiles.filter(member_search.trade_matches(trade, "member__trade"))
+        profiles = profiles.filter(member_search.page_matches(trade))
     if region:
         profiles = profiles.filter(member__region=region)
     if language:
@@ -116,13 +115,9 @@ def ranked_ids(**filters) -> list[int]:
 
 
 def _matching_ids(filters: dict) -> set[int]:
-    """The ids of the published pages these (non-empty) filters keep. On PostgreSQL a search by trade, alone or with
-    a region (the directory's usual search), reads the search table alone (accounts.search.published_pages)."""
-    if (
-        connection.vendor == "postgresql"
-        and set(filters) <= {"trade", "region"}
-        and member_search.words(filters.get("trade", ""))
-    ):
+    """The ids of the published pages these (non-empty) filters keep. A search by trade, alone or with a region (the
+    directory's usual search), reads the search table alone (accounts.search.published_pages)."""
+    if set(filters) <= {"trade", "region"} and member_search.words(filters.get("trade", "")):
         return set(member_search.published_pages(filters["trade"], region=filters.get("region", "")))
     return set(_matching(**filters).values_list("pk", flat=True))
 

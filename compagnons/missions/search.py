@@ -9,11 +9,14 @@ or the deliverables; nothing the visitor types is ever a query operator.
 The page, newest first: PostgreSQL reads the matches through the GIN index and sorts them, so their number comes
 with the page (`paginator`: CountedPaginator, one query). SQLite walks the published missions newest first through
 their (status, published_at) index, keeps those among the matches and stops at the page's end (its planner would
-rather fetch every match by its id and sort them all: 4.6 ms a search at scale, 0.35 now); the count is apart.
+rather fetch every match by its id and sort them all: 4.6 ms a search at scale, 0.35 now); the count is apart, and
+for a search by words alone read from the FTS5 table, which holds the published missions only (0.03 to 0.17 ms at
+scale instead of 0.6 to 1.0 ms looking up each match's mission).
 
 Caution for a later migration of `Mission`: on SQLite, a migration that rebuilds the table (most `AlterField`)
 drops its triggers with it; tests/missions/test_search.py fails if they are gone."""
 
+import functools
 import re
 
 from django.core.paginator import Paginator
@@ -57,6 +60,31 @@ def matching(missions: QuerySet, text: str) -> QuerySet:
     )
 
 
-def paginator() -> type[Paginator]:
-    """How a search's page and count are read (see the module's docstring)."""
-    return CountedPaginator if connection.vendor == "postgresql" else Paginator
+FTS_TABLE = "missions_mission_fts"
+
+
+class WordsCountPaginator(Paginator):
+    """SQLite, a search by words alone: the number of matches counted in the FTS5 table (the published missions
+    only, migration 0008), not by looking up each match's mission; the page read as Django's Paginator does."""
+
+    def __init__(self, object_list, per_page, *, text: str):
+        super().__init__(object_list, per_page)
+        self.text = text
+
+    @functools.cached_property
+    def count(self) -> int:
+        query = sqlite_fts.matching_ids(FTS_TABLE, words(self.text))
+        with connection.cursor() as cursor:
+            # a constant table name; the words go as a parameter
+            cursor.execute(query.sql.replace("SELECT rowid", "SELECT count(*)", 1), query.params)
+            return cursor.fetchone()[0]
+
+
+def paginator(text: str, *, words_only: bool):
+    """How a search's page and count are read (see the module's docstring): `words_only` when no other filter than
+    the words applies."""
+    if connection.vendor == "postgresql":
+        return CountedPaginator
+    if words_only and words(text):
+        return functools.partial(WordsCountPaginator, text=text)
+    return Paginator

@@ -151,3 +151,22 @@ def test_on_sqlite_a_search_walks_the_published_missions_newest_first_and_never_
         plan = " | ".join(row[-1] for row in cursor.fetchall())
     assert "USING INDEX mission_status_pub_idx" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_on_sqlite_a_search_by_words_alone_counts_its_matches_in_the_index(client, missions, make_mission):
+    """The index holds the published missions only: a search by words alone counts there, without reading a
+    mission; with another filter the count is the filtered one."""
+    from django.test.utils import CaptureQueriesContext
+
+    remote = make_mission(title="Agenda partagé d'une association", place=Mission.Place.ON_SITE)
+    Mission.objects.filter(pk=remote.pk).update(status=Mission.Status.PUBLISHED, published_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("missions:list"), {"q": "agenda"})
+    expected = search.matching(Mission.objects.published(), "agenda").count()
+    assert response.context["page"].paginator.count == 2 == expected
+    counts = [q["sql"] for q in queries.captured_queries if "count(" in q["sql"].lower()]
+    assert len(counts) == 1 and "missions_mission_fts" in counts[0] and 'missions_mission"' not in counts[0], counts
+    response = client.get(reverse("missions:list"), {"q": "agenda", "place": Mission.Place.ON_SITE})
+    assert response.context["page"].paginator.count == 1
+    assert [m.pk for m in response.context["page"].object_list] == [remote.pk]

@@ -160,29 +160,37 @@ def search(query: str, user, page: int = 1) -> Results:
         # few milliseconds); only when fewer than RANKED match there, through the GIN index over all posts (quick
         # then: such words are rare). The planner alone took the index for words often found together (its
         # estimate multiplies each word's frequency) and read 100,000 matches to keep 1,000: 1 to 5 s.
+        # Whether the title holds a word is read with each match (its search_vector is at hand then), and the page
+        # is taken from the matches sorted first, each kept if visible: the engine looks up the posts and threads
+        # of the page's rows only (joining all 1,000 to sort them was half of the query: 10 -> 5 ms at 2.2 million
+        # posts). `OFFSET 0` keeps the sorted matches a subquery whose order the filter and the LIMIT follow.
         sql = f"""
             WITH recent AS MATERIALIZED (
-                SELECT r.id FROM (SELECT id, search_vector FROM community_post ORDER BY id DESC LIMIT %s) r
+                SELECT r.id, r.created_at, r.search_vector @@ to_tsquery('french'::regconfig, %s) AS titled
+                FROM (SELECT id, created_at, search_vector FROM community_post ORDER BY id DESC LIMIT %s) r
                 WHERE r.search_vector @@ to_tsquery('french'::regconfig, %s)
                 ORDER BY r.id DESC LIMIT %s
             ), m AS MATERIALIZED (
-                SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= %s
+                SELECT id, created_at, titled FROM recent WHERE (SELECT count(*) FROM recent) >= %s
                 UNION ALL (
-                    SELECT p.id FROM community_post p
+                    SELECT p.id, p.created_at, p.search_vector @@ to_tsquery('french'::regconfig, %s)
+                    FROM community_post p
                     WHERE (SELECT count(*) FROM recent) < %s
                     AND p.search_vector @@ to_tsquery('french'::regconfig, %s)
                     ORDER BY p.id DESC LIMIT %s
                 )
             ), capped AS (SELECT count(*) >= %s AS capped FROM m)
-            SELECT p.id, capped.capped FROM m
-            JOIN community_post p ON p.id = m.id
-            JOIN community_thread t ON t.id = p.thread_id
-            JOIN community_category c ON c.id = t.category_id
-            CROSS JOIN capped
-            WHERE p.status = 'visible' AND t.hidden_at IS NULL {visibility}
-            ORDER BY p.search_vector @@ to_tsquery('french'::regconfig, %s) DESC, p.created_at DESC, p.id DESC
+            SELECT s.id, capped.capped, s.titled, s.created_at FROM (
+                SELECT id, titled, created_at FROM m ORDER BY titled DESC, created_at DESC, id DESC OFFSET 0
+            ) s CROSS JOIN capped
+            WHERE EXISTS (
+                SELECT 1 FROM community_post p
+                JOIN community_thread t ON t.id = p.thread_id
+                JOIN community_category c ON c.id = t.category_id
+                WHERE p.id = s.id AND p.status = 'visible' AND t.hidden_at IS NULL {visibility}
+            )
             LIMIT %s OFFSET %s"""  # noqa: S608
-        params = [RECENT, tsquery, RANKED, RANKED, RANKED, tsquery, RANKED, RANKED, *params_tail, in_title]
+        params = [in_title, RECENT, tsquery, RANKED, RANKED, in_title, RANKED, tsquery, RANKED, RANKED, *params_tail]
         params += [PAGE_SIZE + 1, offset]
     else:
         # FTS5 streams whole words' lists newest first and stops at the LIMIT; then the rows among those whose title
@@ -214,6 +222,9 @@ def search(query: str, user, page: int = 1) -> Results:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        # the page's rows in the ranking's order whatever the plan (the subquery's order is the engine's practice)
+        rows.sort(key=lambda row: (not row[2], -row[3].timestamp(), -row[0]))
     capped = bool(rows and rows[0][1])
     ids = [row[0] for row in rows]
     has_next = len(ids) > PAGE_SIZE and page < MAX_PAGES

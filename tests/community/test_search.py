@@ -106,6 +106,20 @@ def test_results_are_paged(asker):
     assert len(second.posts) == 3 and not second.has_next
 
 
+def test_the_pages_skip_the_hidden_matches_in_the_rankings_order(asker, helper, formateur, monkeypatch):
+    """The page is taken from the matches in the ranking's order, each kept if visible (PostgreSQL looks up the
+    page's rows only): hidden posts at the top leave no hole, and the next page starts where the last one ended."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    titled = [ask(asker, title=f"Acompte numéro {i}", body="Combien ?") for i in range(4)]
+    in_body = [ask(asker, title=f"Question {i}", body="Un acompte ?") for i in range(3)]
+    for thread in (titled[3], titled[1]):
+        services.moderate(question_of(thread), "hide", by=formateur, reason="Doublon")
+    expected = [question_of(t).pk for t in (titled[2], titled[0], in_body[2], in_body[1], in_body[0])]
+    pages = [search.search("acompte", asker, number) for number in (1, 2, 3)]
+    assert [post.pk for page in pages for post in page.posts] == expected
+    assert [page.has_next for page in pages] == [True, True, False]
+
+
 def test_search_page(client, corpus, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         response = client.get(reverse("community:search"), {"q": "facture"})

@@ -124,6 +124,18 @@ MAX_PAGES = RANKED // PAGE_SIZE
 RECENT = 20_000
 
 
+RESULT_FIELDS = (
+    "is_question",
+    "body",
+    "created_at",
+    "thread__title",
+    "thread__category__name",
+    "author__first_name",
+    "author__last_name",
+    "author__erased_at",
+)
+
+
 @dataclass
 class Results:
     posts: list[Post]
@@ -229,5 +241,7 @@ def search(query: str, user, page: int = 1) -> Results:
     ids = [row[0] for row in rows]
     has_next = len(ids) > PAGE_SIZE and page < MAX_PAGES
     ids = ids[:PAGE_SIZE]
-    found = Post.objects.select_related("thread__category", "author").in_bulk(ids)
+    # what the results show (community.templatetags search_results), not the post's search_vector nor its HTML: at
+    # scale the vectors alone were most of the bytes read and decoded for a page of 20
+    found = Post.objects.select_related("thread__category", "author").only(*RESULT_FIELDS).in_bulk(ids)
     return Results([found[pk] for pk in ids if pk in found], page, has_next, capped)

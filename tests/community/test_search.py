@@ -120,6 +120,19 @@ def test_the_pages_skip_the_hidden_matches_in_the_rankings_order(asker, helper, 
     assert [page.has_next for page in pages] == [True, True, False]
 
 
+def test_the_results_read_what_they_show_and_nothing_more(corpus, asker, django_assert_num_queries):
+    """The page's posts come with what the results show (no query per post when they are written), without their
+    search_vector or HTML."""
+    from compagnons.community.templatetags.community import search_results
+
+    posts = search.search("facture", asker).posts
+    assert len(posts) == 3
+    with django_assert_num_queries(0):
+        html = search_results(posts)
+    assert "Facture impayée depuis trois mois" in html
+    assert all({"search_vector", "body_html"} <= post.get_deferred_fields() for post in posts)
+
+
 def test_search_page(client, corpus, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         response = client.get(reverse("community:search"), {"q": "facture"})

@@ -8,6 +8,7 @@ from compagnons.credentials import services as credentials
 from compagnons.credentials import verification
 from compagnons.showcase import services as showcase
 from compagnons.skills.models import Certification
+from tests.core.test_fragments import fragment_cache  # noqa: F401 - the fixture
 from tests.factories import UserFactory
 from tests.factories.missions import MissionFactory
 
@@ -68,12 +69,33 @@ def test_a_mission_shows_its_competences_in_the_referentiel_order_and_its_client
         first.pk: [{"id": c.pk, "code": c.code, "label": c.label} for c in (competences[0], competences[3])],
         second.pk: [{"id": competences[2].pk, "code": competences[2].code, "label": competences[2].label}],
     }
-    with django_assert_num_queries(3):  # the rate limit's counter, the page, the compétences of the whole page
+    # the rate limit's counter, the page, the compétences' references (from the process when the cache is on), the
+    # compétences of the whole page
+    with django_assert_num_queries(4):
         items = client.get("/api/v1/missions").json()["items"]
     assert {m["id"]: m["competences"] for m in items} == expected
     assert {m["id"]: m["region"] for m in items}[first.pk] == "OCC"
     detail = client.get(f"/api/v1/missions/{first.pk}").json()
     assert detail["competences"] == expected[first.pk] and detail["region"] == "OCC"
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_the_competences_references_are_kept_until_the_referentiel_changes(
+    client, competences, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The compétences' codes and labels are kept in the process (not joined for each page): still one query for
+    the page's compétences whatever their number, and an edited label shows at once."""
+    mission = MissionFactory(published=True, competences=[competences[1], competences[0]])
+    client.get("/api/v1/missions?remote=true")
+    with django_assert_num_queries(3):  # the counter, the page, its compétences (the tables' versions: the cache)
+        items = client.get("/api/v1/missions?remote=true").json()["items"]
+    assert [c["code"] for c in items[0]["competences"]] == [competences[0].code, competences[1].code]
+    with django_capture_on_commit_callbacks(execute=True):
+        competences[1].label = "Relancer les impayés avec tact"
+        competences[1].save()
+    items = client.get("/api/v1/missions?remote=true").json()["items"]
+    assert items[0]["id"] == mission.pk
+    assert items[0]["competences"][1]["label"] == "Relancer les impayés avec tact"
 
 
 def test_mission_filters(client, competences):
@@ -341,7 +363,9 @@ def test_a_filtered_list_reads_only_what_it_shows_and_shows_it_all(client, djang
     """The missions are read with the columns `_mission` shows only (issue 21): none read again one by one, and each
     field of the answer equal to the mission's own."""
     missions = MissionFactory.create_batch(3, published=True, place="remote", budget_cents=90_000)
-    with django_assert_num_queries(3):  # the rate limit's counter, the page, the compétences of the whole page
+    # the rate limit's counter, the page, the compétences' references (kept in the process when the cache is on),
+    # the compétences of the whole page
+    with django_assert_num_queries(4):
         items = client.get("/api/v1/missions?remote=true&budget_min=500").json()["items"]
     assert {item["id"] for item in items} == {m.pk for m in missions}
     for item in items:

@@ -213,16 +213,16 @@ def _missions():
 COMPETENCE_TABLES = ("skills_certification", "skills_block", "skills_competence")
 
 
+def _read_competence_refs() -> dict[int, tuple[int, dict]]:
+    rows = Competence.objects.order_by(*Competence._meta.ordering).values_list("pk", "code", "label")
+    return {pk: (rank, {"id": pk, "code": code, "label": label}) for rank, (pk, code, label) in enumerate(rows)}
+
+
 def _competence_refs() -> dict[int, tuple[int, dict]]:
     """{compétence id: (its rank in the compétences' order, its reference as `_ref` writes it)}, for every
     compétence of every version of the référentiel (a mission keeps those of its day): a few hundred, kept in the
     process while those tables are unchanged (core.fragments.versioned)."""
-
-    def compute():
-        rows = Competence.objects.order_by(*Competence._meta.ordering).values_list("pk", "code", "label")
-        return {pk: (rank, {"id": pk, "code": code, "label": label}) for rank, (pk, code, label) in enumerate(rows)}
-
-    return fragments.versioned("api-competence-refs", COMPETENCE_TABLES, compute, local=True)
+    return fragments.versioned("api-competence-refs", COMPETENCE_TABLES, _read_competence_refs, local=True)
 
 
 def _competences_of(missions: list[Mission]) -> dict[int, list[dict]]:
@@ -230,8 +230,12 @@ def _competences_of(missions: list[Mission]) -> dict[int, list[dict]]:
     compétence ids for a whole page, their references from the process (joining the compétences, their blocs and
     référentiels to sort them took 1 to 2 ms of a filtered page of 50, most of it the ORM compiling the joins)."""
     through = Mission.competences.through
+    pairs = list(
+        through.objects.filter(mission_id__in=[m.pk for m in missions]).values_list("mission_id", "competence_id")
+    )
     refs = _competence_refs()
-    pairs = through.objects.filter(mission_id__in=[m.pk for m in missions]).values_list("mission_id", "competence_id")
+    if any(competence_id not in refs for _mission_id, competence_id in pairs):
+        refs = _read_competence_refs()  # a compétence newer than the kept ones (its version not seen yet): read now
     found: dict[int, list[tuple[int, dict]]] = {}
     for mission_id, competence_id in pairs:
         found.setdefault(mission_id, []).append(refs[competence_id])

@@ -98,6 +98,18 @@ def test_the_competences_references_are_kept_until_the_referentiel_changes(
     assert items[0]["competences"][1]["label"] == "Relancer les impayés avec tact"
 
 
+def test_a_competence_the_kept_references_lack_is_read_at_once(client, competences, monkeypatch):
+    """A compétence newer than the references this process kept (its version not seen yet) is read, never a 500."""
+    from compagnons.api import public
+
+    mission = MissionFactory(published=True, competences=[competences[0]])
+    monkeypatch.setattr(public, "_competence_refs", dict)
+    response = client.get("/api/v1/missions?remote=true")
+    assert response.status_code == 200
+    assert response.json()["items"][0]["id"] == mission.pk
+    assert response.json()["items"][0]["competences"][0]["code"] == competences[0].code
+
+
 def test_mission_filters(client, competences):
     remote = MissionFactory(published=True, competences=competences[:1], budget_cents=200_000)
     on_site = MissionFactory(published=True, competences=competences[1:2], place="on_site", location="Lyon")

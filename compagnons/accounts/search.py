@@ -47,13 +47,20 @@ def _postgres_matching_ids(terms: list[str]) -> RawSQL:
 SQLITE_TABLE = "showcase_profile_trade_fts"
 
 
-def _sqlite_match(terms: list[str], region: str = "") -> str:
-    """SQLite: `trade : "mot1"* AND trade : "mot2"*` (and `region : "bre"`): quoted, a word is never an FTS5
+def _matching_ids(terms: list[str], region: str = "") -> RawSQL:
+    """The ids of the pages whose member's trade holds every word (and who live in `region`), on the search table
+    alone. SQLite: `trade : "mot1"* AND trade : "mot2"*` (and `region : "bre"`), each word quoted, never an FTS5
     operator (the words are \\w+, which holds no quote; a region is a code of the form's choices)."""
+    if connection.vendor == "postgresql":
+        matching = _postgres_matching_ids(terms)
+        if not region:
+            return matching
+        return RawSQL(f"{matching.sql} AND region = %s", [*matching.params, region])  # noqa: S611
     match = " AND ".join(f'trade : "{term}"*' for term in terms)
     if region:
         match += ' AND region : "' + region.replace('"', "") + '"'
-    return match
+    # a constant table name formatted in; the words go as a parameter
+    return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [match])  # noqa: S608, S611
 
 
 def published_pages(text: str, region: str = "") -> list[int]:
@@ -62,17 +69,9 @@ def published_pages(text: str, region: str = "") -> list[int]:
     terms = words(text)
     if not terms:
         return []
-    if connection.vendor == "postgresql":
-        matching = _postgres_matching_ids(terms)
-        sql, params = matching.sql, list(matching.params)
-        if region:
-            sql += " AND region = %s"
-            params.append(region)
-    else:
-        sql = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"  # noqa: S608 - a constant name
-        params = [_sqlite_match(terms, region)]
+    matching = _matching_ids(terms, region)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(matching.sql, matching.params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -80,10 +79,4 @@ def page_matches(text: str) -> Q:
     """A filter of published pages (`Profile.objects.filter(…)`): those whose member's trade matches `text`. An
     empty or wordless text filters nothing."""
     terms = words(text)
-    if not terms:
-        return Q()
-    if connection.vendor == "postgresql":
-        return Q(pk__in=_postgres_matching_ids(terms))
-    # a constant table name formatted in; the words go as a parameter
-    sql = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"  # noqa: S608
-    return Q(pk__in=RawSQL(sql, [_sqlite_match(terms)]))  # noqa: S611
+    return Q(pk__in=_matching_ids(terms)) if terms else Q()

@@ -80,11 +80,12 @@ class WordsCountPaginator(Paginator):
             return cursor.fetchone()[0]
 
 
-def paginator(text: str, *, words_only: bool):
-    """How a search's page and count are read (see the module's docstring): `words_only` when no other filter than
-    the words applies."""
+def paginator(filters: dict):
+    """How a search's page and count are read (see the module's docstring), from the list's filters (the words in
+    `q`, the others empty or not)."""
     if connection.vendor == "postgresql":
         return CountedPaginator
-    if words_only and words(text):
-        return functools.partial(WordsCountPaginator, text=text)
+    others = [value for name, value in filters.items() if name != "q" and value not in ("", None)]
+    if not others and words(filters["q"]):
+        return functools.partial(WordsCountPaginator, text=filters["q"])
     return Paginator

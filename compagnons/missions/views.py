@@ -76,10 +76,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
             missions = missions.filter(starts_on__gte=data["starts_after"])
     # What a summary shows (templatetags mission_summaries), not the long texts: a search sorts its matches.
     missions = missions.for_site(getattr(request, "site", None)).only(*SUMMARY_FIELDS)
-    paginator = Paginator
-    if form.is_valid() and form.cleaned_data["q"]:
-        others = [value for name, value in form.cleaned_data.items() if name != "q" and value not in ("", None)]
-        paginator = search.paginator(form.cleaned_data["q"], words_only=not others)
+    paginator = search.paginator(form.cleaned_data) if form.is_valid() and form.cleaned_data["q"] else Paginator
     page = paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -133,9 +133,21 @@ def test_the_index_holds_the_published_pages_members_only(client, pages):
 
 
 def test_what_a_visitor_types_is_never_a_query_operator(client, pages):
-    for text in ["a & | ! :* ( )", "'", "--", "graph:* | web", "!!!", "é" * 200]:
-        response = client.get(reverse("showcase:directory"), {"trade": text})
-        assert response.status_code == 200
+    for text in [
+        "a & | ! :* ( )",
+        "'",
+        "--",
+        "graph:* | web",
+        "!!!",
+        "é" * 200,
+        "___",
+        "a_b",
+        "région : bre",
+        "NEAR(graph web)",
+    ]:
+        for query in ({"trade": text}, {"trade": text, "region": "BRE"}):
+            response = client.get(reverse("showcase:directory"), query)
+            assert response.status_code == 200
     assert member_search.words("graph | web! :*") == ["graph", "web"]
     assert member_search.words("&|!") == []
 

@@ -27,7 +27,7 @@ from compagnons.community.forms import (
 )
 from compagnons.community.models import Category, Follow, Moderator, Notification, Post, Report, Thread
 from compagnons.community.search import search as run_search
-from compagnons.core import fragments
+from compagnons.core import fragments, frames
 from compagnons.core.exceptions import Refused
 from compagnons.core.ids import parse_id, parse_page
 from compagnons.core.permissions import is_team, require_team
@@ -168,7 +168,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"]
         results = run_search(query, request.user, parse_page(request.GET.get("page"), maximum=500))
-    return render(request, "community/search.html", {"form": form, "results": results, "query": query})
+    return frames.render(request, "community/search.html", {"form": form, "results": results, "query": query})
 
 
 # --- Writing ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compagnons.apprenticeship.models import Mentorship
-from compagnons.core import fragments
+from compagnons.core import fragments, frames
 from compagnons.core.exceptions import Refused
 from compagnons.core.models import AuditLog
 from compagnons.core.money import euros
@@ -80,7 +80,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     page = paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "missions/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return frames.render(request, "missions/list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compagnons.core import fragments
+from compagnons.core import fragments, frames
 from compagnons.core.exceptions import InvalidTransition, Refused
 from compagnons.core.refusals import refused
 from compagnons.core.views import client_ip
@@ -268,7 +268,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "cards": page_of_cards(list(page.object_list)), "query": query.urlencode()}
-    return render(request, "showcase/directory.html", context)
+    return frames.render(request, "showcase/directory.html", context)
 
 
 # --- Brochure, pitch, reviews, messages ---------------------------------------------------------

@@ -15,6 +15,7 @@ a model changes it at the next start of the process.
 The markers are integers no query holds as a constant (below -2**62); each must appear among the compiled query's
 parameters, or `Compiled` refuses to build it. tests/core/test_compiled.py compares the answers with the ORM's."""
 
+import copy
 from collections.abc import Callable
 
 from django.db import connections
@@ -67,3 +68,73 @@ class _Slot:
 
     def __init__(self, name: str):
         self.name = name
+
+
+class CompiledSlice:
+    """A slice of a queryset (a page of a search) compiled once per database, shape and slice, then read with each
+    call's values as the ORM reads it: its model instances, `select_related` objects and annotations built by the
+    queryset's own iterable from the rows, only the compiling skipped. `shape`: what changes the SQL itself and
+    goes to `build` as is (a site's order of métiers); `values`: what goes in as parameters, each through a marker
+    (an integer as `Compiled`'s, a string `\\x00compiled:N\\x00`), which the query must hold.
+
+        PAGE = CompiledSlice(lambda shape, match: Mission.objects.filter(...).order_by(...))
+        PAGE.rows(start=0, stop=20, shape=site_key, match="mot:*")     # a list of Mission
+
+    At most MAX_SHAPES compiled slices are kept (then all are forgotten). tests/core/test_compiled.py compares the
+    rows with the ORM's."""
+
+    MAX_SHAPES = 256
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._compiled: dict[tuple, tuple] = {}
+
+    def rows(self, *, start: int, stop: int, shape=(), using: str = "default", **values) -> list:
+        key = (using, start, stop, shape, tuple(sorted((name, type(value)) for name, value in values.items())))
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compile(key, using, start, stop, shape, values)
+        queryset, compiler, sql, slots = found
+        params = Compiled._params(slots, values)
+        run = copy.copy(compiler)
+        run.connection = connections[using]
+        run.as_sql = lambda *args, **kwargs: (sql, params)
+        return list(queryset._iterable_class(_Reading(queryset, run)))
+
+    def _compile(self, key, using, start, stop, shape, values) -> tuple:
+        markers = {
+            name: (_MARKER_BASE - n if isinstance(value, int) else f"\x00compiled:{n}\x00")
+            for n, (name, value) in enumerate(sorted(values.items()))
+        }
+        queryset = self.build(shape, **markers).using(using)[start:stop]
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        by_marker = {value: name for name, value in markers.items()}
+        slots = [_Slot(by_marker[p]) if isinstance(p, int | str) and p in by_marker else p for p in params]
+        missing = set(values) - {slot.name for slot in slots if isinstance(slot, _Slot)}
+        if missing:
+            raise ValueError(f"CompiledSlice: the query holds no place for {sorted(missing)}")
+        if len(self._compiled) >= self.MAX_SHAPES:
+            self._compiled.clear()
+        found = self._compiled[key] = (queryset, compiler, sql, slots)
+        return found
+
+
+class _Reading:
+    """What a queryset's iterable reads of it (ModelIterable: its database, model, fetch mode, known related objects
+    and its query's compiler), with the compiler already set up and its SQL already written."""
+
+    def __init__(self, queryset: QuerySet, compiler):
+        self.db = queryset.db
+        self.model = queryset.model
+        self._fetch_mode = queryset._fetch_mode
+        self._known_related_objects = queryset._known_related_objects
+        self.query = _Query(compiler)
+
+
+class _Query:
+    def __init__(self, compiler):
+        self._compiler = compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler

@@ -23,7 +23,7 @@ class CountedPaginator(Paginator):
         if not 1 <= number <= MAX_NUMBER:
             return super().get_page(number)  # Django's last page
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.annotate(**{TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
+        rows = list(self.counted_rows(bottom, bottom + self.per_page))
         if not rows:
             return super().get_page(number)  # past the end, or nothing found: Django's count and last page
         self.__dict__["count"] = getattr(rows[0], TOTAL)  # `count` is a cached_property: set it, never recount
@@ -32,3 +32,7 @@ class CountedPaginator(Paginator):
         except InvalidPage:  # cannot happen with rows on the page, but never a 500 if it did
             return super().get_page(number)
         return self._get_page(rows, number, self)
+
+    def counted_rows(self, bottom: int, top: int):
+        """The rows from `bottom` to `top`, each with the number of all the rows as its `TOTAL` attribute."""
+        return self.object_list.annotate(**{TOTAL: Window(Count("*"))})[bottom:top]

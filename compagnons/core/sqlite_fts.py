@@ -32,12 +32,20 @@ def drop_statements(fts: str) -> list[str]:
     return [*triggers, f"DROP TABLE IF EXISTS {fts}"]
 
 
+def match_expression(words: list[str]) -> str:
+    """Every word, each as a word or a word's beginning (`"mot1"* "mot2"*`): quoted, a word is never an FTS5
+    operator (the callers' words are \\w+, which holds no quote)."""
+    return " ".join(f'"{word}"*' for word in words)
+
+
 def matching_ids(fts: str, words: list[str]) -> RawSQL:
-    """The ids whose text holds every word, each as a word or a word's beginning (`"mot1"* "mot2"*`): quoted, a
-    word is never an FTS5 operator (the callers' words are \\w+, which holds no quote)."""
-    query = " ".join(f'"{word}"*' for word in words)
-    # a constant table name formatted in; the words go as a parameter
-    return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [query])  # noqa: S608, S611
+    """The ids whose text holds every word (`match_expression`)."""
+    return ids_matching(fts, match_expression(words))
+
+
+def ids_matching(fts: str, expression: str) -> RawSQL:
+    """The ids whose text matches `expression`, which goes as a parameter (a constant table name is formatted in)."""
+    return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression])  # noqa: S608, S611
 
 
 def create_subset_statements(fts: str, content: str, columns: tuple[str, ...], column: str, value: str) -> list[str]:

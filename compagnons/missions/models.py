@@ -82,7 +82,10 @@ class MissionQuerySet(models.QuerySet):
         first within each. The site's choice is read from the process (`site_trade_positions`): no subquery per
         mission (a search sorted every match through it), and without a choice the plain order of the
         (status, published_at) index."""
-        positions = site_trade_positions().get(site.pk if site else None)
+        return self.for_positions(site_trade_positions().get(site.pk if site else None))
+
+    def for_positions(self, positions) -> "MissionQuerySet":
+        """`for_site` from the site's (trade id, position) pairs (`site_trade_positions`), or none."""
         if not positions:
             return self.order_by("-published_at", "-pk")
         rank = models.Case(

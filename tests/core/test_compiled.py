@@ -62,3 +62,41 @@ def test_has_mfa_asks_the_compiled_query(formateur):
     with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
         assert accounts.has_mfa(formateur) is True
     assert compiled.call_count == 0
+
+
+def test_a_compiled_slice_reads_what_the_orm_reads(compagnon, apprenti, formateur):
+    """Instances with their related objects (select_related) and annotations, for integer and text values, each
+    slice and shape compiled once."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from compagnons.core.compiled import CompiledSlice
+
+    def build(shape, email, after):
+        members = User.objects.exclude(email=email).filter(pk__gt=after).order_by("pk")
+        if shape == "named":
+            members = members.annotate(shown=Concat("first_name", Value(" "), "last_name"))
+        return members
+
+    page = CompiledSlice(build)
+    everyone = list(User.objects.order_by("pk"))
+    for shape in ((), "named"):
+        for email, after, start in [(compagnon.email, 0, 0), (apprenti.email, everyone[0].pk, 1), ("x@y.z", 0, 2)]:
+            read = page.rows(start=start, stop=start + 2, shape=shape, email=email, after=after)
+            expected = list(build(shape, email, after)[start : start + 2])
+            assert [_fields(m) for m in read] == [_fields(m) for m in expected]
+            if shape == "named":
+                assert [m.shown for m in read] == [m.shown for m in expected]
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        assert [m.pk for m in page.rows(start=0, stop=2, shape="named", email="", after=0)] == [
+            m.pk for m in everyone[:2]
+        ]
+    assert compiled.call_count == 0
+
+
+def test_a_compiled_slice_refuses_a_value_it_does_not_hold():
+    from compagnons.core.compiled import CompiledSlice
+
+    ignoring = CompiledSlice(lambda shape, email: User.objects.all())
+    with pytest.raises(ValueError, match="email"):
+        ignoring.rows(start=0, stop=1, email="a@b.c")

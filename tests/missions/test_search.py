@@ -170,3 +170,53 @@ def test_on_sqlite_a_search_by_words_alone_counts_its_matches_in_the_index(clien
     response = client.get(reverse("missions:list"), {"q": "agenda", "place": Mission.Place.ON_SITE})
     assert response.context["page"].paginator.count == 1
     assert [m.pk for m in response.context["page"].object_list] == [remote.pk]
+
+
+def _page_ids(page) -> tuple:
+    return [m.pk for m in page.object_list], page.paginator.count, page.number, page.has_next()
+
+
+def test_a_search_by_words_alone_is_the_filtered_lists_page_without_compiling(published, formateur, settings):
+    """`words_page` reads the page through SQL compiled once per process (core.compiled.CompiledSlice): the same
+    missions, order, count and page number as the list's queryset, on a site with its métiers first too; a second
+    search compiles nothing."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from compagnons.core import sites
+    from compagnons.missions.forms import FilterForm
+    from compagnons.missions.views import _filtered_page
+    from compagnons.skills.models import Trade
+
+    trades = list(Trade.objects.order_by("pk")[:2])
+    for n in range(7):
+        published(title=f"Agenda numéro {n}", trade=trades[n % 2], context="Un cabinet." if n % 3 else "Une école.")
+    site = sites.site_for_host("testserver")
+    settings.FRAGMENT_CACHE = False
+    with mock.patch.object(search, "PAGE_SIZE", 3):
+        for positions in ([], [trades[1]]):
+            services.set_site_trades(site, positions, by=formateur)
+            for q, number in [("agenda", 1), ("agenda", 2), ("agenda", "3"), ("agenda", 9), ("agenda cabinet", 1),
+                              ("ecole", "x"), ("menuiserie", 1)]:  # fmt: skip
+                form = FilterForm({"q": q})
+                assert form.is_valid() and search.words_only(form.cleaned_data)
+                with mock.patch("compagnons.missions.views.PAGE_SIZE", 3):
+                    expected = _page_ids(_filtered_page(form, site, number))
+                assert _page_ids(search.words_page(q, site, number)) == expected, (positions, q, number)
+        with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+            page = search.words_page("cabinet agenda", site, 2)
+        assert [m.trade.label for m in page.object_list]  # the métiers read with the page (select_related)
+    missions_compiled = [call for call in compiled.call_args_list if call.args[0].query.model is Mission]
+    assert missions_compiled == []  # (the site's métiers are read apart, uncached in the tests)
+
+
+def test_the_list_uses_the_compiled_page_for_words_alone_only(client, published, monkeypatch):
+    published(title="Agenda d'un cabinet", place=Mission.Place.REMOTE)
+    calls = []
+    original = search.words_page
+    monkeypatch.setattr(search, "words_page", lambda *args: calls.append(args) or original(*args))
+    assert "Agenda d" in _found(client, "agenda").replace("&#x27;", "'")
+    assert len(calls) == 1
+    response = client.get(reverse("missions:list"), {"q": "agenda", "place": Mission.Place.REMOTE})
+    assert response.status_code == 200 and len(calls) == 1 and response.context["page"].paginator.count == 1

@@ -51,9 +51,13 @@ def keyset(queryset: QuerySet, *, cursor: str | None, limit: int, date_field: st
             if not isinstance(pk, int):
                 raise InvalidInput(_("Ce curseur est illisible : reprenez celui d'une réponse précédente."))
             queryset = queryset.filter(pk__lt=pk)
-    items = list(queryset[: limit + 1])
-    more = len(items) > limit
-    items = items[:limit]
+    return first_rows(list(queryset[: limit + 1]), limit=limit, date_field=date_field)
+
+
+def first_rows(rows: list, *, limit: int, date_field: str | None = None):
+    """(items, next cursor or None) from the `limit + 1` first rows of `keyset`'s order, read by the caller."""
+    more = len(rows) > limit
+    items = rows[:limit]
     if not more or not items:
         return items, None
     last = items[-1]

@@ -32,6 +32,7 @@ from compagnons.api.schemas import (
     page_of,
 )
 from compagnons.core import fragments
+from compagnons.core.compiled import CompiledSlice
 from compagnons.credentials import verification
 from compagnons.credentials.services import page_url as credential_url
 from compagnons.missions.models import Mission
@@ -298,22 +299,48 @@ def missions(
             [(name, lambda: _missions_page(request, _missions(), cursor, limit))], member_id=None
         )
         return etag_response(request, str(body))
+    shape = (competence is not None, region is not None, remote, budget_min is not None)
+    values = {
+        "competence": competence,
+        "region": str(region) if region is not None else None,
+        "budget_cents": budget_min * 100 if budget_min is not None else None,
+    }
+    values = {name: value for name, value in values.items() if value is not None}
+    if cursor is None:
+        # a first page: its SQL compiled once per process for each set of filters and page size (core.compiled)
+        rows = FILTERED_MISSIONS.rows(start=0, stop=limit + 1, shape=shape, **values)
+        page = pagination.first_rows(rows, limit=limit, date_field="published_at")
+    else:
+        filtered = _filtered_missions(shape, **values)
+        page = pagination.keyset(filtered, cursor=cursor, limit=limit, date_field="published_at")
+    return etag_response(request, _missions_json(request, *page))
+
+
+def _filtered_missions(shape: tuple, competence=None, region=None, budget_cents=None):
+    """The published missions of the filters asked (`shape`: which are, and `remote`'s value), newest first."""
+    has_competence, has_region, remote, has_budget = shape
     queryset = _missions()
-    if competence is not None:
+    if has_competence:
         queryset = queryset.filter(competences=competence)
-    if region is not None:
+    if has_region:
         queryset = queryset.filter(client__region=region)
     if remote is True:
         queryset = queryset.filter(place=Mission.Place.REMOTE)
     elif remote is False:
         queryset = queryset.exclude(place=Mission.Place.REMOTE)
-    if budget_min is not None:
-        queryset = queryset.filter(budget_cents__gte=budget_min * 100)
-    return etag_response(request, _missions_page(request, queryset, cursor, limit))
+    if has_budget:
+        queryset = queryset.filter(budget_cents__gte=budget_cents)
+    return queryset.order_by("-published_at", "-pk")
+
+
+FILTERED_MISSIONS = CompiledSlice(_filtered_missions)
 
 
 def _missions_page(request: HttpRequest, queryset, cursor: str | None, limit: int) -> str:
-    items, next_cursor = pagination.keyset(queryset, cursor=cursor, limit=limit, date_field="published_at")
+    return _missions_json(request, *pagination.keyset(queryset, cursor=cursor, limit=limit, date_field="published_at"))
+
+
+def _missions_json(request: HttpRequest, items: list, next_cursor: str | None) -> str:
     competences = _competences_of(items)
     url = mission_urls(request)
     return json_body({"items": [_mission(m, competences, url) for m in items], "next_cursor": next_cursor})

@@ -22,6 +22,9 @@ from django.db import connections
 from django.db.models import QuerySet
 
 _MARKER_BASE = -(2**62)
+# CompiledSlice's integer markers: within every integer column's range but the small ones (Django drops a condition
+# on a value out of its column's range: the marker would vanish, and the query be refused), and held by no query
+_SLICE_INT_MARKER = 2_147_483_000
 
 
 class Compiled:
@@ -75,7 +78,7 @@ class CompiledSlice:
     call's values as the ORM reads it: its model instances, `select_related` objects and annotations built by the
     queryset's own iterable from the rows, only the compiling skipped. `shape`: what changes the SQL itself and
     goes to `build` as is (a site's order of métiers); `values`: what goes in as parameters, each through a marker
-    (an integer as `Compiled`'s, a string `\\x00compiled:N\\x00`), which the query must hold.
+    (an integer `_SLICE_INT_MARKER + N`, a string `\\x00compiled:N\\x00`), which the query must hold.
 
         PAGE = CompiledSlice(lambda shape, match: Mission.objects.filter(...).order_by(...))
         PAGE.rows(start=0, stop=20, shape=site_key, match="mot:*")     # a list of Mission
@@ -103,7 +106,7 @@ class CompiledSlice:
 
     def _compile(self, key, using, start, stop, shape, values) -> tuple:
         markers = {
-            name: (_MARKER_BASE - n if isinstance(value, int) else f"\x00compiled:{n}\x00")
+            name: (_SLICE_INT_MARKER + n if isinstance(value, int) else f"\x00compiled:{n}\x00")
             for n, (name, value) in enumerate(sorted(values.items()))
         }
         queryset = self.build(shape, **markers).using(using)[start:stop]

@@ -128,6 +128,45 @@ def test_mission_filters(client, competences):
     assert ids("budget_min=0") == {remote.pk, on_site.pk}
 
 
+def test_a_filtered_first_page_compiled_once_is_the_orms(client, competences):
+    """The first page of a filtered list reads SQL compiled once per process for its filters and size
+    (public.FILTERED_MISSIONS, core.compiled.CompiledSlice): the same missions and next cursor as the queryset's
+    keyset page, for every filter alone and together; a second call compiles no query of the missions."""
+    import itertools
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from compagnons.api import pagination, public
+    from compagnons.missions.models import Mission
+
+    made = [
+        MissionFactory(published=True, competences=competences[:1], budget_cents=200_000),
+        MissionFactory(published=True, competences=competences[:2], budget_cents=90_000, place="on_site"),
+        MissionFactory(published=True, competences=competences[1:2], budget_cents=150_000),
+    ]
+    User.objects.filter(pk=made[1].client_id).update(region="ARA")
+
+    def first_page(query: str) -> tuple:
+        body = client.get(f"/api/v1/missions?{query}").json()
+        return [m["id"] for m in body["items"]], body["next_cursor"]
+
+    for competence, region, remote, budget, limit in itertools.product(
+        (None, competences[0].pk), (None, "ARA"), (None, True, False), (None, 1000), (1, 2)
+    ):
+        query = {"competence": competence, "region": region, "budget_min": budget, "limit": limit}
+        query = {**{k: v for k, v in query.items() if v is not None}, **({} if remote is None else {"remote": remote})}
+        shape = (competence is not None, region is not None, remote, budget is not None)
+        values = {"competence": competence, "region": region, "budget_cents": budget * 100 if budget else None}
+        queryset = public._filtered_missions(shape, **values)
+        items, cursor = pagination.keyset(queryset, cursor=None, limit=limit, date_field="published_at")
+        text = "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in query.items())
+        assert first_page(text) == ([m.pk for m in items], cursor), query
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        assert first_page(f"competence={competences[0].pk}&remote=true&limit=2") == ([made[0].pk], None)
+    assert [call for call in compiled.call_args_list if call.args[0].query.model is Mission] == []
+
+
 def test_each_listed_mission_has_its_own_absolute_address(client):
     """The addresses are reversed once per page (public.mission_urls): each is still its mission's own."""
     from unittest import mock

@@ -142,6 +142,8 @@ class _WordsResults:
         # always a whole page's slice (Paginator ends the last page at the count: one compiled slice per page, not
         # per count), cut to the window asked
         start = window.start or 0
+        if window.stop is not None and window.stop <= start:
+            return []  # the first page of a search that found nothing: no query
         rows = WORDS_PAGE.rows(start=start, stop=start + PAGE_SIZE, shape=self.positions, found=self.found)
         return rows[: window.stop - start]
 

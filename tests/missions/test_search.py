@@ -220,3 +220,17 @@ def test_the_list_uses_the_compiled_page_for_words_alone_only(client, published,
     assert len(calls) == 1
     response = client.get(reverse("missions:list"), {"q": "agenda", "place": Mission.Place.REMOTE})
     assert response.status_code == 200 and len(calls) == 1 and response.context["page"].paginator.count == 1
+
+
+def test_a_search_that_finds_nothing_reads_no_page(published):
+    """Nothing found: the count says so, and the empty first page is not read (SQLite: the count alone; PostgreSQL:
+    the page with its count, then the plain count)."""
+    from django.test.utils import CaptureQueriesContext
+
+    published(title="Agenda d'un cabinet")
+    search.words_page("agenda", None, 1)  # compiled once
+    with CaptureQueriesContext(connection) as queries:
+        page = search.words_page("menuiserie", None, 1)
+    assert list(page.object_list) == [] and page.paginator.count == 0 and page.number == 1
+    read = [q["sql"] for q in queries.captured_queries if "missions_sitetradeorder" not in q["sql"]]  # uncached here
+    assert len(read) == (2 if connection.vendor == "postgresql" else 1), read

@@ -7,16 +7,18 @@ or the deliverables; nothing the visitor types is ever a query operator.
   step by triggers on the status and the three columns.
 
 The page, newest first: PostgreSQL reads the matches through the GIN index and sorts them, so their number comes
-with the page (`paginator`: CountedPaginator, one query). SQLite walks the published missions newest first through
-their (status, published_at) index, keeps those among the matches and stops at the page's end (its planner would
-rather fetch every match by its id and sort them all: 4.6 ms a search at scale, 0.35 now); the count is apart, and
-for a search by words alone read from the FTS5 table, which holds the published missions only (0.03 to 0.17 ms at
-scale instead of 0.6 to 1.0 ms looking up each match's mission).
+with the page (CountedPaginator, one query). SQLite walks the published missions newest first through their
+(status, published_at) index, keeps those among the matches and stops at the page's end (its planner would rather
+fetch every match by its id and sort them all: 4.6 ms a search at scale, 0.35 now); the count is apart, and for a
+search by words alone read from the FTS5 table, which holds the published missions only (0.03 to 0.17 ms at scale
+instead of 0.6 to 1.0 ms looking up each match's mission).
+
+A search by words alone (`words_page`, the most asked) reads its page through SQL compiled once per process; any
+other filter goes through the list's queryset (`filtered_page`).
 
 Caution for a later migration of `Mission`: on SQLite, a migration that rebuilds the table (most `AlterField`)
 drops its triggers with it; tests/missions/test_search.py fails if they are gone."""
 
-import functools
 import re
 
 from django.core.paginator import Page, Paginator
@@ -71,19 +73,6 @@ def _matching_expression(missions: QuerySet, found: str) -> QuerySet:
 FTS_TABLE = "missions_mission_fts"
 
 
-class WordsCountPaginator(Paginator):
-    """SQLite, a search by words alone: the number of matches counted in the FTS5 table (the published missions
-    only, migration 0008), not by looking up each match's mission; the page read as Django's Paginator does."""
-
-    def __init__(self, object_list, per_page, *, text: str):
-        super().__init__(object_list, per_page)
-        self.text = text
-
-    @functools.cached_property
-    def count(self) -> int:
-        return words_count(self.text)
-
-
 def words_count(text: str) -> int:
     """SQLite: how many published missions hold the words, counted in the FTS5 table alone."""
     query = sqlite_fts.ids_matching(FTS_TABLE, expression(text))
@@ -99,14 +88,33 @@ def words_only(filters: dict) -> bool:
     return not others and bool(words(filters["q"]))
 
 
-def paginator(filters: dict):
-    """How a search's page and count are read (see the module's docstring), from the list's filters (the words in
-    `q`, the others empty or not)."""
-    if connection.vendor == "postgresql":
-        return CountedPaginator
-    if words_only(filters):
-        return functools.partial(WordsCountPaginator, text=filters["q"])
-    return Paginator
+def filtered_page(filters: dict, site, number) -> Page:
+    """The list's page `number` for its filters (the filter form's cleaned data, or {} when it is not valid: every
+    published mission), on `site`; the métiers it shows first (`Mission.for_site`), then newest first. A search reads
+    its matches and their number in one query on PostgreSQL (`CountedPaginator`), as two on SQLite."""
+    from compagnons.missions.models import Mission
+
+    missions = Mission.objects.published().select_related("trade")
+    if filters.get("q"):
+        missions = matching(missions, filters["q"])
+    if filters.get("trade"):
+        missions = missions.filter(trade=filters["trade"])
+    if filters.get("competence"):
+        missions = missions.filter(competences=filters["competence"])
+    if filters.get("place"):
+        missions = missions.filter(place=filters["place"])
+    duration = filters.get("duration")
+    if duration == "short":
+        missions = missions.filter(estimated_hours__lt=20)
+    elif duration == "medium":
+        missions = missions.filter(estimated_hours__gte=20, estimated_hours__lte=80)
+    elif duration == "long":
+        missions = missions.filter(estimated_hours__gt=80)
+    if filters.get("starts_after"):
+        missions = missions.filter(starts_on__gte=filters["starts_after"])
+    missions = missions.for_site(site).only(*SUMMARY_FIELDS)
+    searching = filters.get("q") and connection.vendor == "postgresql"
+    return (CountedPaginator if searching else Paginator)(missions, PAGE_SIZE).get_page(number)
 
 
 # --- A search by words alone: its page read by SQL compiled once per process ------------------------------------

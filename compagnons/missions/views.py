@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -42,35 +41,7 @@ from compagnons.missions.forms import (
 from compagnons.missions.matching import recommend
 from compagnons.missions.models import Application, Attestation, Dispute, Lead, Mission, WorkerProfile
 
-PAGE_SIZE = search.PAGE_SIZE
-
-
 # --- Finding missions ---------------------------------------------------------------------
-
-
-def _filtered_page(form: FilterForm, site, number):
-    missions = Mission.objects.published().select_related("trade")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            missions = search.matching(missions, data["q"])
-        if data["trade"]:
-            missions = missions.filter(trade=data["trade"])
-        if data["competence"]:
-            missions = missions.filter(competences=data["competence"])
-        if data["place"]:
-            missions = missions.filter(place=data["place"])
-        if data["duration"] == "short":
-            missions = missions.filter(estimated_hours__lt=20)
-        elif data["duration"] == "medium":
-            missions = missions.filter(estimated_hours__gte=20, estimated_hours__lte=80)
-        elif data["duration"] == "long":
-            missions = missions.filter(estimated_hours__gt=80)
-        if data["starts_after"]:
-            missions = missions.filter(starts_on__gte=data["starts_after"])
-    missions = missions.for_site(site).only(*search.SUMMARY_FIELDS)
-    paginator = search.paginator(form.cleaned_data) if form.is_valid() and form.cleaned_data["q"] else Paginator
-    return paginator(missions, PAGE_SIZE).get_page(number)
 
 
 @fragments.public_page("missions")
@@ -84,7 +55,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
         # the most asked: its page read by SQL compiled once per process
         page = search.words_page(form.cleaned_data["q"], site, request.GET.get("page"))
     else:
-        page = _filtered_page(form, site, request.GET.get("page"))
+        page = search.filtered_page(form.cleaned_data if form.is_valid() else {}, site, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return frames.render(request, "missions/list.html", {"form": form, "page": page, "query": query.urlencode()})

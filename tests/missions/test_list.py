@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from compagnons.core import fragments
 from compagnons.missions.models import Mission
-from compagnons.missions.views import PAGE_SIZE
+from compagnons.missions.search import PAGE_SIZE
 from compagnons.skills import referentiel
 from compagnons.skills.models import Certification
 

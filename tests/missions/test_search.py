@@ -186,7 +186,6 @@ def test_a_search_by_words_alone_is_the_filtered_lists_page_without_compiling(pu
 
     from compagnons.core import sites
     from compagnons.missions.forms import FilterForm
-    from compagnons.missions.views import _filtered_page
     from compagnons.skills.models import Trade
 
     trades = list(Trade.objects.order_by("pk")[:2])
@@ -201,8 +200,7 @@ def test_a_search_by_words_alone_is_the_filtered_lists_page_without_compiling(pu
                               ("ecole", "x"), ("menuiserie", 1)]:  # fmt: skip
                 form = FilterForm({"q": q})
                 assert form.is_valid() and search.words_only(form.cleaned_data)
-                with mock.patch("compagnons.missions.views.PAGE_SIZE", 3):
-                    expected = _page_ids(_filtered_page(form, site, number))
+                expected = _page_ids(search.filtered_page(form.cleaned_data, site, number))
                 assert _page_ids(search.words_page(q, site, number)) == expected, (positions, q, number)
         with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
             page = search.words_page("cabinet agenda", site, 2)

@@ -28,10 +28,13 @@ match's title again). See docs/community.md for the figures.
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 
-from compagnons.community.models import Category, Post
+from compagnons.community.models import Category, Post, Thread
 
 PAGE_SIZE = 20
 MAX_TERMS = 8
@@ -124,21 +127,57 @@ MAX_PAGES = RANKED // PAGE_SIZE
 RECENT = 20_000
 
 
-RESULT_FIELDS = (
-    "is_question",
-    "body",
-    "created_at",
-    "thread__title",
-    "thread__category__name",
-    "author__first_name",
-    "author__last_name",
-    "author__erased_at",
-)
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A post found, with what the results show of it (community.templatetags `search_results`) and nothing more: no
+    model instance, no search_vector nor HTML (at scale the vectors alone were most of the bytes read for a page)."""
+
+    pk: int
+    is_question: bool
+    body: str
+    created_at: datetime
+    title: str  # the thread's
+    category: str  # the category's name
+    author_first_name: str
+    author_last_name: str
+    author_erased: bool
+
+
+def _found(ids: list[int]) -> list[Found]:
+    """The page's posts by id, in the order of `ids`, in one query over the four tables. Plain SQL, not the ORM: a
+    queryset with three joins built, compiled and turned into 80 instances for a page of 20 was 1.2 ms of a search
+    on SQLite and 1.7 ms on PostgreSQL at scale, the same rows read as tuples 0.1 to 0.7 ms (issue 21). A post hidden
+    or erased since the search's query is left out."""
+    if not ids:
+        return []
+    user_table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    sql = f"""
+        SELECT p.id, p.is_question, p.body, p.created_at, t.title, c.name, u.first_name, u.last_name,
+               u.erased_at IS NOT NULL
+        FROM {Post._meta.db_table} p
+        JOIN {Thread._meta.db_table} t ON t.id = p.thread_id
+        JOIN {Category._meta.db_table} c ON c.id = t.category_id
+        JOIN {user_table} u ON u.id = p.author_id
+        WHERE p.id IN ({", ".join(["%s"] * len(ids))})"""  # noqa: S608 - table names and placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = {row[0]: row for row in cursor.fetchall()}
+    found = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        _pk, is_question, body, created_at, title, category, first_name, last_name, erased = rows[pk]
+        if timezone.is_naive(created_at):  # SQLite: stored in UTC without its zone (as the ORM reads it)
+            created_at = timezone.make_aware(created_at, connection.timezone)
+        found.append(
+            Found(pk, bool(is_question), body, created_at, title, category, first_name, last_name, bool(erased))
+        )
+    return found
 
 
 @dataclass
 class Results:
-    posts: list[Post]
+    posts: list[Found]
     number: int
     has_next: bool
     capped: bool = False  # RANKED posts or more match: only the newest RANKED were ranked
@@ -247,8 +286,4 @@ def search(query: str, user, page: int = 1) -> Results:
     capped = bool(rows and rows[0][1])
     ids = [row[0] for row in rows]
     has_next = len(ids) > PAGE_SIZE and page < MAX_PAGES
-    ids = ids[:PAGE_SIZE]
-    # what the results show (community.templatetags search_results), not the post's search_vector nor its HTML: at
-    # scale the vectors alone were most of the bytes read and decoded for a page of 20
-    found = Post.objects.select_related("thread__category", "author").only(*RESULT_FIELDS).in_bulk(ids)
-    return Results([found[pk] for pk in ids if pk in found], page, has_next, capped)
+    return Results(_found(ids[:PAGE_SIZE]), page, has_next, capped)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from compagnons.community import search, services
+from compagnons.community.models import Post
 from tests.factories.community import ask, question_of, reply
 
 
@@ -19,7 +20,7 @@ def corpus(asker, helper):
 
 
 def titles(results):
-    return [post.thread.title for post in results.posts]
+    return [post.title for post in results.posts]
 
 
 def test_every_word_must_appear_and_title_weighs_more(corpus, asker):
@@ -121,16 +122,23 @@ def test_the_pages_skip_the_hidden_matches_in_the_rankings_order(asker, helper, 
 
 
 def test_the_results_read_what_they_show_and_nothing_more(corpus, asker, django_assert_num_queries):
-    """The page's posts come with what the results show (no query per post when they are written), without their
-    search_vector or HTML."""
+    """The page's posts come in one query with what the results show (no query per post when they are written), as
+    plain values: never their search_vector or HTML."""
     from compagnons.community.templatetags.community import search_results
 
-    posts = search.search("facture", asker).posts
-    assert len(posts) == 3
+    captured = []
+
+    def spy(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        posts = search.search("facture", asker).posts
+    assert len(posts) == 3 and all(isinstance(post, search.Found) for post in posts)
+    assert "search_vector" not in captured[-1] and "body_html" not in captured[-1]
     with django_assert_num_queries(0):
         html = search_results(posts)
     assert "Facture impayée depuis trois mois" in html
-    assert all({"search_vector", "body_html"} <= post.get_deferred_fields() for post in posts)
 
 
 def test_search_page(client, corpus, django_assert_max_num_queries):
@@ -289,9 +297,10 @@ FORMER_LOOP = """{% load i18n community %}{% for post in posts %}
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_results_written_in_python_say_what_the_templates_loop_said(asker, helper, language):
-    """community.templatetags.community.search_results: the same text, links and escaping as the loop it replaced
-    (whitespace aside), for a question and an answer, a title and a text members typed with markup, a long text cut
-    at 240 characters, and an author whose account was erased."""
+    """community.templatetags.community.search_results over the posts found: the same text, links and escaping as
+    the template's loop it replaced over the posts themselves (whitespace aside), for a question and an answer, a
+    title and a text members typed with markup, texts of 240 characters, a long one cut there, combining accents
+    (not counted), a member's name and an author whose account was erased."""
     from django.template import Context, Template
     from django.utils import translation
 
@@ -302,16 +311,20 @@ def test_the_results_written_in_python_say_what_the_templates_loop_said(asker, h
 
     question = ask(asker, title="<b>Devis</b> & acompte", body="<script>x</script> " + "long " * 80)
     answer = reply(question, helper, body="Un acompte de 30 % <i>avant</i>.")
+    reply(question, helper, body="acompte " + "x" * 232)  # 240 characters
+    reply(question, helper, body="acompte " + "x" * 233)
+    reply(question, helper, body="acompte " + "q\u0301" * 200)  # 408 code points, 208 characters
     gone = settled(UserFactory(apprentice=True))
     erased = reply(question, gone, body="Merci pour l'acompte.")
     accounts.erase_account(gone, by=gone)
     posts = list(search.search("acompte", asker).posts)
     assert {p.pk for p in posts} >= {question_of(question).pk, answer.pk, erased.pk}
+    stored = Post.objects.select_related("thread__category", "author").in_bulk([p.pk for p in posts])
 
     def squeezed(html: str) -> str:
         return " ".join(html.split())
 
     with translation.override(language):
-        expected = Template(FORMER_LOOP).render(Context({"posts": posts}))
+        expected = Template(FORMER_LOOP).render(Context({"posts": [stored[p.pk] for p in posts]}))
         assert squeezed(search_results(posts)) == squeezed(expected)
     assert "&lt;b&gt;Devis&lt;/b&gt; &amp; acompte" in expected and "<script>" not in expected

@@ -40,6 +40,8 @@ class OptionsChoiceField(forms.TypedChoiceField):
     """A filter's choice of an id among cached options (`competence_options`): cleaned to the id (an int) or None,
     and the same <select> as a ModelChoiceField's (its empty option « --------- » first)."""
 
+    per_form = True  # each form reads the options when it copies the field (core.forms.SharedFieldsForm)
+
     def __init__(self, *, options, **kwargs):
         kwargs.setdefault("bound_field_class", MemoisedBoundField)  # a filter: its field group kept per value
         super().__init__(coerce=int, empty_value=None, choices=(), **kwargs)
@@ -54,7 +56,8 @@ class OptionsChoiceField(forms.TypedChoiceField):
         if self._normalised[0] is not options:
             probe = forms.ChoiceField(choices=[("", "---------"), *options])
             self._normalised = (options, probe.choices)
-        field._choices = field.widget.choices = self._normalised[1]
+        # normalised already: set past the widget's `choices` setter, which would walk them again (0.05 ms)
+        field._choices = field.widget._choices = self._normalised[1]
         return field
 
 

@@ -11,6 +11,7 @@ from compagnons.apprenticeship.forms import (
     competence_options,
     current_competences,
 )
+from compagnons.core.forms import SharedFieldsForm
 from compagnons.core.uploads import check_upload
 from compagnons.core.widgets import MemoisedBoundField, QuickSelect
 from compagnons.missions import services
@@ -329,7 +330,7 @@ def trade_options() -> list[tuple[int, str]]:
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(SharedFieldsForm):
     q = forms.CharField(label=_("Rechercher"), required=False)
     # QuickSelect: Django's <select> without a template per option; the options of the métiers and compétences kept
     # in the process (the compétences' options were three quarters of a search's time)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnons.accounts.models import Region
 from compagnons.apprenticeship.forms import OptionsChoiceField, competence_options
+from compagnons.core.forms import SharedFieldsForm
 from compagnons.core.widgets import MemoisedBoundField, QuickSelect
 from compagnons.missions.forms import EurosField
 from compagnons.missions.models import Mission
@@ -118,7 +119,7 @@ class ReviewForm(forms.Form):
     approve = forms.BooleanField(label=_("J'approuve ce pitch"), required=False)
 
 
-class DirectoryForm(forms.Form):
+class DirectoryForm(SharedFieldsForm):
     trade = forms.CharField(label=_("Métier"), required=False)
     competence = OptionsChoiceField(
         label=_("Compétence certifiée ou attestée par un client"),

@@ -146,8 +146,8 @@ class Found:
 def _found(ids: list[int]) -> list[Found]:
     """The page's posts by id, in the order of `ids`, in one query over the four tables. Plain SQL, not the ORM: a
     queryset with three joins built, compiled and turned into 80 instances for a page of 20 was 1.2 ms of a search
-    on SQLite and 1.7 ms on PostgreSQL at scale, the same rows read as tuples 0.1 to 0.7 ms (issue 21). A post hidden
-    or erased since the search's query is left out."""
+    on SQLite and 1.7 ms on PostgreSQL at scale, the same rows read as tuples 0.1 to 0.7 ms (issue 21). A post deleted
+    since the search's query is left out (one hidden in between still shows, as it did through the ORM)."""
     if not ids:
         return []
     user_table = connection.ops.quote_name(get_user_model()._meta.db_table)

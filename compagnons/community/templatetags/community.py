@@ -23,10 +23,12 @@ def author_name(user) -> str:
     `display_name` falls back to it); « ancien membre » once the account is erased."""
     if user is None:
         return _("ancien membre")
-    return display_name(user.first_name, user.last_name, erased=bool(user.erased_at))
+    return forum_name(user.first_name, user.last_name, erased=bool(user.erased_at))
 
 
-def display_name(first_name: str, last_name: str, *, erased: bool) -> str:
+def forum_name(first_name: str, last_name: str, *, erased: bool) -> str:
+    """`author_name` from the account's columns (the search's results read them without the account). Not the
+    account's `display_name`, which falls back to the e-mail address."""
     if erased:
         return _("ancien membre")
     return f"{first_name} {last_name}".strip() or _("Membre des compagnons")
@@ -60,7 +62,7 @@ def search_results(posts) -> str:
     rows = []
     for post in posts:
         day = _short_date(timezone.localtime(post.created_at).date(), language) if post.created_at else ""
-        name = display_name(post.author_first_name, post.author_last_name, erased=post.author_erased)
+        name = forum_name(post.author_first_name, post.author_last_name, erased=post.author_erased)
         facts = " · ".join(escape(part) for part in (post.category, name, day))
         rows.append(
             f'<li>\n<a href="{head}{post.pk}{tail}">{escape(post.title)}</a>\n'

@@ -32,10 +32,23 @@ class Row:
     queries_max: int | None
     ratio: float | None  # req/s over the bare view's; None for the bare view itself or without a bare view
     errors: int = 0
+    # the bare view's req/s the ratio is taken against: measured just before and just after the page (`around`)
+    bare_rps: float | None = None
 
     @property
     def is_baseline(self) -> bool:
         return self.path == "/ok"
+
+
+def around(samples: list[float], index: int) -> float | None:
+    """The bare view's req/s around page `index` of a run: the mean of the bare view measured just before it
+    (`samples[index]`) and just after it (`samples[index + 1]`), or the one that exists; None without either.
+
+    The machine's speed drifts during a run of ten minutes (other machines on the same host), and the bare view,
+    at 1,500 to 2,000 requests a second, moves the most: measured once at the start, it swung the ratios of pages
+    no change touched by a third between two runs. Measured on either side of each page, it moves with them."""
+    near = [samples[i] for i in (index, index + 1) if 0 <= i < len(samples) and samples[i]]
+    return sum(near) / len(near) if near else None
 
 
 def bar_problems(row: Row) -> list[str]:

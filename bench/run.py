@@ -524,8 +524,13 @@ def worker_rss(master_pid: int) -> dict[int, int]:
 # --- Report ---------------------------------------------------------------------------------
 
 
-def to_rows(results: list[Result]) -> list[report.Row]:
+def to_rows(results: list[Result], bare_samples: list[float] = ()) -> list[report.Row]:
+    """Each page's row; its ratio is against the bare view measured around it (`report.around`) when the run
+    measured it there (`bare_samples`: before each page and after the last), else against the bare view's first
+    measure."""
     base = next((r.rps for r in results if r.page == BASELINE), 0.0)
+    pages = [r for r in results if r.page != BASELINE]
+    bare = {id(r): (report.around(list(bare_samples), n) or base) for n, r in enumerate(pages)}
     return [
         report.Row(
             name=r.page.name,
@@ -536,15 +541,18 @@ def to_rows(results: list[Result]) -> list[report.Row]:
             p99_ms=r.percentile(0.99),
             queries_min=min(r.queries) if r.queries else None,
             queries_max=max(r.queries) if r.queries else None,
-            ratio=(r.rps / base) if base and r.page != BASELINE else None,
+            ratio=(r.rps / bare[id(r)]) if bare.get(id(r)) else None,
             errors=sum(r.errors.values()) + (0 if r.latencies else 1),
+            bare_rps=bare.get(id(r)) or None,
         )
         for r in results
     ]
 
 
-def print_table(results: list[Result], rows: list[report.Row]) -> None:
-    lines = [("page", "path", "who", "req/s", "p50 ms", "p99 ms", "queries/req", "vs bare", "errors", "bar")]
+def print_table(results: list[Result], rows: list[report.Row], bare_samples: list[float] = ()) -> None:
+    lines = [
+        ("page", "path", "who", "req/s", "p50 ms", "p99 ms", "queries/req", "bare req/s", "vs bare", "errors", "bar")
+    ]
     for r, row in zip(results, rows, strict=True):
         errors = ", ".join(f"{k}×{v}" for k, v in r.errors.most_common()) or "-"
         lines.append(
@@ -556,12 +564,20 @@ def print_table(results: list[Result], rows: list[report.Row]) -> None:
                 f"{r.percentile(0.50):.1f}",
                 f"{r.percentile(0.99):.1f}",
                 r.queries_label(),
+                f"{row.bare_rps:.0f}" if row.bare_rps else "-",
                 "1.00" if r.page == BASELINE else (f"{row.ratio:.2f}" if row.ratio is not None else "?"),
                 errors,
                 report.bar_verdict(row),
             )
         )
-    print(report.format_table(lines, left={0, 1, 2, 8, 9}))
+    print(report.format_table(lines, left={0, 1, 2, 9, 10}))
+    if bare_samples:
+        ordered = sorted(bare_samples)
+        print(
+            f"\nThe bare view, measured again before each page and after the last ({len(ordered)} times): "
+            f"median {ordered[len(ordered) // 2]:.0f} req/s, from {ordered[0]:.0f} to {ordered[-1]:.0f}. "
+            "A page's « vs bare » is against the mean of the two measures around it (« bare req/s »)."
+        )
     short = sum(1 for row in rows if report.bar_problems(row))
     print(
         f"\nBar (issue 21): public pages ≥ {report.PUBLIC_MIN_RATIO:g} of the bare view, signed-in pages ≥ "
@@ -600,6 +616,14 @@ def main() -> int:
     parser.add_argument("--audit-per-user", type=int, default=DEFAULT_AUDIT_PER_USER)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per page")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of unmeasured load per page")
+    parser.add_argument(
+        "--bare-check",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds of load on the bare view before each page and after the last: each page's ratio is against "
+        "the bare view around it (0: only the bare view's first measure)",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--pages", nargs="*", default=[], help="only pages whose path or name contains one of these")
@@ -666,16 +690,25 @@ def main() -> int:
             f"{options.warmup:g} s warm-up + {options.duration:g} s per page.\n"
         )
         results = []
+        bare_samples = []  # the bare view's req/s before each page and after the last (--bare-check)
+
+        def check_bare() -> None:
+            if options.bare_check:
+                bare_samples.append(measure(pool, port, BASELINE, "", options.concurrency, options.bare_check).rps)
+
         # The clients ignore Ctrl-C: this process gets it, stops them and then the server.
         with multiprocessing.Pool(options.concurrency, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
             for page in pages:
                 cookie = (tokens if page.token else sessions).get(page.account, "")
+                if page != BASELINE:
+                    check_bare()
                 if options.warmup:
                     measure(pool, port, page, cookie, options.concurrency, options.warmup)
                 results.append(measure(pool, port, page, cookie, options.concurrency, options.duration, round_=1))
+            check_bare()
         rss = worker_rss(proc.pid)
-        rows = to_rows(results)
-        print_table(results, rows)
+        rows = to_rows(results, bare_samples)
+        print_table(results, rows, bare_samples)
         print()
         print_rss(rss)
         engine = "postgresql" if db_url.startswith(("postgres://", "postgresql://")) else "sqlite"
@@ -691,6 +724,8 @@ def main() -> int:
                 "concurrency": options.concurrency,
                 "duration": options.duration,
                 "cold": options.cold,
+                "bare_check": options.bare_check,
+                "bare_samples": [round(x, 1) for x in bare_samples],
                 "worker_rss_bytes": sorted(rss.values()),
             },
             rows,

@@ -43,6 +43,34 @@ def test_the_bare_view_has_no_bar():
     assert report.bar_verdict(_row("bare view", "/ok", ratio=None, p99=500)) == "-"
 
 
+def test_the_bare_view_around_a_page_is_the_mean_of_the_measures_just_before_and_just_after_it():
+    samples = [1000.0, 2000.0, 1600.0]  # before page 0, before page 1 (after page 0), after page 1
+    assert report.around(samples, 0) == 1500.0
+    assert report.around(samples, 1) == 1800.0
+    assert report.around(samples, 2) == 1600.0  # nothing measured after it: the one before
+    assert report.around([0.0, 1200.0], 0) == 1200.0  # a measure with no response is left out
+    assert report.around([], 0) is None
+
+
+def _result(page, rps):
+    return run.Result(page, seconds=1.0, latencies=[0.01] * rps, queries=[2] * rps)
+
+
+def test_each_page_is_compared_with_the_bare_view_measured_around_it_else_with_its_first_measure():
+    bare, first, second = run.BASELINE, run.Page("a", "/a/"), run.Page("b", "/b/")
+    results = [_result(bare, 2000), _result(first, 500), _result(second, 450)]
+
+    base_row, a, b = run.to_rows(results, [1000.0, 1500.0, 1500.0])
+    assert (base_row.ratio, base_row.bare_rps) == (None, None)
+    assert (a.ratio, a.bare_rps) == (500 / 1250, 1250.0)
+    assert (b.ratio, b.bare_rps) == (0.3, 1500.0)
+    assert report.bar_verdict(a) == "ok" and report.bar_verdict(b) == "ok"
+
+    _base, a, b = run.to_rows(results)  # --bare-check 0: the bare view's first measure, 2,000 req/s
+    assert (a.ratio, b.ratio) == (0.25, 0.225)
+    assert report.bar_verdict(b) == "short (ratio<0.25)"
+
+
 def test_a_run_is_saved_and_read_back_and_the_previous_one_is_found_on_the_same_engine(tmp_path):
     rows = [_row("bare view", "/ok", ratio=None), _row()]
     first = tmp_path / "bench-run-20260101T100000Z.json"

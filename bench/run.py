@@ -494,6 +494,14 @@ def client(args: tuple[int, list[str], int, str, float, float]) -> tuple[float, 
     return time.time() - start, latencies, queries, errors
 
 
+def client_process_setup() -> None:
+    """A client process ignores Ctrl-C (the bench's own process gets it, stops them and then the server) and dies at
+    once on SIGTERM, which the pool sends it when it closes: the handler the bench sets for itself (`sys.exit`), kept
+    through the fork, once left a client blocked on a lock while exiting, and the run hung after its last page."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def measure(pool, port: int, page: Page, cookie: str, concurrency: int, duration: float, round_: int = 0) -> Result:
     """Load one page; with search terms, each client starts at a different term (and the next round further on)."""
     start = time.time() + 0.2
@@ -696,8 +704,7 @@ def main() -> int:
             if options.bare_check:
                 bare_samples.append(measure(pool, port, BASELINE, "", options.concurrency, options.bare_check).rps)
 
-        # The clients ignore Ctrl-C: this process gets it, stops them and then the server.
-        with multiprocessing.Pool(options.concurrency, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
+        with multiprocessing.Pool(options.concurrency, client_process_setup) as pool:
             for page in pages:
                 cookie = (tokens if page.token else sessions).get(page.account, "")
                 if page != BASELINE:

@@ -2,6 +2,9 @@
 runs and the comparison with the previous one, the search pages' varying terms, the staff's authenticator code."""
 
 import math
+import multiprocessing
+import signal
+import sys
 
 from bench import report, run
 from bench.report import Row
@@ -127,3 +130,16 @@ def test_public_pages_are_the_anonymous_ones():
 def test_the_staff_code_is_the_authenticator_apps():
     # RFC 6238's SHA-1 test vector (secret "12345678901234567890", 59 s, 8 digits)
     assert run.totp_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", at=59, digits=8) == "94287082"
+
+
+def _client_signals(_arg) -> tuple[bool, bool]:
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN, signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_client_process_ignores_ctrl_c_and_dies_on_sigterm_whatever_handler_the_bench_set():
+    former = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # as bench/run.py's main() sets it
+    try:
+        with multiprocessing.get_context("fork").Pool(1, run.client_process_setup) as pool:
+            assert pool.map(_client_signals, [0]) == [(True, True)]
+    finally:
+        signal.signal(signal.SIGTERM, former)

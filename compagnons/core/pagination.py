@@ -26,12 +26,16 @@ class CountedPaginator(Paginator):
         rows = list(self.counted_rows(bottom, bottom + self.per_page))
         if not rows:
             return super().get_page(number)  # past the end, or nothing found: Django's count and last page
-        self.__dict__["count"] = getattr(rows[0], TOTAL)  # `count` is a cached_property: set it, never recount
+        self.__dict__["count"] = self.total(rows)  # `count` is a cached_property: set it, never recount
         try:
             number = self.validate_number(number)
         except InvalidPage:  # cannot happen with rows on the page, but never a 500 if it did
             return super().get_page(number)
         return self._get_page(rows, number, self)
+
+    def total(self, rows: list) -> int:
+        """The number of all the rows, as `counted_rows` gives it with each row."""
+        return getattr(rows[0], TOTAL)
 
     def counted_rows(self, bottom: int, top: int):
         """The rows from `bottom` to `top`, each with the number of all the rows as its `TOTAL` attribute."""

@@ -82,3 +82,14 @@ def test_each_summary_links_its_own_mission_and_escapes_what_people_wrote(client
     assert "<li>Vous avez &lt;b&gt;B1.2&lt;/b&gt;</li><li>Attestée par un client</li>" in summary
     assert "Pourquoi elle vous est proposée" in summary
     assert "Pourquoi" not in mission_summary(second)  # no reasons, no heading
+
+
+def test_the_summaries_escape_a_text_as_django_does():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from compagnons.missions.templatetags.missions import _text
+
+    for value in ['<b>"l\'été" & co</b>', "", "é\u0301", mark_safe("<i>sûr</i>"), gettext_lazy("Métier"), 12]:
+        assert _text(value) == conditional_escape(value), value

@@ -204,7 +204,9 @@ def test_a_search_by_words_alone_is_the_filtered_lists_page_without_compiling(pu
                 assert _page_ids(search.words_page(q, site, number)) == expected, (positions, q, number)
         with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
             page = search.words_page("cabinet agenda", site, 2)
-        assert [m.trade.label for m in page.object_list]  # the métiers read with the page (select_related)
+        assert [m.trade_label for m in page.object_list] == [
+            Trade.objects.get(pk=m.trade_id).label for m in page.object_list
+        ]
     missions_compiled = [call for call in compiled.call_args_list if call.args[0].query.model is Mission]
     assert missions_compiled == []  # (the site's métiers are read apart, uncached in the tests)
 
@@ -232,3 +234,28 @@ def test_a_search_that_finds_nothing_reads_no_page(published):
     assert list(page.object_list) == [] and page.paginator.count == 0 and page.number == 1
     read = [q["sql"] for q in queries.captured_queries if "missions_sitetradeorder" not in q["sql"]]  # uncached here
     assert len(read) == (2 if connection.vendor == "postgresql" else 1), read
+
+
+def test_a_search_by_words_alone_shows_its_missions_as_the_list_shows_them(published):
+    """`words_page` gives plain `Summary` values, not model instances: the summaries written from them are those
+    written from the list's missions, dates, hours, place, métier and escaping included."""
+    import datetime
+
+    from compagnons.missions.forms import FilterForm
+    from compagnons.missions.templatetags.missions import mission_summaries
+
+    published(title="Agenda <b>partagé</b> & « suivi »", hours=1, place=Mission.Place.REMOTE)
+    dated = published(title="Agenda d'un cabinet", hours=35, euros=1200)
+    Mission.objects.filter(pk=dated.pk).update(
+        starts_on=datetime.date(2027, 3, 3), deadline=datetime.date(2027, 4, 4), place=Mission.Place.ON_SITE
+    )
+    form = FilterForm({"q": "agenda"})
+    assert form.is_valid()
+    words = search.words_page("agenda", None, 1)
+    listed = search.filtered_page(form.cleaned_data, None, 1)
+    assert {type(m) for m in words.object_list} == {search.Summary}
+    assert all(isinstance(m, Mission) for m in listed.object_list)
+    html = mission_summaries(words.object_list)
+    assert html == mission_summaries(listed.object_list)
+    assert "Agenda &lt;b&gt;partagé&lt;/b&gt; &amp; « suivi »" in html and "du 3 mars au 4 avril 2027" in html
+    assert "35 heures estimées" in html and "1 heure estimée" in html

@@ -1,7 +1,10 @@
 """Public operations: the same visibility as the pages, cursor pagination within bounds, ETags, problems."""
 
+import json
+
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
 
 from compagnons.accounts.models import User
 from compagnons.credentials import services as credentials
@@ -162,6 +165,9 @@ def test_a_filtered_first_page_compiled_once_is_the_orms(client, competences):
         items, cursor = pagination.keyset(queryset, cursor=None, limit=limit, date_field="published_at")
         text = "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in query.items())
         assert first_page(text) == ([m.pk for m in items], cursor), query
+        # every field as the ORM's instances give it (the page is read as plain values: public.MissionRow)
+        body = client.get(f"/api/v1/missions?{text}").json()
+        assert body == json.loads(public._missions_json(RequestFactory().get("/"), items, cursor)), query
     with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
         assert first_page(f"competence={competences[0].pk}&remote=true&limit=2") == ([made[0].pk], None)
     assert [call for call in compiled.call_args_list if call.args[0].query.model is Mission] == []

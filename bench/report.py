@@ -68,6 +68,16 @@ def bar_problems(row: Row) -> list[str]:
     return problems
 
 
+def ratio_label(row: Row) -> str:
+    """The ratio with two decimals, or three when two would round a ratio short of its floor up to it (0.2487 is
+    not « 0.25 »)."""
+    if row.ratio is None:
+        return "?"
+    floor = PUBLIC_MIN_RATIO if row.public else SIGNED_IN_MIN_RATIO
+    shown = f"{row.ratio:.2f}"
+    return f"{row.ratio:.3f}" if row.ratio < floor <= float(shown) else shown
+
+
 def bar_verdict(row: Row) -> str:
     """« ok », « short (why) », or « - » for the bare view."""
     if row.is_baseline:

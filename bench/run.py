@@ -573,7 +573,7 @@ def print_table(results: list[Result], rows: list[report.Row], bare_samples: lis
                 f"{r.percentile(0.99):.1f}",
                 r.queries_label(),
                 f"{row.bare_rps:.0f}" if row.bare_rps else "-",
-                "1.00" if r.page == BASELINE else (f"{row.ratio:.2f}" if row.ratio is not None else "?"),
+                "1.00" if r.page == BASELINE else report.ratio_label(row),
                 errors,
                 report.bar_verdict(row),
             )

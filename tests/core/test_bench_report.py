@@ -42,6 +42,14 @@ def test_the_p99_the_queries_and_the_errors_have_their_own_limits():
     assert report.bar_verdict(_row(public=False, ratio=0.05, p99=80)) == "short (ratio<0.1, p99>50)"
 
 
+def test_a_ratio_just_short_of_its_floor_is_never_shown_as_the_floor():
+    assert report.ratio_label(_row(ratio=0.2487)) == "0.249"
+    assert report.ratio_label(_row(ratio=0.2512)) == "0.25"
+    assert report.ratio_label(_row(ratio=0.3149)) == "0.31"
+    assert report.ratio_label(_row(public=False, ratio=0.0996)) == "0.100"
+    assert report.ratio_label(_row(ratio=None)) == "?"
+
+
 def test_the_bare_view_has_no_bar():
     assert report.bar_verdict(_row("bare view", "/ok", ratio=None, p99=500)) == "-"
 

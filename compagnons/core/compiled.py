@@ -125,11 +125,13 @@ class CompiledSlice:
 
 class _Reading:
     """What a queryset's iterable reads of it (ModelIterable: its database, model, fetch mode, known related objects
-    and its query's compiler), with the compiler already set up and its SQL already written."""
+    and its query's compiler; NamedValuesListIterable: the names of its values), with the compiler already set up
+    and its SQL already written."""
 
     def __init__(self, queryset: QuerySet, compiler):
         self.db = queryset.db
         self.model = queryset.model
+        self._fields = queryset._fields
         self._fetch_mode = queryset._fetch_mode
         self._known_related_objects = queryset._known_related_objects
         self.query = _Query(compiler)

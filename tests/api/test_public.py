@@ -165,7 +165,7 @@ def test_a_filtered_first_page_compiled_once_is_the_orms(client, competences):
         items, cursor = pagination.keyset(queryset, cursor=None, limit=limit, date_field="published_at")
         text = "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in query.items())
         assert first_page(text) == ([m.pk for m in items], cursor), query
-        # every field as the ORM's instances give it (the page is read as plain values: public.MissionRow)
+        # every field as the ORM's instances give it (the page is read as named tuples: public._filtered_rows)
         body = client.get(f"/api/v1/missions?{text}").json()
         assert body == json.loads(public._missions_json(RequestFactory().get("/"), items, cursor)), query
     with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:

@@ -94,6 +94,24 @@ def test_a_compiled_slice_reads_what_the_orm_reads(compagnon, apprenti, formateu
     assert compiled.call_count == 0
 
 
+def test_a_compiled_slice_of_values_reads_the_orms_tuples_and_named_tuples(compagnon, apprenti):
+    """A values list (missions.search's page) and a named one (the API's filtered list) read as the ORM reads them:
+    the same tuples, and for a named one the same names (fails without the names carried to the iterable)."""
+    from compagnons.core.compiled import CompiledSlice
+
+    def build(shape, after):
+        members = User.objects.filter(pk__gt=after).order_by("pk")
+        return members.values_list("pk", "email", named=shape == "named")
+
+    page = CompiledSlice(build)
+    for shape in ((), "named"):
+        read = page.rows(start=0, stop=3, shape=shape, after=0)
+        expected = list(build(shape, 0)[0:3])
+        assert read == expected and len(read) >= 2
+        if shape == "named":
+            assert [(row.pk, row.email) for row in read] == [(row.pk, row.email) for row in expected]
+
+
 def test_a_compiled_slice_refuses_a_value_it_does_not_hold():
     from compagnons.core.compiled import CompiledSlice
 

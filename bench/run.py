@@ -537,8 +537,8 @@ def to_rows(results: list[Result], bare_samples: list[float] = ()) -> list[repor
     measured it there (`bare_samples`: before each page and after the last), else against the bare view's first
     measure."""
     base = next((r.rps for r in results if r.page == BASELINE), 0.0)
-    pages = [r for r in results if r.page != BASELINE]
-    bare = {id(r): (report.around(list(bare_samples), n) or base) for n, r in enumerate(pages)}
+    pages, samples = [r for r in results if r.page != BASELINE], list(bare_samples)
+    bare = {id(r): (report.around(samples, n) or base) for n, r in enumerate(pages)}
     return [
         report.Row(
             name=r.page.name,

@@ -235,7 +235,8 @@ def _competences_of(missions: list[Mission]) -> dict[int, list[dict]]:
         return {}
     through, quote = Mission.competences.through, connection.ops.quote_name
     mission_column, competence_column = (quote(through._meta.get_field(f).column) for f in ("mission", "competence"))
-    # a plain query: the ORM compiled this one at each page (0.3 ms of it)
+    # a plain query: the ORM built and compiled this one at each page (for 50 missions at scale, in one process:
+    # 0.54 against 0.10 ms on SQLite, 1.1 to 1.4 against 0.5 on PostgreSQL)
     sql = (
         f"SELECT {mission_column}, {competence_column} FROM {quote(through._meta.db_table)} "  # noqa: S608 - names only
         f"WHERE {mission_column} IN ({', '.join(['%s'] * len(missions))})"

@@ -133,7 +133,6 @@ class Summary:
 
     pk: int
     title: str
-    trade_id: int | None
     trade_label: str | None
     place: str
     estimated_hours: int
@@ -142,7 +141,7 @@ class Summary:
     total: int | None = None  # PostgreSQL: the number of all the matches, read with the page (CountedPaginator)
 
 
-SUMMARY_VALUES = ("pk", "title", "trade_id", "trade__label", "place", "estimated_hours", "starts_on", "deadline")
+SUMMARY_VALUES = ("pk", "title", "trade__label", "place", "estimated_hours", "starts_on", "deadline")
 
 
 def _words_page(positions: tuple, found: str) -> QuerySet:

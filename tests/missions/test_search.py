@@ -204,9 +204,8 @@ def test_a_search_by_words_alone_is_the_filtered_lists_page_without_compiling(pu
                 assert _page_ids(search.words_page(q, site, number)) == expected, (positions, q, number)
         with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
             page = search.words_page("cabinet agenda", site, 2)
-        assert [m.trade_label for m in page.object_list] == [
-            Trade.objects.get(pk=m.trade_id).label for m in page.object_list
-        ]
+        read = Mission.objects.select_related("trade").in_bulk([m.pk for m in page.object_list])
+        assert [m.trade_label for m in page.object_list] == [read[m.pk].trade.label for m in page.object_list]
     missions_compiled = [call for call in compiled.call_args_list if call.args[0].query.model is Mission]
     assert missions_compiled == []  # (the site's métiers are read apart, uncached in the tests)
 
